@@ -1,0 +1,278 @@
+//! Activation functions as `f`/`df` pairs. The same functions drive the numbers,
+//! the plotted curves and the step text, so the three can never disagree.
+
+use serde::{Deserialize, Serialize};
+
+/// Slope of leaky ReLU for z ≤ 0 (PyTorch's default).
+pub const LEAKY_SLOPE: f64 = 0.01;
+
+/// An element-wise activation, or softmax (last layer only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    Sigmoid,
+    Tanh,
+    Relu,
+    LeakyRelu,
+    Linear,
+    Softmax,
+}
+
+impl Activation {
+    /// Every activation, in the order the UI lists them.
+    pub const ALL: [Activation; 6] = [
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu,
+        Activation::Linear,
+        Activation::Softmax,
+    ];
+
+    /// The name used in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "leaky_relu",
+            Activation::Linear => "linear",
+            Activation::Softmax => "softmax",
+        }
+    }
+
+    /// Parses a file/CLI name; the error lists the valid names.
+    pub fn parse(name: &str) -> Result<Activation, String> {
+        Activation::ALL
+            .iter()
+            .copied()
+            .find(|a| a.name() == name)
+            .ok_or_else(|| {
+                format!(
+                    "unknown activation \"{name}\" (expected one of: {})",
+                    Activation::ALL.map(|a| a.name()).join(", ")
+                )
+            })
+    }
+
+    /// True for softmax, whose output couples all the units of a layer.
+    pub fn is_softmax(self) -> bool {
+        self == Activation::Softmax
+    }
+
+    /// f(z) for one unit. Softmax has no element-wise form: use [`Activation::apply`].
+    pub fn f(self, z: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => sigmoid(z),
+            Activation::Tanh => z.tanh(),
+            Activation::Relu => relu(z),
+            Activation::LeakyRelu => leaky_relu(z),
+            Activation::Linear | Activation::Softmax => z,
+        }
+    }
+
+    /// f′(z) for one unit; for softmax, the diagonal term y(1 − y) of a lone unit.
+    pub fn df(self, z: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => sigmoid_df(z),
+            Activation::Tanh => tanh_df(z),
+            Activation::Relu => relu_df(z),
+            Activation::LeakyRelu => leaky_relu_df(z),
+            Activation::Linear => 1.0,
+            Activation::Softmax => 0.0,
+        }
+    }
+
+    /// a = f(z) for a whole layer (softmax normalises over the layer).
+    pub fn apply(self, z: &[f64]) -> Vec<f64> {
+        match self {
+            Activation::Softmax => softmax(z),
+            _ => z.iter().map(|&v| self.f(v)).collect(),
+        }
+    }
+
+    /// The derivative f′ written in terms of z and a, e.g. `a(1 − a)` for sigmoid,
+    /// evaluated from the stored z and a (so the text shows the very factors used).
+    pub fn df_from(self, z: f64, a: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => a * (1.0 - a),
+            Activation::Tanh => 1.0 - a * a,
+            _ => self.df(z),
+        }
+    }
+
+    /// The function in symbols, plain text: `σ(z) = 1 / (1 + e^(−z))`.
+    pub fn formula(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "σ(z) = 1 / (1 + e^(−z))",
+            Activation::Tanh => "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))",
+            Activation::Relu => "relu(z) = max(0, z)",
+            Activation::LeakyRelu => "leaky_relu(z) = z if z > 0, else 0.01·z",
+            Activation::Linear => "linear(z) = z",
+            Activation::Softmax => "softmax(z)_i = e^(z_i) / Σ_k e^(z_k)",
+        }
+    }
+
+    /// The function in TeX.
+    pub fn formula_tex(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+            Activation::Tanh => r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
+            Activation::Relu => r"\operatorname{relu}(z) = \max(0, z)",
+            Activation::LeakyRelu => {
+                r"\operatorname{lrelu}(z) = \begin{cases} z & z > 0 \\ 0.01\,z & z \le 0 \end{cases}"
+            }
+            Activation::Linear => r"\operatorname{id}(z) = z",
+            Activation::Softmax => r"\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_k e^{z_k}}",
+        }
+    }
+
+    /// The derivative in symbols, plain text, written the way it is computed.
+    pub fn derivative_formula(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)",
+            Activation::Tanh => "tanh′(z) = 1 − tanh²(z) = 1 − a²",
+            Activation::Relu => "relu′(z) = 1 if z > 0, else 0",
+            Activation::LeakyRelu => "leaky_relu′(z) = 1 if z > 0, else 0.01",
+            Activation::Linear => "linear′(z) = 1",
+            Activation::Softmax => "∂a_i/∂z_k = a_i (1[i = k] − a_k)",
+        }
+    }
+
+    /// The short symbol used inside formulas: `σ`, `tanh`, `relu`, …
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "σ",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "lrelu",
+            Activation::Linear => "id",
+            Activation::Softmax => "softmax",
+        }
+    }
+
+    /// The symbol in TeX.
+    pub fn symbol_tex(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => r"\sigma",
+            Activation::Tanh => r"\tanh",
+            Activation::Relu => r"\operatorname{relu}",
+            Activation::LeakyRelu => r"\operatorname{lrelu}",
+            Activation::Linear => r"\operatorname{id}",
+            Activation::Softmax => r"\operatorname{softmax}",
+        }
+    }
+}
+
+/// σ(z) = 1 / (1 + e^(−z)), computed without overflow for large |z|.
+pub fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// σ′(z) = σ(z)(1 − σ(z)).
+pub fn sigmoid_df(z: f64) -> f64 {
+    let s = sigmoid(z);
+    s * (1.0 - s)
+}
+
+/// tanh′(z) = 1 − tanh²(z).
+pub fn tanh_df(z: f64) -> f64 {
+    let t = z.tanh();
+    1.0 - t * t
+}
+
+/// relu(z) = max(0, z).
+pub fn relu(z: f64) -> f64 {
+    if z > 0.0 {
+        z
+    } else {
+        0.0
+    }
+}
+
+/// relu′(z) = 1 for z > 0, else 0 (PyTorch: relu′(0) = 0).
+pub fn relu_df(z: f64) -> f64 {
+    if z > 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// leaky_relu(z) = z for z > 0, else 0.01·z.
+pub fn leaky_relu(z: f64) -> f64 {
+    if z > 0.0 {
+        z
+    } else {
+        LEAKY_SLOPE * z
+    }
+}
+
+/// leaky_relu′(z) = 1 for z > 0, else 0.01 (PyTorch: leaky_relu′(0) = 0.01).
+pub fn leaky_relu_df(z: f64) -> f64 {
+    if z > 0.0 {
+        1.0
+    } else {
+        LEAKY_SLOPE
+    }
+}
+
+/// softmax(z)_i = e^(z_i − m) / Σ_k e^(z_k − m), m = max z (for stability).
+pub fn softmax(z: &[f64]) -> Vec<f64> {
+    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = z.iter().map(|&v| (v - m).exp()).collect();
+    let s: f64 = e.iter().sum();
+    e.iter().map(|&v| v / s).collect()
+}
+
+/// log softmax(z)_i = z_i − logΣ_k e^(z_k), accurate even when a softmax output underflows.
+pub fn log_softmax(z: &[f64]) -> Vec<f64> {
+    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let lse = m + z.iter().map(|&v| (v - m).exp()).sum::<f64>().ln();
+    z.iter().map(|&v| v - lse).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derivatives_at_zero_follow_pytorch() {
+        assert_eq!(Activation::Relu.df(0.0), 0.0);
+        assert_eq!(Activation::LeakyRelu.df(0.0), 0.01);
+        assert_eq!(Activation::Sigmoid.df(0.0), 0.25);
+        assert_eq!(Activation::Tanh.df(0.0), 1.0);
+    }
+
+    #[test]
+    fn df_matches_finite_difference() {
+        for act in [Activation::Sigmoid, Activation::Tanh, Activation::Linear] {
+            for &z in &[-3.0, -0.5, 0.2, 2.5] {
+                let h = 1e-6;
+                let num = (act.f(z + h) - act.f(z - h)) / (2.0 * h);
+                assert!((num - act.df(z)).abs() < 1e-8, "{act:?} at {z}");
+                assert!((act.df_from(z, act.f(z)) - act.df(z)).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn sigmoid_is_stable_at_extremes() {
+        assert_eq!(sigmoid(-1000.0), 0.0);
+        assert_eq!(sigmoid(1000.0), 1.0);
+        let s = softmax(&[1000.0, 0.0]);
+        assert!(s.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn parse_rejects_unknown_names() {
+        assert_eq!(Activation::parse("tanh"), Ok(Activation::Tanh));
+        let e = Activation::parse("swish").unwrap_err();
+        assert!(e.contains("swish") && e.contains("leaky_relu"));
+    }
+}

@@ -1,0 +1,254 @@
+//! The worked example as a document: the whole trace, step by step, as plain text,
+//! Markdown (with TeX formulas) , LaTeX or JSON, in English or Chinese.
+
+use crate::explain::Bilingual;
+use crate::number;
+use crate::trace::{Phase, Trace};
+use serde_json::json;
+
+/// Output format of a worked example.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Latex,
+    Json,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format, String> {
+        match s {
+            "text" => Ok(Format::Text),
+            "markdown" | "md" => Ok(Format::Markdown),
+            "latex" | "tex" => Ok(Format::Latex),
+            "json" => Ok(Format::Json),
+            _ => Err(format!(
+                "unknown format \"{}\" (expected text, markdown, latex or json)",
+                crate::json::clip(s)
+            )),
+        }
+    }
+}
+
+/// A language code: `en` or `zh`.
+pub fn parse_lang(s: &str) -> Result<&'static str, String> {
+    match s {
+        "en" => Ok("en"),
+        "zh" | "zh-CN" | "zh-Hans" => Ok("zh"),
+        _ => Err(format!(
+            "unknown language \"{}\" (expected en or zh)",
+            crate::json::clip(s)
+        )),
+    }
+}
+
+fn phase_heading(phase: Phase) -> Bilingual {
+    match phase {
+        Phase::Start => Bilingual::new("The example", "样本"),
+        Phase::Forward => Bilingual::new("Forward pass", "前向传播"),
+        Phase::Loss => Bilingual::new("Loss", "损失"),
+        Phase::Backward => Bilingual::new("Backward pass", "反向传播"),
+        Phase::Update => Bilingual::new("Weight update", "权重更新"),
+    }
+}
+
+/// A heading line naming the network: `2-2-2 sigmoid/sigmoid, half_sse, η = 0.5`.
+fn summary(trace: &Trace, lang: &str) -> String {
+    let net = &trace.pass.network;
+    let sizes: Vec<String> = net.sizes().iter().map(|s| s.to_string()).collect();
+    let acts: Vec<&str> = net.layers.iter().map(|l| l.activation.name()).collect();
+    let eta = number::fmt(trace.pass.rule.learning_rate, trace.digits);
+    let title = Bilingual::new("Worked example", "反向传播演算");
+    format!(
+        "{}{}{} {}, {}, η = {eta}",
+        title.get(lang),
+        if lang == "zh" { "：" } else { ": " },
+        sizes.join("-"),
+        acts.join("/"),
+        net.loss.name()
+    )
+}
+
+/// Renders the whole worked example.
+pub fn render(trace: &Trace, format: Format, lang: &str) -> String {
+    match format {
+        Format::Json => json_doc(trace, lang),
+        _ => text_doc(trace, format, lang),
+    }
+}
+
+fn text_doc(trace: &Trace, format: Format, lang: &str) -> String {
+    let mut out = String::new();
+    let head = summary(trace, lang);
+    match format {
+        Format::Markdown => out.push_str(&format!("# {head}\n\n")),
+        Format::Latex => {
+            out.push_str("% Backprop Lab worked example. Needs \\usepackage{amsmath}");
+            if lang == "zh" {
+                out.push_str(" and a CJK set-up such as \\usepackage{ctex}");
+            }
+            out.push_str(&format!(".\n\\section*{{{}}}\n\n", latex_escape(&head)));
+        }
+        _ => {
+            out.push_str(&format!("{head}\n{}\n\n", "=".repeat(width(&head))));
+        }
+    }
+    let mut phase = None;
+    for (k, step) in trace.steps.iter().enumerate() {
+        if phase != Some(step.phase) {
+            phase = Some(step.phase);
+            let h = phase_heading(step.phase);
+            match format {
+                Format::Markdown => out.push_str(&format!("## {}\n\n", h.get(lang))),
+                Format::Latex => out.push_str(&format!("\\subsection*{{{}}}\n\n", h.get(lang))),
+                _ => out.push_str(&format!(
+                    "{}\n{}\n\n",
+                    h.get(lang),
+                    "-".repeat(width(h.get(lang)))
+                )),
+            }
+        }
+        let t = &step.text;
+        let title = format!("{}. {}", k, t.title.get(lang));
+        match format {
+            Format::Markdown => {
+                out.push_str(&format!("**{title}**  \n{}\n\n", t.note.get(lang)));
+                for s in &t.tex.symbols {
+                    out.push_str(&format!("$${s}$$\n"));
+                }
+                for s in &t.tex.numbers {
+                    out.push_str(&format!("$${s}$$\n"));
+                }
+                out.push('\n');
+            }
+            Format::Latex => {
+                out.push_str(&format!(
+                    "\\paragraph{{{}}} {}\n\\begin{{align*}}\n",
+                    latex_escape(&title),
+                    latex_escape(t.note.get(lang))
+                ));
+                let lines: Vec<String> = t
+                    .tex
+                    .symbols
+                    .iter()
+                    .chain(&t.tex.numbers)
+                    .map(|s| align(s))
+                    .collect();
+                out.push_str(&lines.join(" \\\\\n"));
+                out.push_str("\n\\end{align*}\n\n");
+            }
+            _ => {
+                out.push_str(&format!("{title}\n  {}\n", t.note.get(lang)));
+                for s in t.plain.symbols.iter().chain(&t.plain.numbers) {
+                    out.push_str(&format!("    {s}\n"));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Display width in a terminal: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum()
+}
+
+/// Puts the alignment mark before the first `=` of a TeX line.
+fn align(s: &str) -> String {
+    match s.find(" = ") {
+        Some(k) => format!("{} &= {}", &s[..k], &s[k + 3..]),
+        None => s.to_string(),
+    }
+}
+
+/// Escapes LaTeX's special characters in running text (not in formulas).
+fn latex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '_' | '%' | '&' | '#' | '$' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            'η' => out.push_str("$\\eta$"),
+            'λ' => out.push_str("$\\lambda$"),
+            'δ' => out.push_str("$\\delta$"),
+            'σ' => out.push_str("$\\sigma$"),
+            '∂' => out.push_str("$\\partial$"),
+            '←' => out.push_str("$\\leftarrow$"),
+            '−' => out.push('-'),
+            '≤' => out.push_str("$\\le$"),
+            '′' => out.push('\''),
+            'Σ' => out.push_str("$\\Sigma$"),
+            '∇' => out.push_str("$\\nabla$"),
+            '²' => out.push_str("$^2$"),
+            '½' => out.push_str("$\\frac12$"),
+            '·' => out.push_str("$\\cdot$"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn json_doc(trace: &Trace, lang: &str) -> String {
+    let p = &trace.pass;
+    let layers: Vec<_> = (0..p.depth())
+        .map(|l| {
+            let g = &p.grads[l];
+            json!({
+                "activation": p.network.layers[l].activation.name(),
+                "weights": p.network.layers[l].weights,
+                "biases": p.network.layers[l].biases,
+                "z": p.forward.z[l],
+                "a": p.forward.a[l],
+                "delta": g.delta,
+                "grad_weights": g.weights,
+                "grad_biases": g.biases,
+            })
+        })
+        .collect();
+    let updated: Vec<_> = p
+        .updated
+        .layers
+        .iter()
+        .map(|l| json!({"weights": l.weights, "biases": l.biases}))
+        .collect();
+    let steps: Vec<_> = trace
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            json!({
+                "index": k,
+                "phase": s.phase,
+                "kind": s.kind,
+                "layer": s.layer,
+                "neuron": s.neuron,
+                "label": s.label,
+                "reads": s.reads,
+                "writes": s.writes,
+                "title": s.text.title.get(lang),
+                "note": s.text.note.get(lang),
+                "symbols": s.text.plain.symbols,
+                "numbers": s.text.plain.numbers,
+                "tex_symbols": s.text.tex.symbols,
+                "tex_numbers": s.text.tex.numbers,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "title": summary(trace, lang),
+        "network": p.network,
+        "input": p.input(),
+        "target": p.target,
+        "learning_rate": p.rule.learning_rate,
+        "granularity": trace.granularity,
+        "layers": layers,
+        "loss": p.loss,
+        "updated_layers": updated,
+        "loss_after_step": p.loss_after,
+        "steps": steps,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}

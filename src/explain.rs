@@ -1,0 +1,544 @@
+//! The words and formulas of each step: the formula in symbols, then with the numbers
+//! put in, as plain text and as TeX, with a title and a note in English and Chinese.
+
+use crate::activation::Activation;
+use crate::loss::Loss;
+use crate::notation::Notation;
+use crate::pass::Pass;
+use serde::Serialize;
+
+/// Longest sum written out term by term; longer ones show the ends and `…`.
+const MAX_TERMS: usize = 8;
+
+/// A text in both interface languages.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bilingual {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Bilingual {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Bilingual {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// The text in `lang` (`"zh"` or anything else for English).
+    pub fn get(&self, lang: &str) -> &str {
+        if lang == "zh" {
+            &self.zh
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// Formula lines in symbols and with numbers, in one notation style.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Lines {
+    pub symbols: Vec<String>,
+    pub numbers: Vec<String>,
+}
+
+/// What one step (or one chain rule) says.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Explanation {
+    pub title: Bilingual,
+    /// What the factors mean, in words.
+    pub note: Bilingual,
+    pub plain: Lines,
+    pub tex: Lines,
+}
+
+impl Explanation {
+    /// Builds both styles from one writer, so plain text and TeX always agree.
+    pub fn build(
+        title: Bilingual,
+        note: Bilingual,
+        digits: usize,
+        write: impl Fn(&Notation) -> Lines,
+    ) -> Self {
+        Explanation {
+            title,
+            note,
+            plain: write(&Notation::plain(digits)),
+            tex: write(&Notation::tex(digits)),
+        }
+    }
+}
+
+/// `terms` joined by `sep`, cut to the first and last few when long.
+fn join_terms(n: &Notation, terms: Vec<String>, sep: &str) -> String {
+    if terms.len() <= MAX_TERMS {
+        return terms.join(sep);
+    }
+    let k = terms.len();
+    let mut shown: Vec<String> = terms[..MAX_TERMS - 2].to_vec();
+    shown.push(n.dots().to_string());
+    shown.push(terms[k - 1].clone());
+    shown.join(sep)
+}
+
+/// `sep` for a sum whose next term may be negative: keeps `a + (-b)` readable.
+const PLUS: &str = " + ";
+
+/// z(l)_i = Σ_j W(l)_ij a(l−1)_j + b(l)_i, then with the numbers.
+pub fn weighted_sum(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
+    let layer = &p.network.layers[l];
+    let a_prev = p.forward.a_prev(l);
+    let mut sym: Vec<String> = (0..layer.fan_in())
+        .map(|j| format!("{}{}{}", n.w(l, i, j), n.dot().trim(), n.a(l, j)))
+        .collect();
+    sym.push(n.b(l, i));
+    let mut num: Vec<String> = layer.weights[i]
+        .iter()
+        .zip(a_prev)
+        .map(|(w, a)| format!("{}{}{}", n.factor(*w), n.dot().trim(), n.factor(*a)))
+        .collect();
+    num.push(n.factor(layer.biases[i]));
+    let z = n.z(l, i);
+    Lines {
+        symbols: vec![format!("{z} = {}", join_terms(n, sym, PLUS))],
+        numbers: vec![format!(
+            "{z} = {} = {}",
+            join_terms(n, num, PLUS),
+            n.num(p.forward.z[l][i])
+        )],
+    }
+}
+
+/// a(l)_i = f(z(l)_i), then with the numbers.
+pub fn activation(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
+    let act = p.network.layers[l].activation;
+    let z = p.forward.z[l][i];
+    let a_val = p.forward.a[l][i];
+    let (zs, a_sym) = (n.z(l, i), n.a(l + 1, i));
+    let zn = n.factor(z);
+    let (sym_rhs, num_rhs) = match act {
+        Activation::Sigmoid => (
+            n.frac("1", &format!("1 + {}", n.exp(&format!("-{zs}")))),
+            n.frac("1", &format!("1 + {}", n.exp(&format!("-{zn}")))),
+        ),
+        Activation::Tanh => (n.apply("tanh", &zs), n.apply("tanh", &n.num(z))),
+        Activation::Relu => (
+            n.apply("max", &format!("0, {zs}")),
+            n.apply("max", &format!("0, {}", n.num(z))),
+        ),
+        Activation::LeakyRelu if z > 0.0 => (format!("{} ({} > 0)", zs, zs), n.num(z)),
+        Activation::LeakyRelu => (
+            format!("0.01{}{} ({} ≤ 0)", n.dot().trim(), zs, zs),
+            format!("0.01{}{}", n.dot().trim(), zn),
+        ),
+        Activation::Linear => (zs.clone(), n.num(z)),
+        Activation::Softmax => {
+            let den_sym = n.sum("k") + &n.exp(&n.sym("z", l + 1, "k"));
+            let den_num: Vec<String> = p.forward.z[l].iter().map(|v| n.exp(&n.num(*v))).collect();
+            (
+                n.frac(&n.exp(&zs), &den_sym),
+                n.frac(&n.exp(&n.num(z)), &join_terms(n, den_num, PLUS)),
+            )
+        }
+    };
+    let f = act.symbol_tex_or_plain(n);
+    Lines {
+        symbols: vec![format!("{a_sym} = {} = {sym_rhs}", n.apply(f, &zs))],
+        numbers: vec![format!("{a_sym} = {num_rhs} = {}", n.num(a_val))],
+    }
+}
+
+impl Activation {
+    /// The activation's symbol in the notation's style.
+    fn symbol_tex_or_plain(self, n: &Notation) -> &'static str {
+        if n.style == crate::notation::Style::Tex {
+            self.symbol_tex()
+        } else {
+            self.symbol()
+        }
+    }
+}
+
+/// The loss, written out over the output units, then with the numbers.
+pub fn loss(p: &Pass, n: &Notation) -> Lines {
+    let last = p.depth();
+    let y = p.forward.output();
+    let t = &p.target;
+    let k = y.len();
+    let (sym, num) = match p.network.loss {
+        Loss::HalfSse | Loss::Mse => {
+            let pre = if p.network.loss == Loss::HalfSse {
+                n.half().to_string()
+            } else {
+                String::new()
+            };
+            let s: Vec<String> = (0..k)
+                .map(|i| {
+                    let d = format!("{}{}{}", n.t(i), n.minus(), n.a(last, i));
+                    format!("{pre}{}", n.sq(&n.paren(&d)))
+                })
+                .collect();
+            let v: Vec<String> = (0..k)
+                .map(|i| {
+                    let d = format!("{}{}{}", n.num(t[i]), n.minus(), n.factor(y[i]));
+                    format!("{pre}{}", n.sq(&n.paren(&d)))
+                })
+                .collect();
+            let wrap = |body: String| {
+                if p.network.loss == Loss::Mse {
+                    format!("{}{}", n.frac("1", &k.to_string()), n.paren(&body))
+                } else {
+                    body
+                }
+            };
+            (wrap(join_terms(n, s, PLUS)), wrap(join_terms(n, v, PLUS)))
+        }
+        Loss::CrossEntropy => {
+            let used: Vec<usize> = (0..k).filter(|&i| t[i] != 0.0).collect();
+            let s: Vec<String> = used
+                .iter()
+                .map(|&i| format!("{}{}", n.t(i), n.log(&n.a(last, i))))
+                .collect();
+            let v: Vec<String> = used
+                .iter()
+                .map(|&i| format!("{}{}{}", n.num(t[i]), n.dot().trim(), n.log(&n.num(y[i]))))
+                .collect();
+            (
+                format!("-{}", n.paren(&join_terms(n, s, PLUS))),
+                format!("-{}", n.paren(&join_terms(n, v, PLUS))),
+            )
+        }
+    };
+    Lines {
+        symbols: vec![format!("L = {sym}")],
+        numbers: vec![format!("L = {num} = {}", n.num(p.loss))],
+    }
+}
+
+/// f′(z(l)_i) written the way it is computed (a(1 − a) for sigmoid), symbols and numbers.
+fn derivative(p: &Pass, l: usize, i: usize, n: &Notation) -> (String, String) {
+    let act = p.network.layers[l].activation;
+    let z = p.forward.z[l][i];
+    let a = p.forward.a[l][i];
+    let (zs, asym) = (n.z(l, i), n.a(l + 1, i));
+    let one_minus = |x: &str| n.paren(&format!("1{}{x}", n.minus()));
+    match act {
+        Activation::Sigmoid => (
+            format!("{asym}{}", one_minus(&asym)),
+            format!("{}{}{}", n.num(a), n.dot().trim(), one_minus(&n.num(a))),
+        ),
+        Activation::Tanh => (one_minus(&n.sq(&asym)), one_minus(&n.sq(&n.factor(a)))),
+        Activation::Relu | Activation::LeakyRelu => {
+            let f = if act == Activation::Relu {
+                "relu′"
+            } else {
+                "lrelu′"
+            };
+            let f = if n.style == crate::notation::Style::Tex {
+                if act == Activation::Relu {
+                    r"\operatorname{relu}'"
+                } else {
+                    r"\operatorname{lrelu}'"
+                }
+            } else {
+                f
+            };
+            (n.apply(f, &zs), n.apply(f, &n.num(z)))
+        }
+        Activation::Linear | Activation::Softmax => ("1".into(), "1".into()),
+    }
+}
+
+/// δ(l)_i = ∂L/∂z(l)_i, for the output layer (from the loss) or a hidden layer
+/// (the sum over the units above, each path shown, times f′).
+pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
+    let d = n.delta(l, i);
+    let value = n.num(p.grads[l].delta[i]);
+    let act = p.network.layers[l].activation;
+    if l + 1 == p.depth() {
+        let y = p.forward.a[l][i];
+        let t = p.target[i];
+        let ys = n.a(l + 1, i);
+        let k = p.network.outputs();
+        if act.is_softmax() {
+            if p.network.loss == Loss::CrossEntropy {
+                let st: f64 = p.target.iter().sum();
+                if st == 1.0 {
+                    return Lines {
+                        symbols: vec![format!("{d} = {ys}{}{}", n.minus(), n.t(i))],
+                        numbers: vec![format!(
+                            "{d} = {}{}{} = {value}",
+                            n.num(y),
+                            n.minus(),
+                            n.factor(t)
+                        )],
+                    };
+                }
+                return Lines {
+                    symbols: vec![format!(
+                        "{d} = {ys}{}{}{}{}",
+                        n.dot().trim(),
+                        n.paren(&format!("{}{}", n.sum("k"), "t_k")),
+                        n.minus(),
+                        n.t(i)
+                    )],
+                    numbers: vec![format!(
+                        "{d} = {}{}{}{}{} = {value}",
+                        n.num(y),
+                        n.dot().trim(),
+                        n.factor(st),
+                        n.minus(),
+                        n.factor(t)
+                    )],
+                };
+            }
+            let g = p.network.loss.dy(&p.forward.a[l], &p.target);
+            let gy: f64 = g.iter().zip(&p.forward.a[l]).map(|(g, y)| g * y).sum();
+            let dl = n.d("L", &ys);
+            return Lines {
+                symbols: vec![format!(
+                    "{d} = {ys}{}{}",
+                    n.dot().trim(),
+                    n.paren(&format!(
+                        "{dl}{}{}{}{}",
+                        n.minus(),
+                        n.sum("k"),
+                        n.d("L", &n.sym("a", l + 1, "k")),
+                        n.sym("a", l + 1, "k")
+                    ))
+                )],
+                numbers: vec![format!(
+                    "{d} = {}{}{} = {value}",
+                    n.num(y),
+                    n.dot().trim(),
+                    n.paren(&format!("{}{}{}", n.num(g[i]), n.minus(), n.factor(gy)))
+                )],
+            };
+        }
+        let (dl_sym, dl_num, dl_val) = match p.network.loss {
+            Loss::Mse => (
+                format!(
+                    "{}{}",
+                    n.frac("2", &k.to_string()),
+                    n.paren(&format!("{ys}{}{}", n.minus(), n.t(i)))
+                ),
+                format!(
+                    "{}{}",
+                    n.frac("2", &k.to_string()),
+                    n.paren(&format!("{}{}{}", n.num(y), n.minus(), n.factor(t)))
+                ),
+                2.0 / k as f64 * (y - t),
+            ),
+            _ => (
+                n.paren(&format!("{ys}{}{}", n.minus(), n.t(i))),
+                n.paren(&format!("{}{}{}", n.num(y), n.minus(), n.factor(t))),
+                y - t,
+            ),
+        };
+        let (df_sym, df_num) = derivative(p, l, i, n);
+        let df_val = act.df_from(p.forward.z[l][i], y);
+        let dot = n.dot();
+        return Lines {
+            symbols: vec![
+                format!("{d} = {}{dot}{}", n.d("L", &ys), n.d(&ys, &n.z(l, i))),
+                format!("{d} = {dl_sym}{dot}{df_sym}"),
+            ],
+            numbers: vec![
+                format!("{} = {dl_num} = {}", n.d("L", &ys), n.num(dl_val)),
+                format!("{} = {df_num} = {}", n.d(&ys, &n.z(l, i)), n.num(df_val)),
+                format!(
+                    "{d} = {}{dot}{} = {value}",
+                    n.factor(dl_val),
+                    n.factor(df_val)
+                ),
+            ],
+        };
+    }
+    // Hidden unit: δ(l)_i = (Σ_k W(l+1)_ki δ(l+1)_k) · f′(z(l)_i).
+    let upper = &p.network.layers[l + 1];
+    let du = &p.grads[l + 1].delta;
+    let k_count = upper.width();
+    let sym_terms: Vec<String> = (0..k_count)
+        .map(|k| {
+            format!(
+                "{}{}{}",
+                n.w(l + 1, k, i),
+                n.dot().trim(),
+                n.delta(l + 1, k)
+            )
+        })
+        .collect();
+    let num_terms: Vec<String> = (0..k_count)
+        .map(|k| {
+            format!(
+                "{}{}{}",
+                n.factor(upper.weights[k][i]),
+                n.dot().trim(),
+                n.factor(du[k])
+            )
+        })
+        .collect();
+    let back: f64 = (0..k_count).map(|k| upper.weights[k][i] * du[k]).sum();
+    let (df_sym, df_num) = derivative(p, l, i, n);
+    let df_val = act.df_from(p.forward.z[l][i], p.forward.a[l][i]);
+    let ai = n.a(l + 1, i);
+    let dot = n.dot();
+    let mut numbers: Vec<String> = (0..k_count.min(MAX_TERMS))
+        .map(|k| {
+            format!(
+                "{} = {} = {}",
+                n.paren(&sym_terms[k]),
+                num_terms[k],
+                n.num(upper.weights[k][i] * du[k])
+            )
+        })
+        .collect();
+    numbers.push(format!(
+        "{} = {} = {}",
+        n.d("L", &ai),
+        join_terms(n, num_terms, PLUS),
+        n.num(back)
+    ));
+    numbers.push(format!(
+        "{} = {df_num} = {}",
+        n.d(&ai, &n.z(l, i)),
+        n.num(df_val)
+    ));
+    numbers.push(format!(
+        "{d} = {}{dot}{} = {value}",
+        n.factor(back),
+        n.factor(df_val)
+    ));
+    Lines {
+        symbols: vec![
+            format!(
+                "{d} = {}{dot}{} = {}{dot}{}",
+                n.d("L", &ai),
+                n.d(&ai, &n.z(l, i)),
+                n.paren(&format!(
+                    "{}{}{}{}",
+                    n.sum("k"),
+                    n.sym("W", l + 2, &format!("k{}", i + 1)),
+                    n.dot().trim(),
+                    n.sym("δ", l + 2, "k")
+                )),
+                "f′".replace(
+                    '′',
+                    if n.style == crate::notation::Style::Tex {
+                        "'"
+                    } else {
+                        "′"
+                    }
+                ) + &n.paren(&n.z(l, i))
+            ),
+            format!(
+                "{d} = {}{dot}{df_sym}",
+                n.paren(&join_terms(n, sym_terms, PLUS))
+            ),
+        ],
+        numbers,
+    }
+}
+
+/// ∂L/∂W(l)_ij = δ(l)_i a(l−1)_j for every j, and ∂L/∂b(l)_i = δ(l)_i.
+pub fn gradients(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
+    let a_prev = p.forward.a_prev(l);
+    let g = &p.grads[l];
+    let dot = n.dot();
+    let (d, dv) = (n.delta(l, i), g.delta[i]);
+    let mut symbols = Vec::new();
+    let mut numbers = Vec::new();
+    for (j, a) in a_prev.iter().enumerate() {
+        let dw = n.d("L", &n.w(l, i, j));
+        symbols.push(format!("{dw} = {d}{dot}{}", n.a(l, j)));
+        numbers.push(format!(
+            "{dw} = {}{dot}{} = {}",
+            n.factor(dv),
+            n.factor(*a),
+            n.num(g.weights[i][j])
+        ));
+    }
+    let db = n.d("L", &n.b(l, i));
+    symbols.push(format!("{db} = {d}"));
+    numbers.push(format!("{db} = {}", n.num(g.biases[i])));
+    Lines { symbols, numbers }
+}
+
+/// The SGD update of every weight and bias, then the loss after the step.
+pub fn update(p: &Pass, n: &Notation) -> Lines {
+    let eta = n.eta();
+    let lam = p.rule.weight_decay;
+    let dot = n.dot();
+    let (wsym, bsym) = ("W", "b");
+    let mut symbols = vec![if lam != 0.0 {
+        format!(
+            "{wsym}{}{wsym}{}{eta}{dot}{}",
+            n.gets(),
+            n.minus(),
+            n.paren(&format!("{}{}{}{wsym}", n.d("L", wsym), PLUS, n.lambda()))
+        )
+    } else {
+        format!(
+            "{wsym}{}{wsym}{}{eta}{dot}{}",
+            n.gets(),
+            n.minus(),
+            n.d("L", wsym)
+        )
+    }];
+    if !p.rule.freeze_biases {
+        symbols.push(format!(
+            "{bsym}{}{bsym}{}{eta}{dot}{}",
+            n.gets(),
+            n.minus(),
+            n.d("L", bsym)
+        ));
+    }
+    let lr = n.factor(p.rule.learning_rate);
+    let mut numbers = Vec::new();
+    for (l, (old, new)) in p.network.layers.iter().zip(&p.updated.layers).enumerate() {
+        let g = &p.grads[l];
+        for (i, row) in old.weights.iter().enumerate() {
+            for (j, w) in row.iter().enumerate() {
+                let grad = if lam != 0.0 {
+                    n.paren(&format!(
+                        "{}{PLUS}{}{dot}{}",
+                        n.num(g.weights[i][j]),
+                        n.factor(lam),
+                        n.factor(*w)
+                    ))
+                } else {
+                    n.factor(g.weights[i][j])
+                };
+                numbers.push(format!(
+                    "{} = {}{}{lr}{dot}{grad} = {}",
+                    n.w(l, i, j),
+                    n.num(*w),
+                    n.minus(),
+                    n.num(new.weights[i][j])
+                ));
+            }
+        }
+        if !p.rule.freeze_biases {
+            for (i, b) in old.biases.iter().enumerate() {
+                numbers.push(format!(
+                    "{} = {}{}{lr}{dot}{} = {}",
+                    n.b(l, i),
+                    n.num(*b),
+                    n.minus(),
+                    n.factor(g.biases[i]),
+                    n.num(new.biases[i])
+                ));
+            }
+        }
+    }
+    numbers.push(format!(
+        "L{} = {}",
+        if n.style == crate::notation::Style::Tex {
+            "_{\\text{new}}"
+        } else {
+            " (new)"
+        },
+        n.num(p.loss_after)
+    ));
+    Lines { symbols, numbers }
+}

@@ -1,0 +1,83 @@
+//! Gradient check: central finite differences for every weight and bias, compared
+//! with backpropagation's gradients.
+
+use crate::network::Network;
+use serde::Serialize;
+
+/// Step h of the central difference (L(θ+h) − L(θ−h)) / 2h.
+pub const H: f64 = 1e-6;
+
+/// One parameter's two gradients.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Entry {
+    /// 0-based layer.
+    pub layer: usize,
+    /// Unit i of the layer.
+    pub to: usize,
+    /// Input j, or `None` for the bias.
+    pub from: Option<usize>,
+    pub backprop: f64,
+    pub numeric: f64,
+    /// |bp − num| / max(|bp| + |num|, 1e-8).
+    pub rel_error: f64,
+}
+
+/// All entries and the largest relative error.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub entries: Vec<Entry>,
+    pub max_rel_error: f64,
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / (a.abs() + b.abs()).max(1e-8)
+}
+
+/// Compares ∂L/∂θ from backprop with central differences for every parameter.
+pub fn check(net: &Network, x: &[f64], t: &[f64]) -> Report {
+    let grads = net.backward(&net.forward(x), t);
+    let mut probe = net.clone();
+    let mut entries = Vec::new();
+    let diff = |probe: &mut Network, get: &dyn Fn(&mut Network) -> &mut f64| {
+        let orig = *get(probe);
+        *get(probe) = orig + H;
+        let up = probe.loss_at(x, t);
+        *get(probe) = orig - H;
+        let down = probe.loss_at(x, t);
+        *get(probe) = orig;
+        (up - down) / (2.0 * H)
+    };
+    for (l, layer) in net.layers.iter().enumerate() {
+        for i in 0..layer.width() {
+            for j in 0..layer.fan_in() {
+                let numeric = diff(&mut probe, &|n: &mut Network| {
+                    &mut n.layers[l].weights[i][j]
+                });
+                let backprop = grads[l].weights[i][j];
+                entries.push(Entry {
+                    layer: l,
+                    to: i,
+                    from: Some(j),
+                    backprop,
+                    numeric,
+                    rel_error: rel(backprop, numeric),
+                });
+            }
+            let numeric = diff(&mut probe, &|n: &mut Network| &mut n.layers[l].biases[i]);
+            let backprop = grads[l].biases[i];
+            entries.push(Entry {
+                layer: l,
+                to: i,
+                from: None,
+                backprop,
+                numeric,
+                rel_error: rel(backprop, numeric),
+            });
+        }
+    }
+    let max_rel_error = entries.iter().map(|e| e.rel_error).fold(0.0, f64::max);
+    Report {
+        entries,
+        max_rel_error,
+    }
+}

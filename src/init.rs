@@ -1,0 +1,84 @@
+//! Weight initialisation from a seed: uniform, Xavier (Glorot) or He.
+
+use crate::activation::Activation;
+use crate::loss::Loss;
+use crate::network::{Layer, Network};
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// How the starting weights are drawn; biases start at 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Init {
+    /// U(−0.5, 0.5).
+    Uniform,
+    /// U(−r, r), r = √(6 / (fan_in + fan_out)): keeps sigmoid/tanh signals in range.
+    #[default]
+    Xavier,
+    /// N(0, 2 / fan_in): keeps ReLU signals in range.
+    He,
+}
+
+impl Init {
+    pub const ALL: [Init; 3] = [Init::Uniform, Init::Xavier, Init::He];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Init::Uniform => "uniform",
+            Init::Xavier => "xavier",
+            Init::He => "he",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Init, String> {
+        Init::ALL
+            .into_iter()
+            .find(|i| i.name() == s)
+            .ok_or_else(|| {
+                format!("unknown initialisation \"{s}\" (expected uniform, xavier or he)")
+            })
+    }
+
+    /// One weight for a unit with the given fan-in and fan-out.
+    pub fn draw(self, rng: &mut Rng, fan_in: usize, fan_out: usize) -> f64 {
+        match self {
+            Init::Uniform => rng.uniform(-0.5, 0.5),
+            Init::Xavier => {
+                let r = (6.0 / (fan_in + fan_out) as f64).sqrt();
+                rng.uniform(-r, r)
+            }
+            Init::He => rng.normal() * (2.0 / fan_in as f64).sqrt(),
+        }
+    }
+}
+
+/// A network of the given sizes (input first) and per-layer activations, weights drawn
+/// from `seed`: the same seed always gives the same network.
+pub fn network(
+    sizes: &[usize],
+    activations: &[Activation],
+    loss: Loss,
+    init: Init,
+    seed: u64,
+) -> Network {
+    let mut rng = Rng::new(seed);
+    let layers = sizes
+        .windows(2)
+        .zip(activations)
+        .map(|(w, &activation)| {
+            let (fan_in, width) = (w[0], w[1]);
+            Layer {
+                activation,
+                weights: (0..width)
+                    .map(|_| {
+                        (0..fan_in)
+                            .map(|_| init.draw(&mut rng, fan_in, width))
+                            .collect()
+                    })
+                    .collect(),
+                biases: vec![0.0; width],
+            }
+        })
+        .collect();
+    Network { layers, loss }
+}

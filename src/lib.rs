@@ -1,0 +1,25 @@
+//! Backprop Lab (反向传播实验室): a small fully connected network run one visible step
+//! at a time. This crate is the single source of truth for every number, formula and
+//! curve; the web page and the command-line tool only show what it computes.
+
+pub mod activation;
+pub mod dataset;
+pub mod document;
+pub mod exercise;
+pub mod explain;
+pub mod fixture;
+pub mod gradcheck;
+pub mod init;
+pub mod json;
+pub mod loss;
+pub mod network;
+pub mod notation;
+pub mod number;
+pub mod pass;
+pub mod preset;
+pub mod problem;
+pub mod render;
+pub mod rng;
+pub mod state;
+pub mod trace;
+pub mod train;

@@ -1,0 +1,359 @@
+//! A fully connected network: layers of weights and biases, and the three separate
+//! operations on it: forward, backward and update.
+
+use crate::activation::Activation;
+use crate::loss::Loss;
+use serde::{Deserialize, Serialize};
+
+/// Widest layer (and widest input) the app accepts.
+pub const MAX_WIDTH: usize = 64;
+/// Deepest network the app accepts.
+pub const MAX_DEPTH: usize = 12;
+
+/// One layer l: W(l)_ij is the weight from unit j of layer l−1 to unit i of layer l.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    pub activation: Activation,
+    /// One row per unit of this layer, one column per unit of the layer below.
+    pub weights: Vec<Vec<f64>>,
+    /// b(l)_i, one per unit.
+    pub biases: Vec<f64>,
+}
+
+/// Layers in forward order, plus the loss on the last layer's output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Network {
+    pub layers: Vec<Layer>,
+    pub loss: Loss,
+}
+
+/// The forward values of one example.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Forward {
+    /// a(0) = x, the input.
+    pub input: Vec<f64>,
+    /// z(l) = W(l) a(l−1) + b(l), per layer.
+    pub z: Vec<Vec<f64>>,
+    /// a(l) = f(z(l)), per layer; the last is the output y.
+    pub a: Vec<Vec<f64>>,
+}
+
+impl Forward {
+    /// a(l−1) for layer index `l` (0-based): the input for the first layer.
+    pub fn a_prev(&self, l: usize) -> &[f64] {
+        if l == 0 {
+            &self.input
+        } else {
+            &self.a[l - 1]
+        }
+    }
+
+    /// The network output y = a(L).
+    pub fn output(&self) -> &[f64] {
+        self.a.last().map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// The gradients of one layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gradients {
+    /// δ(l) = ∂L/∂z(l).
+    pub delta: Vec<f64>,
+    /// ∂L/∂W(l)_ij = δ(l)_i a(l−1)_j.
+    pub weights: Vec<Vec<f64>>,
+    /// ∂L/∂b(l)_i = δ(l)_i.
+    pub biases: Vec<f64>,
+}
+
+/// How an update step changes the parameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UpdateRule {
+    /// η, the learning rate.
+    pub learning_rate: f64,
+    /// λ of the L2 term (λ/2)·Σw²: adds λ·w to each weight gradient.
+    pub weight_decay: f64,
+    /// Keep biases fixed (Mazur's own variant).
+    pub freeze_biases: bool,
+}
+
+impl UpdateRule {
+    /// Plain SGD with learning rate η, biases updated, no weight decay.
+    pub fn sgd(learning_rate: f64) -> Self {
+        UpdateRule {
+            learning_rate,
+            weight_decay: 0.0,
+            freeze_biases: false,
+        }
+    }
+}
+
+impl Layer {
+    /// Number of units.
+    pub fn width(&self) -> usize {
+        self.biases.len()
+    }
+
+    /// Number of inputs each unit reads.
+    pub fn fan_in(&self) -> usize {
+        self.weights.first().map_or(0, Vec::len)
+    }
+
+    /// z = W a_prev + b.
+    pub fn weighted_sum(&self, a_prev: &[f64]) -> Vec<f64> {
+        self.weights
+            .iter()
+            .zip(&self.biases)
+            .map(|(row, b)| row.iter().zip(a_prev).map(|(w, a)| w * a).sum::<f64>() + b)
+            .collect()
+    }
+}
+
+impl Network {
+    /// Number of network inputs.
+    pub fn inputs(&self) -> usize {
+        self.layers.first().map_or(0, Layer::fan_in)
+    }
+
+    /// Number of outputs.
+    pub fn outputs(&self) -> usize {
+        self.layers.last().map_or(0, Layer::width)
+    }
+
+    /// Units per layer, input first: e.g. `[2, 2, 2]` for Mazur's net.
+    pub fn sizes(&self) -> Vec<usize> {
+        std::iter::once(self.inputs())
+            .chain(self.layers.iter().map(Layer::width))
+            .collect()
+    }
+
+    /// Forward pass: z(l) and a(l) for every layer.
+    pub fn forward(&self, x: &[f64]) -> Forward {
+        let mut z = Vec::with_capacity(self.layers.len());
+        let mut a: Vec<Vec<f64>> = Vec::with_capacity(self.layers.len());
+        for layer in &self.layers {
+            let zl = layer.weighted_sum(a.last().map_or(x, Vec::as_slice));
+            a.push(layer.activation.apply(&zl));
+            z.push(zl);
+        }
+        Forward {
+            input: x.to_vec(),
+            z,
+            a,
+        }
+    }
+
+    /// L of the output for target t.
+    pub fn loss_of(&self, fwd: &Forward, t: &[f64]) -> f64 {
+        let z_out = fwd.z.last().map(Vec::as_slice).unwrap_or(&[]);
+        self.loss.value(fwd.output(), t, z_out)
+    }
+
+    /// L for one example (forward pass included).
+    pub fn loss_at(&self, x: &[f64], t: &[f64]) -> f64 {
+        self.loss_of(&self.forward(x), t)
+    }
+
+    /// δ(L) = ∂L/∂z(L) of the output layer.
+    pub fn output_delta(&self, fwd: &Forward, t: &[f64]) -> Vec<f64> {
+        let last = self.layers.len() - 1;
+        let (z, y) = (&fwd.z[last], &fwd.a[last]);
+        let act = self.layers[last].activation;
+        if self.loss == Loss::CrossEntropy && act.is_softmax() {
+            // ∂/∂z_i of −Σ t log softmax(z) = y_i Σ_k t_k − t_i (= y_i − t_i when Σt = 1).
+            let st: f64 = t.iter().sum();
+            return y.iter().zip(t).map(|(y, t)| y * st - t).collect();
+        }
+        let g = self.loss.dy(y, t);
+        if act.is_softmax() {
+            // Softmax Jacobian: δ_i = y_i (g_i − Σ_k g_k y_k).
+            let gy: f64 = g.iter().zip(y).map(|(g, y)| g * y).sum();
+            return y.iter().zip(&g).map(|(y, g)| y * (g - gy)).collect();
+        }
+        g.iter()
+            .zip(z.iter().zip(y))
+            .map(|(g, (&z, &a))| g * act.df_from(z, a))
+            .collect()
+    }
+
+    /// Σ_i W(l+1)_ij δ(l+1)_i for each unit j of layer l: what flows back into a(l).
+    pub fn back_sum(&self, upper: usize, delta_upper: &[f64]) -> Vec<f64> {
+        let w = &self.layers[upper].weights;
+        (0..self.layers[upper].fan_in())
+            .map(|j| w.iter().zip(delta_upper).map(|(row, d)| row[j] * d).sum())
+            .collect()
+    }
+
+    /// Backward pass, top layer down; returns gradients in forward order.
+    /// Hidden deltas use the current (not yet updated) weights.
+    pub fn backward(&self, fwd: &Forward, t: &[f64]) -> Vec<Gradients> {
+        let n = self.layers.len();
+        let mut deltas = vec![Vec::new(); n];
+        deltas[n - 1] = self.output_delta(fwd, t);
+        for l in (0..n - 1).rev() {
+            let act = self.layers[l].activation;
+            deltas[l] = self
+                .back_sum(l + 1, &deltas[l + 1])
+                .iter()
+                .zip(fwd.z[l].iter().zip(&fwd.a[l]))
+                .map(|(s, (&z, &a))| s * act.df_from(z, a))
+                .collect();
+        }
+        deltas
+            .into_iter()
+            .enumerate()
+            .map(|(l, delta)| {
+                let a_prev = fwd.a_prev(l);
+                Gradients {
+                    weights: delta
+                        .iter()
+                        .map(|d| a_prev.iter().map(|a| d * a).collect())
+                        .collect(),
+                    biases: delta.clone(),
+                    delta,
+                }
+            })
+            .collect()
+    }
+
+    /// Update: W ← W − η (∂L/∂W + λW), b ← b − η ∂L/∂b (unless biases are frozen).
+    pub fn update(&mut self, grads: &[Gradients], rule: &UpdateRule) {
+        let eta = rule.learning_rate;
+        for (layer, g) in self.layers.iter_mut().zip(grads) {
+            for (row, grow) in layer.weights.iter_mut().zip(&g.weights) {
+                for (w, gw) in row.iter_mut().zip(grow) {
+                    *w -= eta * (gw + rule.weight_decay * *w);
+                }
+            }
+            if !rule.freeze_biases {
+                for (b, gb) in layer.biases.iter_mut().zip(&g.biases) {
+                    *b -= eta * gb;
+                }
+            }
+        }
+    }
+
+    /// ½ Σ w² over all weights (the L2 penalty is λ times this).
+    pub fn weight_norm_sq_half(&self) -> f64 {
+        0.5 * self
+            .layers
+            .iter()
+            .flat_map(|l| l.weights.iter().flatten())
+            .map(|w| w * w)
+            .sum::<f64>()
+    }
+
+    /// True when every weight and bias is a finite number.
+    pub fn is_finite(&self) -> bool {
+        self.layers.iter().all(|l| {
+            l.biases.iter().all(|b| b.is_finite())
+                && l.weights.iter().flatten().all(|w| w.is_finite())
+        })
+    }
+
+    /// Checks shapes, limits and pairings; the message says what and where.
+    pub fn validate(&self) -> Result<(), String> {
+        self.validate_for(None)
+    }
+
+    /// As [`Network::validate`], with the number of inputs known from the example, so
+    /// a wrong first row is named as wrong (rather than the rows that follow it).
+    pub fn validate_for(&self, inputs: Option<usize>) -> Result<(), String> {
+        let n = self.layers.len();
+        if n == 0 || n > MAX_DEPTH {
+            return Err(format!(
+                "network.layers: {n} layers, expected 1 to {MAX_DEPTH}"
+            ));
+        }
+        let mut fan = inputs.unwrap_or(self.inputs());
+        if fan == 0 || fan > MAX_WIDTH {
+            return Err(format!(
+                "network.layers[0].weights: {fan} inputs, expected 1 to {MAX_WIDTH}"
+            ));
+        }
+        for (l, layer) in self.layers.iter().enumerate() {
+            let at = format!("network.layers[{l}]");
+            let w = layer.width();
+            if w == 0 || w > MAX_WIDTH {
+                return Err(format!("{at}.biases: {w} units, expected 1 to {MAX_WIDTH}"));
+            }
+            if layer.weights.len() != w {
+                return Err(format!(
+                    "{at}.weights: {} rows, expected {w} (one per bias)",
+                    layer.weights.len()
+                ));
+            }
+            for (i, row) in layer.weights.iter().enumerate() {
+                if row.len() != fan {
+                    return Err(format!(
+                        "{at}.weights: row {i} has {} entries, expected {fan}",
+                        row.len()
+                    ));
+                }
+                if let Some(j) = row.iter().position(|v| !v.is_finite()) {
+                    return Err(format!("{at}.weights[{i}][{j}]: not a finite number"));
+                }
+            }
+            if let Some(i) = layer.biases.iter().position(|v| !v.is_finite()) {
+                return Err(format!("{at}.biases[{i}]: not a finite number"));
+            }
+            if layer.activation.is_softmax() {
+                if l + 1 != n {
+                    return Err(format!(
+                        "{at}.activation: softmax is only allowed on the last layer"
+                    ));
+                }
+                if w < 2 {
+                    return Err(format!("{at}.activation: softmax needs at least 2 units"));
+                }
+            }
+            fan = w;
+        }
+        let last = self.layers[n - 1].activation;
+        if self.loss == Loss::CrossEntropy && !last.is_softmax() {
+            return Err(format!(
+                "network.loss: cross_entropy needs a softmax output layer (the last layer is {})",
+                last.name()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks an example (input x, target t) against this network.
+    pub fn validate_example(&self, x: &[f64], t: &[f64]) -> Result<(), String> {
+        if x.len() != self.inputs() {
+            return Err(format!(
+                "input: {} values, expected {} (one per network input)",
+                x.len(),
+                self.inputs()
+            ));
+        }
+        if t.len() != self.outputs() {
+            return Err(format!(
+                "target: {} values, expected {} (one per output unit)",
+                t.len(),
+                self.outputs()
+            ));
+        }
+        if let Some(j) = x.iter().position(|v| !v.is_finite()) {
+            return Err(format!("input[{j}]: not a finite number"));
+        }
+        if let Some(i) = t.iter().position(|v| !v.is_finite()) {
+            return Err(format!("target[{i}]: not a finite number"));
+        }
+        if self.loss == Loss::CrossEntropy {
+            if let Some(i) = t.iter().position(|&v| v < 0.0) {
+                return Err(format!(
+                    "target[{i}]: cross_entropy needs probabilities (≥ 0), got {}",
+                    t[i]
+                ));
+            }
+            let s: f64 = t.iter().sum();
+            if (s - 1.0).abs() > 1e-9 {
+                return Err(format!(
+                    "target: cross_entropy needs probabilities that sum to 1, these sum to {s}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,323 @@
+//! Worked examples and lab set-ups, by name: Mazur's example, XOR, and networks that
+//! show vanishing, exploding and dead-ReLU gradients.
+
+use crate::activation::Activation::{self, *};
+use crate::dataset::{self, Kind, Spec};
+use crate::explain::Bilingual;
+use crate::init::{self, Init};
+use crate::loss::Loss;
+use crate::network::{Layer, Network};
+use crate::problem::Problem;
+
+/// A named starting point: one example to step through, and optionally a dataset to train on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preset {
+    pub name: &'static str,
+    pub title: Bilingual,
+    pub description: Bilingual,
+    pub problem: Problem,
+    pub dataset: Option<Spec>,
+    /// Initialisation used for "new weights" (and to build the preset, where drawn).
+    pub init: Init,
+    /// Seed of the drawn weights.
+    pub seed: u64,
+}
+
+/// Every preset name, in menu order.
+pub const NAMES: [&str; 10] = [
+    "mazur",
+    "mazur-frozen-bias",
+    "xor",
+    "relu-regression",
+    "softmax-3class",
+    "vanishing",
+    "vanishing-relu",
+    "exploding",
+    "dead-relu",
+    "spiral",
+];
+
+fn layer(activation: Activation, weights: &[&[f64]], biases: &[f64]) -> Layer {
+    Layer {
+        activation,
+        weights: weights.iter().map(|r| r.to_vec()).collect(),
+        biases: biases.to_vec(),
+    }
+}
+
+fn mazur_problem(freeze_biases: bool) -> Problem {
+    Problem {
+        network: Network {
+            layers: vec![
+                layer(Sigmoid, &[&[0.15, 0.2], &[0.25, 0.3]], &[0.35, 0.35]),
+                layer(Sigmoid, &[&[0.4, 0.45], &[0.5, 0.55]], &[0.6, 0.6]),
+            ],
+            loss: Loss::HalfSse,
+        },
+        input: vec![0.05, 0.1],
+        target: vec![0.01, 0.99],
+        learning_rate: 0.5,
+        weight_decay: 0.0,
+        freeze_biases,
+    }
+}
+
+/// A preset whose network is drawn from a seed and whose example is the dataset's first.
+#[allow(clippy::too_many_arguments)]
+fn drawn(
+    name: &'static str,
+    title: Bilingual,
+    description: Bilingual,
+    sizes: &[usize],
+    acts: &[Activation],
+    loss: Loss,
+    init: Init,
+    seed: u64,
+    learning_rate: f64,
+    spec: Spec,
+    scale: f64,
+) -> Preset {
+    let mut network = init::network(sizes, acts, loss, init, seed);
+    for w in network
+        .layers
+        .iter_mut()
+        .flat_map(|l| l.weights.iter_mut().flatten())
+    {
+        *w *= scale;
+    }
+    let out = network.layers.last().map_or(Linear, |l| l.activation);
+    let samples = dataset::generate(&spec);
+    let (train, _) = dataset::split(&spec, &samples, network.outputs(), out);
+    Preset {
+        name,
+        title,
+        description,
+        problem: Problem {
+            input: train.inputs[0].clone(),
+            target: train.targets[0].clone(),
+            network,
+            learning_rate,
+            weight_decay: 0.0,
+            freeze_biases: false,
+        },
+        dataset: Some(spec),
+        init,
+        seed,
+    }
+}
+
+fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64) -> Spec {
+    Spec {
+        kind,
+        points,
+        noise,
+        test_fraction,
+        seed: 1,
+    }
+}
+
+/// The preset of that name; the error lists the valid names.
+pub fn get(name: &str) -> Result<Preset, String> {
+    let b = Bilingual::new;
+    let p = match name {
+        "mazur" => Preset {
+            name: "mazur",
+            title: b("Mazur's step-by-step example", "Mazur 的逐步反向传播示例"),
+            description: b(
+                "Matt Mazur's \"A Step by Step Backpropagation Example\": a 2-2-2 sigmoid network, half the sum of squared errors, learning rate 0.5. Every number of his post appears in the trace (here the biases are updated too).",
+                "Matt Mazur 的《A Step by Step Backpropagation Example》：2-2-2 sigmoid 网络，损失为误差平方和的一半，学习率 0.5。他文中的每个数都出现在步骤里（这里偏置也会更新）。",
+            ),
+            problem: mazur_problem(false),
+            dataset: None,
+            init: Init::Xavier,
+            seed: 1,
+        },
+        "mazur-frozen-bias" => Preset {
+            name: "mazur-frozen-bias",
+            title: b("Mazur's example, biases frozen", "Mazur 示例（偏置冻结）"),
+            description: b(
+                "Mazur's own variant: the biases are not updated. Standard backprop then gives a total error of 0.291027774 after one step. His page prints 0.291027924, because he computed the hidden deltas with the already-updated output weights; the hidden deltas must use the weights from before the update, as here.",
+                "Mazur 原文的做法：偏置不更新。标准反向传播在一步之后的总误差为 0.291027774。他的页面写的是 0.291027924，因为他用已经更新过的输出层权重计算隐藏层的 δ；正确做法是用更新前的权重，如本例所示。",
+            ),
+            problem: mazur_problem(true),
+            dataset: None,
+            init: Init::Xavier,
+            seed: 1,
+        },
+        "xor" => drawn(
+            "xor",
+            b("XOR", "异或（XOR）"),
+            b(
+                "The four points of XOR, which no single-layer network can separate: a 2-3-1 tanh/sigmoid network learns it.",
+                "异或的四个点，任何单层网络都无法将其分开：2-3-1 的 tanh/sigmoid 网络可以学会。",
+            ),
+            &[2, 3, 1],
+            &[Tanh, Sigmoid],
+            Loss::HalfSse,
+            Init::Xavier,
+            3,
+            0.5,
+            spec(Kind::Xor, 4, 0.0, 0.0),
+            1.0,
+        ),
+        "relu-regression" => drawn(
+            "relu-regression",
+            b("ReLU regression: sin(x)", "ReLU 回归：sin(x)"),
+            b(
+                "A 1-8-1 ReLU network fits y = sin(x) on [−3, 3] with the mean squared error: the fit is a sum of hinges.",
+                "1-8-1 的 ReLU 网络用均方误差拟合 [−3, 3] 上的 y = sin(x)：拟合曲线是若干折线段之和。",
+            ),
+            &[1, 8, 1],
+            &[Relu, Linear],
+            Loss::Mse,
+            Init::He,
+            2,
+            0.05,
+            spec(Kind::Sine, 60, 0.1, 0.2),
+            1.0,
+        ),
+        "softmax-3class" => Preset {
+            name: "softmax-3class",
+            title: b("Softmax with cross-entropy, 3 classes", "Softmax 与交叉熵，三分类"),
+            description: b(
+                "A 3-4-3 tanh/softmax network with the cross-entropy loss and a one-hot target: the output delta is simply y − t.",
+                "3-4-3 的 tanh/softmax 网络，交叉熵损失，独热目标：输出层的 δ 就是 y − t。",
+            ),
+            problem: Problem {
+                network: Network {
+                    layers: vec![
+                        layer(
+                            Tanh,
+                            &[&[0.2, -0.3, 0.4], &[-0.5, 0.1, 0.2], &[0.3, 0.3, -0.2], &[0.1, -0.4, 0.5]],
+                            &[0.1, -0.1, 0.05, 0.0],
+                        ),
+                        layer(
+                            Softmax,
+                            &[&[0.3, -0.2, 0.5, 0.1], &[-0.4, 0.6, 0.1, -0.3], &[0.2, 0.1, -0.5, 0.4]],
+                            &[0.0, 0.1, -0.1],
+                        ),
+                    ],
+                    loss: Loss::CrossEntropy,
+                },
+                input: vec![1.0, 0.5, -1.0],
+                target: vec![0.0, 1.0, 0.0],
+                learning_rate: 0.5,
+                weight_decay: 0.0,
+                freeze_biases: false,
+            },
+            dataset: None,
+            init: Init::Xavier,
+            seed: 1,
+        },
+        "vanishing" => drawn(
+            "vanishing",
+            b("Vanishing gradients: deep sigmoid", "梯度消失：深层 sigmoid 网络"),
+            b(
+                "Seven sigmoid layers: each layer multiplies δ by σ′(z) ≤ 0.25, so the first layer's gradients are hundreds of times smaller than the last's and it barely learns. Compare with vanishing-relu.",
+                "七层 sigmoid：每一层都把 δ 乘以 σ′(z) ≤ 0.25，所以第一层的梯度比最后一层小数百倍，几乎学不动。可与 vanishing-relu 对比。",
+            ),
+            &[2, 6, 6, 6, 6, 6, 6, 1],
+            &[Sigmoid; 7],
+            Loss::HalfSse,
+            Init::Xavier,
+            5,
+            0.5,
+            spec(Kind::Circle, 200, 0.1, 0.2),
+            1.0,
+        ),
+        "vanishing-relu" => drawn(
+            "vanishing-relu",
+            b("Same depth with ReLU", "同样深度的 ReLU 网络"),
+            b(
+                "The network of the vanishing preset with ReLU hidden layers and He initialisation: relu′(z) = 1 for active units, so the gradients reach the first layer at full size.",
+                "与 vanishing 预设相同的结构，但隐藏层换成 ReLU 并使用 He 初始化：活跃单元的 relu′(z) = 1，梯度可以完整地传到第一层。",
+            ),
+            &[2, 6, 6, 6, 6, 6, 6, 1],
+            &[Relu, Relu, Relu, Relu, Relu, Relu, Sigmoid],
+            Loss::HalfSse,
+            Init::He,
+            5,
+            0.05,
+            spec(Kind::Circle, 200, 0.1, 0.2),
+            1.0,
+        ),
+        "exploding" => drawn(
+            "exploding",
+            b("Exploding gradients: large weights", "梯度爆炸：过大的初始权重"),
+            b(
+                "Five linear layers with weights 4 times too large: each layer multiplies δ by the weights, so the first layer's gradients are huge and training diverges at once.",
+                "五层线性网络，初始权重放大了 4 倍：每一层都把 δ 乘以权重，第一层的梯度极大，训练立刻发散。",
+            ),
+            &[1, 6, 6, 6, 6, 1],
+            &[Linear; 5],
+            Loss::Mse,
+            Init::Xavier,
+            7,
+            0.05,
+            spec(Kind::Sine, 60, 0.1, 0.2),
+            4.0,
+        ),
+        "dead-relu" => {
+            let mut p = drawn(
+                "dead-relu",
+                b("Dead ReLU units", "死亡 ReLU 单元"),
+                b(
+                    "Two hidden ReLU units start with large negative biases: z < 0 for every input, so relu′(z) = 0, their δ is always 0 and they never learn.",
+                    "两个隐藏 ReLU 单元的偏置是很大的负数：对任何输入 z < 0，于是 relu′(z) = 0，它们的 δ 恒为 0，永远学不到东西。",
+                ),
+                &[2, 5, 1],
+                &[Relu, Sigmoid],
+                Loss::HalfSse,
+                Init::He,
+                4,
+                0.3,
+                spec(Kind::Gaussians, 100, 0.2, 0.2),
+                1.0,
+            );
+            p.problem.network.layers[0].biases[1] = -4.0;
+            p.problem.network.layers[0].biases[3] = -4.0;
+            p
+        }
+        "spiral" => drawn(
+            "spiral",
+            b("Two spirals", "双螺旋"),
+            b(
+                "Two interleaved spirals: a hard problem that needs a deeper, wider tanh network and many epochs.",
+                "两条交错的螺旋：一个困难的问题，需要更深更宽的 tanh 网络和更多的训练轮数。",
+            ),
+            &[2, 12, 12, 1],
+            &[Tanh, Tanh, Sigmoid],
+            Loss::HalfSse,
+            Init::Xavier,
+            11,
+            0.1,
+            spec(Kind::Spiral, 300, 0.1, 0.2),
+            1.0,
+        ),
+        _ => {
+            return Err(format!(
+                "unknown preset \"{}\" (expected one of: {})",
+                crate::json::clip(name),
+                NAMES.join(", ")
+            ))
+        }
+    };
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_valid() {
+        for name in NAMES {
+            let p = get(name).unwrap();
+            assert_eq!(p.name, name);
+            p.problem
+                .validate()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        assert!(get("nope").unwrap_err().contains("mazur"));
+    }
+}

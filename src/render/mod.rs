@@ -1,0 +1,70 @@
+//! Drawing, generic over plotters' `DrawingBackend`: the same code draws on a `<canvas>`
+//! in the browser and to SVG natively. One module per picture; errors become strings.
+
+pub mod curves;
+
+use plotters::style::RGBColor;
+
+/// Colours and type size of a picture. The sign colours are the Okabe–Ito blue and
+/// vermillion, which red–green colour-blind viewers tell apart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    pub background: RGBColor,
+    pub text: RGBColor,
+    pub muted: RGBColor,
+    pub grid: RGBColor,
+    /// Positive values, and the curve f.
+    pub positive: RGBColor,
+    /// Negative values, and the curve f′.
+    pub negative: RGBColor,
+    /// Highlights: the current step, markers.
+    pub accent: RGBColor,
+    /// Multiplies every font size (presenter mode is larger).
+    pub scale: f64,
+}
+
+impl Theme {
+    /// Dark ink on white, for the page and for printed notes.
+    pub fn light() -> Theme {
+        Theme {
+            background: RGBColor(255, 255, 255),
+            text: RGBColor(28, 32, 40),
+            muted: RGBColor(110, 118, 130),
+            grid: RGBColor(228, 231, 236),
+            positive: RGBColor(0, 114, 178),
+            negative: RGBColor(213, 94, 0),
+            accent: RGBColor(0, 158, 115),
+            scale: 1.0,
+        }
+    }
+
+    /// Light ink on near-black, high contrast for a projector.
+    pub fn dark() -> Theme {
+        Theme {
+            background: RGBColor(16, 18, 24),
+            text: RGBColor(240, 242, 246),
+            muted: RGBColor(160, 168, 180),
+            grid: RGBColor(52, 58, 70),
+            positive: RGBColor(86, 180, 233),
+            negative: RGBColor(230, 159, 0),
+            accent: RGBColor(0, 200, 150),
+            scale: 1.0,
+        }
+    }
+
+    /// This theme with fonts scaled by `s`.
+    pub fn scaled(mut self, s: f64) -> Theme {
+        self.scale = s;
+        self
+    }
+
+    /// A font size in pixels, scaled.
+    pub fn font(&self, px: f64) -> f64 {
+        px * self.scale
+    }
+}
+
+/// Turns a backend error into a readable string (errors cross the boundary as text).
+pub fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("drawing failed: {e:?}")
+}

@@ -1,0 +1,246 @@
+//! Training: online SGD, mini-batch (gradients averaged over the batch) and full batch,
+//! optional L2 weight decay, a bounded loss history and divergence detection.
+
+use crate::dataset::Dataset;
+use crate::network::{Gradients, Network, UpdateRule};
+use serde::Serialize;
+
+/// Mean loss of `net` over a dataset (0 for an empty one).
+pub fn dataset_loss(net: &Network, data: &Dataset) -> f64 {
+    if data.is_empty() {
+        return 0.0;
+    }
+    let total: f64 = data
+        .inputs
+        .iter()
+        .zip(&data.targets)
+        .map(|(x, t)| net.loss_at(x, t))
+        .sum();
+    total / data.len() as f64
+}
+
+/// Gradients averaged over the examples `idx` of `data`.
+pub fn batch_gradients(net: &Network, data: &Dataset, idx: &[usize]) -> Vec<Gradients> {
+    let mut sum: Option<Vec<Gradients>> = None;
+    for &k in idx {
+        let fwd = net.forward(&data.inputs[k]);
+        let g = net.backward(&fwd, &data.targets[k]);
+        match &mut sum {
+            None => sum = Some(g),
+            Some(acc) => add_into(acc, &g),
+        }
+    }
+    let mut g = sum.unwrap_or_default();
+    if idx.len() > 1 {
+        scale(&mut g, 1.0 / idx.len() as f64);
+    }
+    g
+}
+
+/// acc += g, layer by layer.
+pub fn add_into(acc: &mut [Gradients], g: &[Gradients]) {
+    for (a, b) in acc.iter_mut().zip(g) {
+        for (x, y) in a.delta.iter_mut().zip(&b.delta) {
+            *x += y;
+        }
+        for (x, y) in a.biases.iter_mut().zip(&b.biases) {
+            *x += y;
+        }
+        for (ra, rb) in a.weights.iter_mut().zip(&b.weights) {
+            for (x, y) in ra.iter_mut().zip(rb) {
+                *x += y;
+            }
+        }
+    }
+}
+
+/// g *= s.
+pub fn scale(g: &mut [Gradients], s: f64) {
+    for l in g {
+        l.delta.iter_mut().for_each(|x| *x *= s);
+        l.biases.iter_mut().for_each(|x| *x *= s);
+        l.weights.iter_mut().flatten().for_each(|x| *x *= s);
+    }
+}
+
+/// A loss curve that never grows past a fixed size: when full, every other point is
+/// dropped and the recording stride doubles, so millions of steps stay bounded.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct History {
+    /// (step, training loss, test loss) triples.
+    pub points: Vec<(u64, f64, f64)>,
+    /// Record one point every `stride` calls to [`History::record`].
+    pub stride: u64,
+    #[serde(skip)]
+    cap: usize,
+    #[serde(skip)]
+    calls: u64,
+}
+
+impl History {
+    pub fn new(cap: usize) -> Self {
+        History {
+            points: Vec::new(),
+            stride: 1,
+            cap: cap.max(4),
+            calls: 0,
+        }
+    }
+
+    /// Offers a point; it is kept on every `stride`-th call.
+    pub fn record(&mut self, step: u64, train: f64, test: f64) {
+        self.calls += 1;
+        if !(self.calls - 1).is_multiple_of(self.stride) {
+            return;
+        }
+        self.points.push((step, train, test));
+        if self.points.len() >= self.cap {
+            let kept: Vec<_> = self.points.iter().step_by(2).copied().collect();
+            self.points = kept;
+            self.stride *= 2;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        *self = History::new(self.cap);
+    }
+}
+
+/// Where training stands.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Status {
+    /// Training can go on.
+    Ok,
+    /// A weight or the loss became inf/NaN at `step`; the last finite weights were kept.
+    Diverged { step: u64 },
+}
+
+/// Hyper-parameters of a training run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Config {
+    pub rule: UpdateRule,
+    /// Examples per update: 1 = online SGD, 0 or ≥ dataset size = full batch.
+    pub batch_size: usize,
+}
+
+/// A network being trained on a dataset, one update at a time.
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    pub network: Network,
+    pub train: Dataset,
+    pub test: Dataset,
+    pub config: Config,
+    /// Updates made so far.
+    pub updates: u64,
+    /// Examples seen so far (updates × batch size).
+    pub examples: u64,
+    /// Index of the next example to take (dataset order, cycling).
+    pub next: usize,
+    pub status: Status,
+    pub history: History,
+}
+
+impl Trainer {
+    pub fn new(network: Network, train: Dataset, test: Dataset, config: Config) -> Self {
+        let mut t = Trainer {
+            network,
+            train,
+            test,
+            config,
+            updates: 0,
+            examples: 0,
+            next: 0,
+            status: Status::Ok,
+            history: History::new(2048),
+        };
+        t.record();
+        t
+    }
+
+    /// The examples per update actually used.
+    pub fn batch(&self) -> usize {
+        let n = self.train.len().max(1);
+        if self.config.batch_size == 0 {
+            n
+        } else {
+            self.config.batch_size.min(n)
+        }
+    }
+
+    /// The indices of the next batch, in dataset order.
+    pub fn next_batch(&self) -> Vec<usize> {
+        let n = self.train.len();
+        (0..self.batch()).map(|k| (self.next + k) % n).collect()
+    }
+
+    /// One update on the next batch. Returns false (and keeps the previous weights)
+    /// once training has diverged.
+    pub fn step(&mut self) -> bool {
+        if self.status != Status::Ok || self.train.is_empty() {
+            return false;
+        }
+        let idx = self.next_batch();
+        let grads = batch_gradients(&self.network, &self.train, &idx);
+        let mut next = self.network.clone();
+        next.update(&grads, &self.config.rule);
+        self.updates += 1;
+        self.examples += idx.len() as u64;
+        self.next = (self.next + idx.len()) % self.train.len();
+        let probe = &idx[0];
+        let loss = next.loss_at(&self.train.inputs[*probe], &self.train.targets[*probe]);
+        if !next.is_finite() || !loss.is_finite() {
+            self.status = Status::Diverged { step: self.updates };
+            return false;
+        }
+        self.network = next;
+        true
+    }
+
+    /// `n` updates, recording the loss curve every epoch or so; stops early on divergence.
+    /// Returns the mean training loss afterwards.
+    pub fn run(&mut self, n: u64) -> f64 {
+        let per_epoch = (self.train.len() / self.batch()).max(1) as u64;
+        for _ in 0..n {
+            if !self.step() {
+                break;
+            }
+            if self.updates.is_multiple_of(per_epoch) {
+                self.record();
+            }
+        }
+        self.train_loss()
+    }
+
+    /// Mean loss over the training set.
+    pub fn train_loss(&self) -> f64 {
+        dataset_loss(&self.network, &self.train)
+    }
+
+    /// Mean loss over the test set.
+    pub fn test_loss(&self) -> f64 {
+        dataset_loss(&self.network, &self.test)
+    }
+
+    /// Adds the current losses to the history.
+    pub fn record(&mut self) {
+        let (a, b) = (self.train_loss(), self.test_loss());
+        self.history.record(self.examples, a, b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_stays_bounded() {
+        let mut h = History::new(64);
+        for s in 0..1_000_000u64 {
+            h.record(s, 1.0, 1.0);
+        }
+        assert!(h.points.len() < 64);
+        assert!(h.points.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(h.points[0].0, 0);
+    }
+}

@@ -1,0 +1,195 @@
+//! The command-line tool as a user runs it: output, exit codes, one-line errors.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_passes_the_public_fixtures() {
+    let files: Vec<String> = std::fs::read_dir("tests/fixtures")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.ends_with(".json"))
+        .collect();
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(String::as_str));
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).lines().last().unwrap() == "5 passed, 0 failed");
+}
+
+#[test]
+fn check_fails_a_wrong_fixture() {
+    let dir = std::env::temp_dir().join(format!("bpl-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    let text = std::fs::read_to_string("tests/fixtures/mazur-2-2-2.json").unwrap();
+    std::fs::write(
+        &bad,
+        text.replace("0.7513650695523157", "0.7513650795523157"),
+    )
+    .unwrap();
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{ not json").unwrap();
+    let o = run(&[
+        "check",
+        "tests/fixtures/mazur-2-2-2.json",
+        bad.to_str().unwrap(),
+        broken.to_str().unwrap(),
+    ]);
+    let out = stdout(&o);
+    assert!(!o.status.success());
+    assert!(
+        out.contains("FAIL") && out.contains("expected.layers[1].a[0]"),
+        "{out}"
+    );
+    assert!(out.lines().last().unwrap() == "1 passed, 2 failed");
+}
+
+#[test]
+fn trace_mazur_shows_every_number_of_his_post() {
+    let o = run(&["trace", "mazur"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    for n in [
+        "0.3775",
+        "0.593269992",
+        "0.75136507",
+        "0.772928465",
+        "0.298371109",
+        "0.74136507",
+        "0.186815602",
+        "0.0821670406",
+        "0.35891648",
+        "0.408666186",
+        "0.51130127",
+        "0.561370121",
+        "0.0363503064",
+        "0.241300709",
+        "0.000438567734",
+        "0.149780716",
+        "0.199561432",
+        "0.249751144",
+        "0.299502287",
+    ] {
+        assert!(out.contains(n), "missing {n}");
+    }
+    let zh = stdout(&run(&["trace", "mazur", "--lang", "zh"]));
+    assert!(zh.contains("前向传播") && zh.contains("反向传播") && zh.contains("0.298371109"));
+}
+
+#[test]
+fn trace_formats() {
+    let md = stdout(&run(&[
+        "trace", "mazur", "--format", "markdown", "--digits", "4",
+    ]));
+    assert!(md.starts_with("# ") && md.contains("$$") && md.contains("0.1385"));
+    let tex = stdout(&run(&["trace", "mazur", "--format", "latex"]));
+    assert!(tex.contains("\\begin{align*}") && tex.contains("\\delta^{(2)}_{1}"));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["trace", "mazur", "--format", "json"]))).unwrap();
+    assert_eq!(json["loss"], 0.2983711087600027);
+    assert_eq!(
+        json["steps"].as_array().unwrap().last().unwrap()["kind"],
+        "update"
+    );
+    let neuron = stdout(&run(&[
+        "trace",
+        "tests/fixtures/tanh-softmax-3-4-3-ce.json",
+        "--granularity",
+        "neuron",
+    ]));
+    assert!(neuron.contains("δ(2)_3"));
+}
+
+#[test]
+fn render_writes_an_svg() {
+    let out = std::env::temp_dir().join(format!("bpl-curves-{}.svg", std::process::id()));
+    let o = run(&[
+        "render",
+        "mazur",
+        "--view",
+        "curves",
+        "--layer",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("<svg") && svg.matches("<circle").count() == 4);
+}
+
+#[test]
+fn exercise_and_its_key() {
+    let a = stdout(&run(&["exercise", "--seed", "7", "--layers", "2,3,2"]));
+    assert_eq!(
+        a,
+        stdout(&run(&["exercise", "--seed", "7", "--layers", "2,3,2"]))
+    );
+    assert!(a.contains("seed 7") && a.contains("W(2)_23"));
+    let json_line = a.lines().last().unwrap();
+    let key = stdout(&run(&[
+        "exercise", "--seed", "7", "--layers", "2,3,2", "--key",
+    ]));
+    assert!(key.contains("Backward pass") && key.contains("L (new)"));
+    // The problem JSON at the end loads back and gives the key's loss.
+    let s = backprop_lab::state::load(json_line).unwrap();
+    let loss = backprop_lab::number::fmt(s.problem.pass().loss, 4);
+    assert!(key.contains(&format!("= {loss}\n")), "{loss}");
+    let zh = stdout(&run(&["exercise", "--seed", "7", "--lang", "zh"]));
+    assert!(zh.contains("反向传播练习"));
+}
+
+#[test]
+fn gradcheck_prints_the_largest_error() {
+    let out = stdout(&run(&["gradcheck", "mazur"]));
+    assert!(out.contains("W(1)_11") && out.contains("largest relative error"));
+}
+
+#[test]
+fn bad_arguments_give_one_line_and_exit_2() {
+    for args in [
+        vec!["frobnicate"],
+        vec!["trace"],
+        vec!["trace", "nope"],
+        vec!["trace", "mazur", "--format", "pdf"],
+        vec!["trace", "mazur", "--lang", "fr"],
+        vec!["trace", "mazur", "--digits", "abc"],
+        vec!["trace", "missing.json"],
+        vec!["trace", "mazur", "--bogus"],
+        vec!["render", "mazur", "--view", "curves"],
+        vec!["render", "mazur", "--view", "pie", "--out", "/tmp/x.svg"],
+        vec!["exercise"],
+        vec!["exercise", "--seed", "1", "--layers", "2,x"],
+        vec!["check", "missing.json"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(
+            err.lines().count(),
+            if args[0] == "check" { 0 } else { 1 },
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"));
+    }
+    let o = run(&["trace", "Cargo.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not valid JSON"));
+}

@@ -1,0 +1,144 @@
+//! Saving and loading: round trips, the accepted shapes, and every bad-input rule.
+
+use backprop_lab::preset;
+use backprop_lab::state::{self, SavedState};
+
+fn mazur_fixture() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/mazur-2-2-2.json"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn every_preset_round_trips() {
+    for name in preset::NAMES {
+        let s = SavedState::from_preset(name).unwrap();
+        let back = state::load(&s.to_json()).unwrap();
+        assert_eq!(s, back, "{name}");
+        assert_eq!(back, state::load(&s.to_json_pretty()).unwrap());
+    }
+}
+
+#[test]
+fn fixture_shapes_load() {
+    let s = state::load(&mazur_fixture()).unwrap();
+    assert_eq!(s.problem.input, vec![0.05, 0.1]);
+    let train = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/train-xor-2-2-1-sigmoid.json"
+    ))
+    .unwrap();
+    let s = state::load(&train).unwrap();
+    assert_eq!(s.problem.input, vec![0.0, 0.0]);
+    assert!(matches!(s.dataset, Some(state::Data::Given(ref d)) if d.len() == 4));
+    let p = state::load(r#"{"preset": "xor", "view": {"lang": "zh", "cursor": 3}}"#).unwrap();
+    assert_eq!(p.preset.as_deref(), Some("xor"));
+    assert_eq!((p.view.lang.as_str(), p.view.cursor), ("zh", 3));
+}
+
+#[test]
+fn saved_state_is_also_a_fixture_shape() {
+    let s = SavedState::from_preset("mazur").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&s.to_json()).unwrap();
+    for key in ["network", "input", "target", "learning_rate"] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+}
+
+fn err(text: &str) -> String {
+    state::load(text).expect_err(text)
+}
+
+#[test]
+fn bad_inputs_say_what_and_where() {
+    let m = mazur_fixture();
+    let cases: Vec<(String, &str)> = vec![
+        ("".into(), "empty"),
+        ("{\"network\": ".into(), "not valid JSON"),
+        ("42".into(), "expected a JSON object"),
+        ("{}".into(), "missing field \"network\""),
+        (
+            m.replace("[0.4, 0.45]", "[0.4, 0.45, 0.1]"),
+            "network.layers[1].weights: row 0 has 3 entries, expected 2",
+        ),
+        (
+            m.replace("[0.15, 0.2]", "[0.15, \"abc\"]"),
+            "network.layers[0].weights[0][1]: expected a number, found the string \"abc\"",
+        ),
+        (
+            m.replace("[0.15, 0.2]", "[0.15, null]"),
+            "network.layers[0].weights[0][1]: expected a number, found null",
+        ),
+        (m.replace("[0.15, 0.2]", "[0.15, 1e999]"), "not valid JSON"),
+        (
+            m.replace("\"activation\": \"sigmoid\"", "\"activation\": \"swish\""),
+            "network.layers[0].activation: unknown activation \"swish\"",
+        ),
+        (
+            m.replacen(
+                "\"activation\": \"sigmoid\"",
+                "\"activation\": \"softmax\"",
+                1,
+            ),
+            "network.layers[0].activation: softmax is only allowed on the last layer",
+        ),
+        (
+            m.replace("\"half_sse\"", "\"cross_entropy\""),
+            "cross_entropy needs a softmax output layer",
+        ),
+        (
+            m.replace("\"half_sse\"", "\"hinge\""),
+            "network.loss: unknown loss \"hinge\"",
+        ),
+        (
+            m.replace("\"input\": [0.05, 0.1]", "\"input\": [0.05]"),
+            "entries, expected 1",
+        ),
+        (
+            m.replace("\"target\": [0.01, 0.99]", "\"target\": [0.01]"),
+            "target: 1 values, expected 2",
+        ),
+        (
+            m.replace("\"learning_rate\": 0.5", "\"learning_rate\": -1"),
+            "learning_rate: -1 is not a usable learning rate",
+        ),
+        (
+            m.replace("\"learning_rate\": 0.5", "\"learning_rate\": 1e7"),
+            "learning_rate: 10000000 is not a usable learning rate",
+        ),
+        (r#"{"preset": "nope"}"#.into(), "unknown preset \"nope\""),
+        (
+            r#"{"preset": "mazur", "view": {"panels": ["network", "x<script>"]}}"#.into(),
+            "view.panels[1]: unknown panel",
+        ),
+        (
+            r#"{"backprop_lab": 99, "preset": "mazur"}"#.into(),
+            "format version 99 is not supported",
+        ),
+    ];
+    for (text, want) in cases {
+        let e = err(&text);
+        assert!(e.contains(want), "message {e:?} should contain {want:?}");
+    }
+}
+
+#[test]
+fn limits_of_depth_and_width_are_enforced() {
+    let wide = format!(
+        r#"{{"network": {{"layers": [{{"activation": "relu", "weights": {}, "biases": {}}}], "loss": "mse"}}, "input": [1], "target": {}, "learning_rate": 0.1}}"#,
+        serde_json::to_string(&vec![vec![0.1]; 65]).unwrap(),
+        serde_json::to_string(&vec![0.0; 65]).unwrap(),
+        serde_json::to_string(&vec![0.0; 65]).unwrap()
+    );
+    assert!(err(&wide).contains("65 units, expected 1 to 64"));
+    let layer = r#"{"activation": "tanh", "weights": [[0.5]], "biases": [0]}"#;
+    let deep = format!(
+        r#"{{"network": {{"layers": [{}], "loss": "mse"}}, "input": [1], "target": [0], "learning_rate": 0.1}}"#,
+        vec![layer; 13].join(",")
+    );
+    assert!(err(&deep).contains("13 layers, expected 1 to 12"));
+    let ok = deep.replacen(&format!("{layer},"), "", 1);
+    assert!(state::load(&ok).is_ok());
+}

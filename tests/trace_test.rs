@@ -1,0 +1,159 @@
+//! The trace: order of steps, what each reveals, and its numbers equal the one-shot pass.
+
+use backprop_lab::pass::Pass;
+use backprop_lab::preset;
+use backprop_lab::trace::{Granularity, Kind, Phase, Trace};
+
+fn last_number(line: &str) -> f64 {
+    line.rsplit(" = ")
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("no number at the end of {line}"))
+}
+
+#[test]
+fn step_order_follows_the_design() {
+    for name in preset::NAMES {
+        let p = preset::get(name).unwrap().problem;
+        for g in [Granularity::Layer, Granularity::Neuron] {
+            let t = Trace::build(p.pass(), g, 4);
+            assert_eq!(t.steps[0].phase, Phase::Start);
+            assert_eq!(
+                t.steps.last().unwrap().kind,
+                Kind::Update,
+                "{name}: update is always last"
+            );
+            let phases: Vec<Phase> = t.steps.iter().map(|s| s.phase).collect();
+            let mut sorted = phases.clone();
+            sorted.sort_by_key(|p| *p as u8);
+            assert_eq!(phases, sorted, "{name}: phases in order");
+            // Backward walks the layers top down.
+            let back: Vec<usize> = t
+                .steps
+                .iter()
+                .filter(|s| s.phase == Phase::Backward)
+                .filter_map(|s| s.layer)
+                .collect();
+            assert!(
+                back.windows(2).all(|w| w[0] >= w[1]),
+                "{name}: backward top-down"
+            );
+            // Per neuron: one δ step per unit.
+            let deltas = t.steps.iter().filter(|s| s.kind == Kind::Delta).count();
+            let units: usize = p.network.layers.iter().map(|l| l.width()).sum();
+            let want = if g == Granularity::Neuron {
+                units
+            } else {
+                p.network.layers.len()
+            };
+            assert_eq!(deltas, want);
+        }
+    }
+}
+
+#[test]
+fn cursor_reveals_values_exactly_when_written() {
+    let p = preset::get("mazur").unwrap().problem;
+    for g in [Granularity::Layer, Granularity::Neuron] {
+        let t = Trace::build(p.pass(), g, 4);
+        let last = t.len() - 1;
+        for l in 0..2 {
+            for i in 0..2 {
+                assert!(!t.shows_z(l, i, 0) && !t.shows_a(l, i, 0) && !t.shows_delta(l, i, 0));
+                assert!(
+                    t.shows_z(l, i, last) && t.shows_delta(l, i, last) && t.shows_grads(l, i, last)
+                );
+                // z is shown before a, a before the loss, the loss before δ.
+                let first = |f: &dyn Fn(usize) -> bool| (0..=last).find(|&c| f(c)).unwrap();
+                let (z, a) = (
+                    first(&|c| t.shows_z(l, i, c)),
+                    first(&|c| t.shows_a(l, i, c)),
+                );
+                let (loss, d) = (
+                    first(&|c| t.shows_loss(c)),
+                    first(&|c| t.shows_delta(l, i, c)),
+                );
+                assert!(z < a && a < loss && loss < d);
+            }
+        }
+        assert!(!t.shows_update(last - 1) && t.shows_update(last));
+    }
+}
+
+#[test]
+fn step_texts_carry_the_one_shot_numbers() {
+    for name in preset::NAMES {
+        let problem = preset::get(name).unwrap().problem;
+        let pass = Pass::run(
+            &problem.network,
+            &problem.input,
+            &problem.target,
+            problem.rule(),
+        );
+        let t = Trace::build(pass.clone(), Granularity::Neuron, 17);
+        for s in &t.steps {
+            let (Some(l), Some(i)) = (s.layer, s.neuron) else {
+                continue;
+            };
+            let lines = &s.text.plain.numbers;
+            let (got, want) = match s.kind {
+                Kind::WeightedSum => (last_number(&lines[0]), pass.forward.z[l][i]),
+                Kind::Activation => (last_number(&lines[0]), pass.forward.a[l][i]),
+                Kind::Delta => (last_number(lines.last().unwrap()), pass.grads[l].delta[i]),
+                Kind::Gradients => (last_number(lines.last().unwrap()), pass.grads[l].biases[i]),
+                _ => continue,
+            };
+            assert!(
+                (got - want).abs() <= 1e-15 * want.abs().max(1e-300) + 1e-300,
+                "{name} step {}: {got} vs {want}",
+                s.label
+            );
+        }
+        let update = t.steps.last().unwrap();
+        assert_eq!(
+            last_number(update.text.plain.numbers.last().unwrap()),
+            pass.loss_after
+        );
+    }
+}
+
+#[test]
+fn granularities_share_one_pass() {
+    let p = preset::get("softmax-3class").unwrap().problem;
+    let a = Trace::build(p.pass(), Granularity::Layer, 4);
+    let b = Trace::build(p.pass(), Granularity::Neuron, 4);
+    assert_eq!(a.pass, b.pass);
+    assert!(b.len() > a.len());
+}
+
+#[test]
+fn tex_and_plain_have_the_same_lines() {
+    let t = Trace::build(
+        preset::get("mazur").unwrap().problem.pass(),
+        Granularity::Layer,
+        4,
+    );
+    for s in &t.steps {
+        assert_eq!(s.text.plain.numbers.len(), s.text.tex.numbers.len());
+        assert!(
+            s.text.tex.numbers.iter().all(|l| !l.contains('·')),
+            "TeX uses \\cdot"
+        );
+        assert!(!s.text.title.zh.is_empty() && s.text.title.zh != s.text.title.en);
+    }
+}
+
+#[test]
+fn mazur_frozen_bias_matches_standard_backprop() {
+    let p = preset::get("mazur-frozen-bias").unwrap();
+    let pass = p.problem.pass();
+    assert!(
+        (pass.loss_after - 0.291027774).abs() < 5e-10,
+        "{}",
+        pass.loss_after
+    );
+    assert_eq!(pass.updated.layers[0].biases, pass.network.layers[0].biases);
+    assert!(p.description.en.contains("0.291027924"));
+}

@@ -1,0 +1,168 @@
+//! Training: mini-batch averaging, weight decay, divergence, reproducible initialisation.
+
+use backprop_lab::activation::Activation;
+use backprop_lab::dataset::{self, Dataset};
+use backprop_lab::init::{self, Init};
+use backprop_lab::loss::Loss;
+use backprop_lab::network::UpdateRule;
+use backprop_lab::preset;
+use backprop_lab::train::{batch_gradients, Config, Status, Trainer};
+
+fn xor_data() -> Dataset {
+    Dataset {
+        inputs: vec![
+            vec![0.0, 0.0],
+            vec![0.0, 1.0],
+            vec![1.0, 0.0],
+            vec![1.0, 1.0],
+        ],
+        targets: vec![vec![0.0], vec![1.0], vec![1.0], vec![0.0]],
+    }
+}
+
+fn empty() -> Dataset {
+    Dataset {
+        inputs: vec![],
+        targets: vec![],
+    }
+}
+
+#[test]
+fn batch_gradient_is_the_mean_of_example_gradients() {
+    let net = init::network(
+        &[2, 3, 1],
+        &[Activation::Tanh, Activation::Sigmoid],
+        Loss::HalfSse,
+        Init::Xavier,
+        4,
+    );
+    let data = xor_data();
+    let all = batch_gradients(&net, &data, &[0, 1, 2, 3]);
+    let each: Vec<_> = (0..4).map(|k| batch_gradients(&net, &data, &[k])).collect();
+    for l in 0..2 {
+        for i in 0..net.layers[l].width() {
+            let mean: f64 = each.iter().map(|g| g[l].biases[i]).sum::<f64>() / 4.0;
+            assert!((all[l].biases[i] - mean).abs() < 1e-15);
+            for j in 0..net.layers[l].fan_in() {
+                let mean: f64 = each.iter().map(|g| g[l].weights[i][j]).sum::<f64>() / 4.0;
+                assert!((all[l].weights[i][j] - mean).abs() < 1e-15);
+            }
+        }
+    }
+}
+
+#[test]
+fn weight_decay_shrinks_weights_but_not_biases() {
+    let net = init::network(
+        &[2, 2, 1],
+        &[Activation::Linear, Activation::Linear],
+        Loss::HalfSse,
+        Init::Uniform,
+        2,
+    );
+    let data = Dataset {
+        inputs: vec![vec![0.0, 0.0]],
+        targets: vec![vec![0.0]],
+    };
+    // At x = 0, t = 0, y = 0 with zero biases: the data gradient is 0, only decay acts.
+    let rule = UpdateRule {
+        learning_rate: 0.1,
+        weight_decay: 0.5,
+        freeze_biases: false,
+    };
+    let mut t = Trainer::new(
+        net.clone(),
+        data,
+        empty(),
+        Config {
+            rule,
+            batch_size: 1,
+        },
+    );
+    t.step();
+    for (a, b) in net.layers.iter().zip(&t.network.layers) {
+        for (ra, rb) in a.weights.iter().zip(&b.weights) {
+            for (wa, wb) in ra.iter().zip(rb) {
+                assert!((wb - wa * (1.0 - 0.1 * 0.5)).abs() < 1e-15);
+            }
+        }
+        assert_eq!(a.biases, b.biases);
+    }
+}
+
+#[test]
+fn divergence_is_named_and_keeps_the_last_finite_weights() {
+    let p = preset::get("exploding").unwrap();
+    let spec = p.dataset.clone().unwrap();
+    let s = dataset::generate(&spec);
+    let (train, test) = dataset::split(&spec, &s, 1, Activation::Linear);
+    let rule = UpdateRule::sgd(100.0);
+    let mut t = Trainer::new(
+        p.problem.network.clone(),
+        train,
+        test,
+        Config {
+            rule,
+            batch_size: 1,
+        },
+    );
+    t.run(10_000);
+    assert!(
+        matches!(t.status, Status::Diverged { .. }),
+        "{:?}",
+        t.status
+    );
+    assert!(t.network.is_finite());
+    let before = t.network.clone();
+    assert!(!t.step(), "no step after divergence");
+    assert_eq!(before, t.network);
+}
+
+#[test]
+fn same_seed_same_initial_weights() {
+    let a = init::network(
+        &[2, 4, 1],
+        &[Activation::Relu, Activation::Sigmoid],
+        Loss::HalfSse,
+        Init::He,
+        9,
+    );
+    let b = init::network(
+        &[2, 4, 1],
+        &[Activation::Relu, Activation::Sigmoid],
+        Loss::HalfSse,
+        Init::He,
+        9,
+    );
+    let c = init::network(
+        &[2, 4, 1],
+        &[Activation::Relu, Activation::Sigmoid],
+        Loss::HalfSse,
+        Init::He,
+        10,
+    );
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn xor_preset_learns() {
+    let p = preset::get("xor").unwrap();
+    let (train, test) = {
+        let spec = p.dataset.clone().unwrap();
+        dataset::split(&spec, &dataset::generate(&spec), 1, Activation::Sigmoid)
+    };
+    let rule = p.problem.rule();
+    let mut t = Trainer::new(
+        p.problem.network.clone(),
+        train,
+        test,
+        Config {
+            rule,
+            batch_size: 1,
+        },
+    );
+    let loss = t.run(8_000);
+    assert!(loss < 0.01, "XOR loss after 2000 epochs: {loss}");
+    assert!(t.history.points.len() > 10);
+}
