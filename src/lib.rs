@@ -3,6 +3,7 @@
 //! curve; the web page and the command-line tool only show what it computes.
 
 pub mod activation;
+pub mod chain;
 pub mod dataset;
 pub mod document;
 pub mod exercise;

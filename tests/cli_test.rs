@@ -157,6 +157,24 @@ fn exercise_and_its_key() {
 }
 
 #[test]
+fn chain_rule_of_a_hidden_weight() {
+    let out = stdout(&run(&["chain", "mazur", "--weight", "1,1,1"]));
+    assert!(out.contains("0.4·0.138498562 = 0.0553994247"), "{out}");
+    assert!(
+        out.contains("∂L/∂W(1)_11 = 0.0363503064 · 0.241300709 · 0.05 = 0.000438567734"),
+        "{out}"
+    );
+    assert_eq!(
+        run(&["chain", "mazur", "--weight", "3,1,1"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["chain", "mazur", "--bias", "0,1"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
 fn gradcheck_prints_the_largest_error() {
     let out = stdout(&run(&["gradcheck", "mazur"]));
     assert!(out.contains("W(1)_11") && out.contains("largest relative error"));

@@ -6,7 +6,7 @@ use backprop_lab::document::{self, Format};
 use backprop_lab::render::{curves, Theme};
 use backprop_lab::state::{self, SavedState};
 use backprop_lab::trace::{Granularity, Trace};
-use backprop_lab::{exercise, fixture, gradcheck, number, preset};
+use backprop_lab::{chain, exercise, fixture, gradcheck, number, preset};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -20,6 +20,8 @@ usage:
       the whole worked example, step by step
   backprop-lab render FILE|PRESET --view curves --out FILE.svg [--layer N] [--lang en|zh]
       draw the activation curves of a layer (default: the first) to SVG
+  backprop-lab chain FILE|PRESET (--weight L,I,J | --bias L,I) [--lang en|zh] [--digits N]
+      the chain rule of one weight W(L)_IJ or bias b(L)_I (1-based), every factor's value
   backprop-lab gradcheck FILE|PRESET
       compare backprop's gradients with central finite differences
   backprop-lab exercise --seed N [--layers 2,3,2] [--activation sigmoid] [--lang en|zh]
@@ -244,6 +246,62 @@ fn cmd_render(args: &[String]) -> Result<String, Fail> {
     Ok(format!("wrote {out}\n"))
 }
 
+fn cmd_chain(args: &[String]) -> Result<String, Fail> {
+    let o = Opts::parse(args, &["weight", "bias", "lang", "digits"], &[])?;
+    let s = one_source(&o, "chain")?;
+    let (spec, want) = match (o.get("weight"), o.get("bias")) {
+        (Some(w), None) => (w, 3),
+        (None, Some(b)) => (b, 2),
+        _ => {
+            return Err(usage_error(
+                "chain: give --weight L,I,J or --bias L,I (1-based)",
+            ))
+        }
+    };
+    let idx: Vec<usize> = spec
+        .split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .map(|n| n - 1)
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|v| v.len() == want)
+        .ok_or_else(|| {
+            usage_error(format!(
+                "\"{spec}\": expected {want} whole numbers from 1, like {}",
+                if want == 3 { "2,1,1" } else { "2,1" }
+            ))
+        })?;
+    let digits: usize = o.number("digits", 9)?;
+    let pass = s.problem.pass();
+    let c = chain::chain_rule(
+        &pass,
+        idx[0],
+        idx[1],
+        idx.get(2).copied(),
+        digits.clamp(1, 17),
+    )
+    .map_err(usage_error)?;
+    let lang = o.lang()?;
+    let mut out = format!("{}\n  {}\n", c.text.title.get(lang), c.text.note.get(lang));
+    for f in &c.factors {
+        out.push_str(&format!(
+            "  {:<24} = {:<14} {}\n",
+            f.symbol,
+            number::fmt(f.value, digits),
+            f.name.get(lang)
+        ));
+    }
+    out.push('\n');
+    for line in c.text.plain.symbols.iter().chain(&c.text.plain.numbers) {
+        out.push_str(&format!("    {line}\n"));
+    }
+    Ok(out)
+}
+
 fn cmd_gradcheck(args: &[String]) -> Result<String, Fail> {
     let o = Opts::parse(args, &[], &[])?;
     let s = one_source(&o, "gradcheck")?;
@@ -319,6 +377,7 @@ fn run(args: &[String]) -> Result<String, Fail> {
         "trace" => cmd_trace(rest),
         "render" => cmd_render(rest),
         "gradcheck" => cmd_gradcheck(rest),
+        "chain" => cmd_chain(rest),
         "exercise" => cmd_exercise(rest),
         "presets" => Ok(preset::NAMES
             .iter()
@@ -327,7 +386,7 @@ fn run(args: &[String]) -> Result<String, Fail> {
             .collect()),
         "help" | "--help" | "-h" => Ok(format!("{USAGE}{}\n", preset::NAMES.join(", "))),
         other => Err(usage_error(format!(
-            "unknown command \"{other}\" (expected check, trace, render, gradcheck, exercise, presets or help)"
+            "unknown command \"{other}\" (expected check, trace, chain, render, gradcheck, exercise, presets or help)"
         ))),
     }
 }
