@@ -1,11 +1,54 @@
-# Backprop Lab. `make test` runs every test; `make serve` builds and serves the app.
+# Backprop Lab. `make serve` builds and serves the app; `make test` runs every test.
+# Both install what is missing first (wasm target, wasm-bindgen-cli, npm tools, Chromium).
 SHELL := /bin/bash
 CARGO ?= cargo
 SHARED_FIXTURES := ../shared/fixtures
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+CARGO_BIN := $(HOME)/.cargo/bin
+WASM_BINDGEN := $(CARGO_BIN)/wasm-bindgen
+WASM_OPT := node_modules/.bin/wasm-opt
+WASM := target/wasm32-unknown-unknown/release/backprop_lab.wasm
+PORT ?= 8000
 
-.PHONY: test test-native check-shared lint cli
+.PHONY: test test-native test-wasm test-e2e check-shared lint cli setup setup-web setup-browser dist serve clean
 
-test: test-native check-shared lint
+test: test-native check-shared lint test-wasm test-e2e
+
+## ---- set-up: each step only when something is missing -------------------------
+
+setup-web:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if ! "$(WASM_BINDGEN)" --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)"; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 4 minutes, once)"; \
+	  $(CARGO) install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi
+	@[ -x $(WASM_OPT) ] && [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund
+
+setup-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "installing Debian's chromium and chromium-driver"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+setup: setup-web setup-browser
+
+## ---- build and serve ------------------------------------------------------------
+
+## A self-contained static site: works from any file host and offline.
+dist: setup-web
+	$(CARGO) build --release --target wasm32-unknown-unknown --lib
+	rm -rf dist && mkdir -p dist/pkg dist/www
+	$(WASM_BINDGEN) --target web --no-typescript --out-dir dist/pkg $(WASM)
+	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+	  dist/pkg/backprop_lab_bg.wasm -o dist/pkg/backprop_lab_bg.wasm
+	cp index.html dist/
+	cp www/*.js www/*.css dist/www/
+	@echo "dist/ is ready: $$(du -sh dist | cut -f1)"
+
+serve: dist
+	@echo "Backprop Lab on http://127.0.0.1:$(PORT)/"
+	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
+
+## ---- tests ----------------------------------------------------------------------
 
 ## Native tests: the core, the CLI, the fixtures.
 test-native:
@@ -17,9 +60,23 @@ check-shared:
 	  $(CARGO) run --quiet --release --bin backprop-lab -- check $(SHARED_FIXTURES)/*.json; \
 	else echo "no $(SHARED_FIXTURES): skipped"; fi
 
+## Browser unit tests (wasm-bindgen-test) in headless Chromium.
+test-wasm: setup
+	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CARGO_BIN)/wasm-bindgen-test-runner \
+	  $(CARGO) test --target wasm32-unknown-unknown --test web
+
+## End-to-end user flows (Playwright, Debian's Chromium) against dist/.
+test-e2e: setup dist
+	npx playwright test
+
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --target wasm32-unknown-unknown --lib -- -D warnings
 
 cli:
 	$(CARGO) build --release --bin backprop-lab
+
+clean:
+	rm -rf dist target test-results

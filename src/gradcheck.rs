@@ -36,48 +36,54 @@ fn rel(a: f64, b: f64) -> f64 {
 /// Compares ∂L/∂θ from backprop with central differences for every parameter.
 pub fn check(net: &Network, x: &[f64], t: &[f64]) -> Report {
     let grads = net.backward(&net.forward(x), t);
-    let mut probe = net.clone();
     let mut entries = Vec::new();
-    let diff = |probe: &mut Network, get: &dyn Fn(&mut Network) -> &mut f64| {
-        let orig = *get(probe);
-        *get(probe) = orig + H;
-        let up = probe.loss_at(x, t);
-        *get(probe) = orig - H;
-        let down = probe.loss_at(x, t);
-        *get(probe) = orig;
-        (up - down) / (2.0 * H)
-    };
     for (l, layer) in net.layers.iter().enumerate() {
         for i in 0..layer.width() {
-            for j in 0..layer.fan_in() {
-                let numeric = diff(&mut probe, &|n: &mut Network| {
-                    &mut n.layers[l].weights[i][j]
-                });
-                let backprop = grads[l].weights[i][j];
+            for from in (0..layer.fan_in()).map(Some).chain([None]) {
+                let backprop = match from {
+                    Some(j) => grads[l].weights[i][j],
+                    None => grads[l].biases[i],
+                };
+                let numeric = numeric(net, x, t, l, i, from);
                 entries.push(Entry {
                     layer: l,
                     to: i,
-                    from: Some(j),
+                    from,
                     backprop,
                     numeric,
                     rel_error: rel(backprop, numeric),
                 });
             }
-            let numeric = diff(&mut probe, &|n: &mut Network| &mut n.layers[l].biases[i]);
-            let backprop = grads[l].biases[i];
-            entries.push(Entry {
-                layer: l,
-                to: i,
-                from: None,
-                backprop,
-                numeric,
-                rel_error: rel(backprop, numeric),
-            });
         }
     }
     let max_rel_error = entries.iter().map(|e| e.rel_error).fold(0.0, f64::max);
     Report {
         entries,
         max_rel_error,
+    }
+}
+
+/// The central difference of one parameter: W(l)_ij, or b(l)_i when `j` is `None`.
+pub fn numeric(net: &Network, x: &[f64], t: &[f64], l: usize, i: usize, j: Option<usize>) -> f64 {
+    let mut probe = net.clone();
+    let orig = param(&probe, l, i, j);
+    set_param(&mut probe, l, i, j, orig + H);
+    let up = probe.loss_at(x, t);
+    set_param(&mut probe, l, i, j, orig - H);
+    let down = probe.loss_at(x, t);
+    (up - down) / (2.0 * H)
+}
+
+fn param(n: &Network, l: usize, i: usize, j: Option<usize>) -> f64 {
+    match j {
+        Some(j) => n.layers[l].weights[i][j],
+        None => n.layers[l].biases[i],
+    }
+}
+
+fn set_param(n: &mut Network, l: usize, i: usize, j: Option<usize>, v: f64) {
+    match j {
+        Some(j) => n.layers[l].weights[i][j] = v,
+        None => n.layers[l].biases[i] = v,
     }
 }

@@ -3,6 +3,8 @@
 //! curve; the web page and the command-line tool only show what it computes.
 
 pub mod activation;
+#[cfg(target_arch = "wasm32")]
+pub mod canvas;
 pub mod chain;
 pub mod dataset;
 pub mod document;
@@ -21,6 +23,9 @@ pub mod preset;
 pub mod problem;
 pub mod render;
 pub mod rng;
+pub mod session;
 pub mod state;
 pub mod trace;
 pub mod train;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -9,6 +9,21 @@ use serde::{Deserialize, Serialize};
 pub const MAX_WIDTH: usize = 64;
 /// Deepest network the app accepts.
 pub const MAX_DEPTH: usize = 12;
+/// Largest magnitude of a weight, bias, input or target: keeps every pass finite.
+pub const MAX_MAGNITUDE: f64 = 1e6;
+
+/// `Ok` for a finite number within ±[`MAX_MAGNITUDE`]; the message names `at`.
+pub fn check_value(v: f64, at: &str) -> Result<(), String> {
+    if !v.is_finite() {
+        return Err(format!("{at}: not a finite number"));
+    }
+    if v.abs() > MAX_MAGNITUDE {
+        return Err(format!(
+            "{at}: {v:e} is out of range (at most ±{MAX_MAGNITUDE:e})"
+        ));
+    }
+    Ok(())
+}
 
 /// One layer l: W(l)_ij is the weight from unit j of layer l−1 to unit i of layer l.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -289,12 +304,12 @@ impl Network {
                         row.len()
                     ));
                 }
-                if let Some(j) = row.iter().position(|v| !v.is_finite()) {
-                    return Err(format!("{at}.weights[{i}][{j}]: not a finite number"));
+                for (j, &v) in row.iter().enumerate() {
+                    check_value(v, &format!("{at}.weights[{i}][{j}]"))?;
                 }
             }
-            if let Some(i) = layer.biases.iter().position(|v| !v.is_finite()) {
-                return Err(format!("{at}.biases[{i}]: not a finite number"));
+            for (i, &v) in layer.biases.iter().enumerate() {
+                check_value(v, &format!("{at}.biases[{i}]"))?;
             }
             if layer.activation.is_softmax() {
                 if l + 1 != n {
@@ -334,11 +349,11 @@ impl Network {
                 self.outputs()
             ));
         }
-        if let Some(j) = x.iter().position(|v| !v.is_finite()) {
-            return Err(format!("input[{j}]: not a finite number"));
+        for (j, &v) in x.iter().enumerate() {
+            check_value(v, &format!("input[{j}]"))?;
         }
-        if let Some(i) = t.iter().position(|v| !v.is_finite()) {
-            return Err(format!("target[{i}]: not a finite number"));
+        for (i, &v) in t.iter().enumerate() {
+            check_value(v, &format!("target[{i}]"))?;
         }
         if self.loss == Loss::CrossEntropy {
             if let Some(i) = t.iter().position(|&v| v < 0.0) {

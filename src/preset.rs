@@ -305,6 +305,22 @@ pub fn get(name: &str) -> Result<Preset, String> {
     Ok(p)
 }
 
+/// Every preset's name, title and description in both languages, for the page's menu.
+pub fn catalogue() -> serde_json::Value {
+    NAMES
+        .iter()
+        .filter_map(|n| get(n).ok())
+        .map(|p| {
+            serde_json::json!({
+                "name": p.name,
+                "title": p.title,
+                "description": p.description,
+                "dataset": p.dataset.as_ref().map(|d| d.kind.name()),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

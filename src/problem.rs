@@ -66,9 +66,11 @@ impl Problem {
 
     /// Reads the fixture shape (extra fields such as `expected` are ignored).
     pub fn from_value(v: &Value, at: &str) -> Result<Problem, String> {
-        let input = json::vector(field(v, "input", at)?, &join(at, "input"))?;
-        let n_in = (!input.is_empty()).then_some(input.len());
+        // The network is checked first, with the input's length when it is readable.
+        let input = field(v, "input", at).and_then(|x| json::vector(x, &join(at, "input")));
+        let n_in = input.as_ref().ok().filter(|x| !x.is_empty()).map(Vec::len);
         let network = network_from_value(field(v, "network", at)?, &join(at, "network"), n_in)?;
+        let input = input?;
         let target = json::vector(field(v, "target", at)?, &join(at, "target"))?;
         let learning_rate =
             json::number(field(v, "learning_rate", at)?, &join(at, "learning_rate"))?;

@@ -5,6 +5,7 @@ use super::{err, Theme};
 use crate::activation::{softmax, Activation};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// What to mark: z values and, for each, whether it is "current" (highlighted).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -125,15 +126,17 @@ pub fn draw<DB: DrawingBackend>(
     let d_pts: Vec<(f64, f64)> = pts.iter().map(|&(x, _, d)| (x, d)).filter(inside).collect();
     let (fc, dc) = (theme.positive, theme.negative);
     chart
-        .draw_series(LineSeries::new(f_pts, fc.stroke_width(3)))
-        .map_err(err)?
-        .label(&labels.f)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], fc.stroke_width(3)));
+        .draw_series(LineSeries::new(
+            f_pts,
+            fc.stroke_width((3.0 * theme.scale) as u32),
+        ))
+        .map_err(err)?;
     chart
-        .draw_series(LineSeries::new(d_pts, dc.stroke_width(2)))
-        .map_err(err)?
-        .label(&labels.df)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], dc.stroke_width(2)));
+        .draw_series(LineSeries::new(
+            d_pts,
+            dc.stroke_width((2.0 * theme.scale) as u32),
+        ))
+        .map_err(err)?;
 
     for (k, &z) in marks.z.iter().enumerate() {
         if !z.is_finite() {
@@ -141,7 +144,7 @@ pub fn draw<DB: DrawingBackend>(
         }
         let (f, d) = fns(z);
         let big = marks.selected == Some(k);
-        let r = if big { 7 } else { 5 };
+        let r = ((if big { 7.0 } else { 5.0 }) * theme.scale) as i32;
         let style = |c: RGBColor| if big { c.filled() } else { c.stroke_width(2) };
         let on_f: Vec<(f64, f64)> = [(z, f)].into_iter().filter(inside).collect();
         let on_d: Vec<(f64, f64)> = [(z, d)].into_iter().filter(inside).collect();
@@ -161,15 +164,39 @@ pub fn draw<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .label_font(text(12.0))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
-        .map_err(err)?;
+    legend(area, &[(&labels.f, fc, 3), (&labels.df, dc, 2)], theme)?;
     area.present().map_err(err)?;
+    Ok(())
+}
+
+/// A legend drawn with plain lines and text: plotters' own legend lays text out through
+/// the font backend, which in a browser means a styled `<span>` per label (blocked by a
+/// strict CSP and slow), while `Text` goes straight to the canvas.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(&String, RGBColor, u32)],
+    theme: &Theme,
+) -> Result<(), String> {
+    let s = theme.scale;
+    let (x0, mut y) = ((64.0 * s) as i32, (40.0 * s) as i32);
+    let font = ("sans-serif", theme.font(12.0))
+        .into_font()
+        .color(&theme.text)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (label, color, w) in items {
+        area.draw(&PathElement::new(
+            vec![(x0, y), (x0 + (20.0 * s) as i32, y)],
+            color.stroke_width((*w as f64 * s).max(1.0) as u32),
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(
+            label.to_string(),
+            (x0 + (26.0 * s) as i32, y),
+            font.clone(),
+        ))
+        .map_err(err)?;
+        y += (18.0 * s) as i32;
+    }
     Ok(())
 }
 

@@ -2,6 +2,8 @@
 //! in the browser and to SVG natively. One module per picture; errors become strings.
 
 pub mod curves;
+pub mod layout;
+pub mod network;
 
 use plotters::style::RGBColor;
 

@@ -1,0 +1,342 @@
+//! The network view: units as circles, weighted edges between them. Forward values
+//! (z, a) appear as the pass reaches them, δ and ∂L/∂w during the backward pass;
+//! colour is the sign, strength and thickness the size. Values not reached are not drawn.
+
+use super::layout::{Hit, Layout};
+use super::{err, Theme};
+use crate::number::fmt;
+use crate::trace::{Phase, Trace};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+type Px = (i32, i32);
+
+fn px(p: (f64, f64)) -> Px {
+    (p.0.round() as i32, p.1.round() as i32)
+}
+
+/// The colour of a signed value, strong in proportion to |v| / max.
+fn signed(theme: &Theme, v: f64, max: f64, floor: f64) -> RGBAColor {
+    let c = if v >= 0.0 {
+        theme.positive
+    } else {
+        theme.negative
+    };
+    let s = if max > 0.0 {
+        (v.abs() / max).min(1.0)
+    } else {
+        0.0
+    };
+    c.mix(floor + (1.0 - floor) * s)
+}
+
+fn max_abs<'a>(vals: impl Iterator<Item = &'a f64>) -> f64 {
+    vals.fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+/// Draws the network at the trace's cursor. `selected` is the clicked unit or edge.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    trace: &Trace,
+    cursor: usize,
+    selected: Option<&Hit>,
+    layout: &Layout,
+    theme: &Theme,
+    lang: &str,
+) -> Result<(), String> {
+    area.fill(&theme.background).map_err(err)?;
+    let p = &trace.pass;
+    let step = &trace.steps[cursor];
+    let backward = matches!(step.phase, Phase::Backward | Phase::Update);
+    let updated = trace.shows_update(cursor);
+    let params = if updated { &p.updated } else { &p.network };
+    let s = theme.scale;
+    let r = layout.radius;
+    let font = |px: f64, c: RGBColor| {
+        ("sans-serif", px * s)
+            .into_font()
+            .color(&c)
+            .pos(Pos::new(HPos::Center, VPos::Center))
+    };
+    let small = (11.0f64).min(r / s * 0.55).max(8.0);
+    let many_edges: usize = p
+        .network
+        .layers
+        .iter()
+        .map(|l| l.width() * l.fan_in())
+        .sum();
+    let label_all = many_edges <= 24 && r >= 14.0 * s;
+
+    // Which units the current step writes (accent ring).
+    let writes =
+        |layer: usize, i: usize| step.layer == Some(layer) && step.neuron.is_none_or(|n| n == i);
+
+    // Column headings.
+    for (c, col) in layout.columns.iter().enumerate() {
+        let x = col.first().map_or(0.0, |p| p.0);
+        let head = if c == 0 {
+            if lang == "zh" {
+                "输入 x".to_string()
+            } else {
+                "input x".to_string()
+            }
+        } else {
+            let act = p.network.layers[c - 1].activation.symbol();
+            if lang == "zh" {
+                format!("第 {c} 层 · {act}")
+            } else {
+                format!("layer {c} · {act}")
+            }
+        };
+        area.draw(&Text::new(head, px((x, 14.0 * s)), font(12.0, theme.muted)))
+            .map_err(err)?;
+    }
+
+    // Edges: w, or ∂L/∂w once computed during the backward pass.
+    for (l, layer) in params.layers.iter().enumerate() {
+        let wmax = max_abs(layer.weights.iter().flatten());
+        let gmax = max_abs(p.grads[l].weights.iter().flatten());
+        for i in 0..layer.width() {
+            let show_grad = backward && trace.shows_grads(l, i, cursor);
+            for j in 0..layer.fan_in() {
+                let a = layout.columns[l][j];
+                let b = layout.columns[l + 1][i];
+                let w = layer.weights[i][j];
+                let is_sel = selected == Some(&Hit::Edge { layer: l, i, j });
+                let (color, frac) = if show_grad {
+                    let g = p.grads[l].weights[i][j];
+                    (
+                        signed(theme, g, gmax, 0.2),
+                        if gmax > 0.0 { g.abs() / gmax } else { 0.0 },
+                    )
+                } else {
+                    (
+                        signed(theme, w, wmax, if backward { 0.12 } else { 0.25 }),
+                        if wmax > 0.0 { w.abs() / wmax } else { 0.0 },
+                    )
+                };
+                let width = ((1.0 + 5.0 * frac) * s).round().max(1.0) as u32;
+                let style = if is_sel {
+                    theme.accent.stroke_width(width + (3.0 * s) as u32)
+                } else {
+                    color.stroke_width(width)
+                };
+                area.draw(&PathElement::new(vec![px(a), px(b)], style))
+                    .map_err(err)?;
+            }
+        }
+    }
+    // Edge labels on top of all edges.
+    for (l, layer) in params.layers.iter().enumerate() {
+        for i in 0..layer.width() {
+            let show_grad = trace.shows_grads(l, i, cursor);
+            for j in 0..layer.fan_in() {
+                let is_sel = selected == Some(&Hit::Edge { layer: l, i, j });
+                if !(label_all || is_sel) {
+                    continue;
+                }
+                let pos = layout.edge_label(l, i, j);
+                let mut text = fmt(layer.weights[i][j], 3);
+                if show_grad && backward {
+                    text = format!("{text} | ∂{}", fmt(p.grads[l].weights[i][j], 3));
+                }
+                let fs = small * 0.95;
+                let w = text.chars().count() as f64 * fs * s * 0.56 + 6.0 * s;
+                let h = fs * s * 1.4;
+                let (x, y) = pos;
+                area.draw(&Rectangle::new(
+                    [
+                        px((x - w / 2.0, y - h / 2.0)),
+                        px((x + w / 2.0, y + h / 2.0)),
+                    ],
+                    theme.background.mix(0.85).filled(),
+                ))
+                .map_err(err)?;
+                area.draw(&Text::new(
+                    text,
+                    px(pos),
+                    font(fs, if is_sel { theme.accent } else { theme.text }),
+                ))
+                .map_err(err)?;
+            }
+        }
+    }
+
+    // Input units.
+    let xmax = max_abs(p.input().iter());
+    for (j, &(x, y)) in layout.columns[0].iter().enumerate() {
+        let v = p.input()[j];
+        let sel = selected == Some(&Hit::Neuron { layer: None, i: j });
+        area.draw(&Circle::new(
+            px((x, y)),
+            r as i32,
+            theme.background.filled(),
+        ))
+        .map_err(err)?;
+        area.draw(&Circle::new(
+            px((x, y)),
+            r as i32,
+            signed(theme, v, xmax, 0.15).filled(),
+        ))
+        .map_err(err)?;
+        let ring = if sel {
+            theme.accent.stroke_width((4.0 * s) as u32)
+        } else {
+            theme.muted.stroke_width((1.5 * s).max(1.0) as u32)
+        };
+        area.draw(&Circle::new(px((x, y)), r as i32, ring))
+            .map_err(err)?;
+        if r >= 10.0 * s {
+            area.draw(&Text::new(
+                fmt(v, 3),
+                px((x, y)),
+                font(small * 1.1, theme.text),
+            ))
+            .map_err(err)?;
+        }
+        area.draw(&Text::new(
+            format!("x{}", j + 1),
+            px((x - r - 12.0 * s, y)),
+            font(small, theme.muted),
+        ))
+        .map_err(err)?;
+    }
+
+    // Layer units: z/a in the forward pass, δ in the backward pass.
+    for (l, col) in layout.columns.iter().skip(1).enumerate() {
+        let zs = &p.forward.z[l];
+        let amax = max_abs(p.forward.a[l].iter());
+        let dmax = max_abs(p.grads[l].delta.iter());
+        for (i, &(x, y)) in col.iter().enumerate() {
+            let has_a = trace.shows_a(l, i, cursor);
+            let has_z = trace.shows_z(l, i, cursor);
+            let has_d = trace.shows_delta(l, i, cursor);
+            let fill = if backward && has_d {
+                signed(theme, p.grads[l].delta[i], dmax, 0.12)
+            } else if has_a {
+                signed(theme, p.forward.a[l][i], amax, 0.12)
+            } else {
+                theme.background.mix(1.0)
+            };
+            area.draw(&Circle::new(
+                px((x, y)),
+                r as i32,
+                theme.background.filled(),
+            ))
+            .map_err(err)?;
+            area.draw(&Circle::new(px((x, y)), r as i32, fill.filled()))
+                .map_err(err)?;
+            let sel = selected == Some(&Hit::Neuron { layer: Some(l), i });
+            let ring = if sel {
+                theme.accent.stroke_width((4.0 * s) as u32)
+            } else if writes(l, i) {
+                theme.accent.stroke_width((3.0 * s) as u32)
+            } else {
+                theme.muted.stroke_width((1.5 * s).max(1.0) as u32)
+            };
+            area.draw(&Circle::new(px((x, y)), r as i32, ring))
+                .map_err(err)?;
+            if r < 10.0 * s {
+                continue;
+            }
+            // Inside: the value of this phase; below: the others reached so far.
+            let (main, below): (Option<String>, Vec<String>) = if backward && has_d {
+                (
+                    Some(format!("δ {}", fmt(p.grads[l].delta[i], 3))),
+                    vec![format!("a {}", fmt(p.forward.a[l][i], 3))],
+                )
+            } else if has_a {
+                (
+                    Some(format!("a {}", fmt(p.forward.a[l][i], 3))),
+                    vec![format!("z {}", fmt(zs[i], 3))],
+                )
+            } else if has_z {
+                (Some(format!("z {}", fmt(zs[i], 3))), vec![])
+            } else {
+                (None, vec![])
+            };
+            if let Some(m) = main {
+                area.draw(&Text::new(m, px((x, y)), font(small, theme.text)))
+                    .map_err(err)?;
+            }
+            let mut yy = y + r + small * s * 0.9;
+            for b in below
+                .into_iter()
+                .chain([format!("b {}", fmt(params.layers[l].biases[i], 3))])
+            {
+                area.draw(&Text::new(b, px((x, yy)), font(small * 0.9, theme.muted)))
+                    .map_err(err)?;
+                yy += small * s * 1.15;
+            }
+        }
+    }
+
+    // Targets and the loss, right of the output column.
+    let last = layout.columns.len() - 1;
+    for (i, &(x, y)) in layout.columns[last].iter().enumerate() {
+        let t = format!("t{} = {}", i + 1, fmt(p.target[i], 3));
+        area.draw(&Text::new(
+            t,
+            px((x + r + 34.0 * s, y)),
+            font(small, theme.muted),
+        ))
+        .map_err(err)?;
+    }
+    if trace.shows_loss(cursor) {
+        let (x, y) = (layout.loss_x + 46.0 * s, layout.height / 2.0);
+        let hl = step.phase == Phase::Loss;
+        area.draw(&Rectangle::new(
+            [
+                px((x - 52.0 * s, y - 30.0 * s)),
+                px((x + 52.0 * s, y + 30.0 * s)),
+            ],
+            if hl {
+                theme.accent.stroke_width((3.0 * s) as u32)
+            } else {
+                theme.muted.stroke_width((1.5 * s) as u32)
+            },
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(
+            format!("L = {}", fmt(p.loss, 4)),
+            px((x, y - 9.0 * s)),
+            font(13.0, theme.text),
+        ))
+        .map_err(err)?;
+        if updated {
+            let after = if lang == "zh" { "更新后" } else { "after" };
+            area.draw(&Text::new(
+                format!("{after} {}", fmt(p.loss_after, 4)),
+                px((x, y + 12.0 * s)),
+                font(11.0, theme.accent),
+            ))
+            .map_err(err)?;
+        }
+    }
+    area.present().map_err(err)?;
+    Ok(())
+}
+
+/// The view as SVG (for the CLI and native tests).
+pub fn svg(
+    trace: &Trace,
+    cursor: usize,
+    selected: Option<&Hit>,
+    theme: &Theme,
+    lang: &str,
+    size: (u32, u32),
+) -> Result<String, String> {
+    let layout = super::layout::layout(
+        &trace.pass.network.sizes(),
+        size.0 as f64,
+        size.1 as f64,
+        theme.scale,
+    );
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        draw(&root, trace, cursor, selected, &layout, theme, lang)?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,588 @@
+//! The app's state behind the page: the saved state, its trace and the cursor on it.
+//! Every edit is validated first and recomputes the trace; a failed edit or load
+//! changes nothing. Pure Rust, so the page's behaviour is testable natively.
+
+use crate::chain;
+use crate::dataset::{self, Dataset};
+use crate::document::{self, Format};
+use crate::gradcheck;
+use crate::network::check_value;
+use crate::problem::{self, Problem};
+use crate::state::Data;
+use crate::state::{self, SavedState};
+use crate::trace::{Granularity, Kind, Phase, Trace};
+use crate::train::{Config, Status, Trainer};
+use serde_json::{json, Value};
+
+/// Significant digits of the numbers the page shows in formulas.
+pub const UI_DIGITS: usize = 4;
+
+/// The state of one page.
+#[derive(Clone, Debug)]
+pub struct Session {
+    saved: SavedState,
+    trace: Trace,
+    cursor: usize,
+    /// The training run on the current dataset, made on first use and dropped by edits.
+    trainer: Option<Trainer>,
+}
+
+/// The training and test sets of a saved state: generated, given, or the one example.
+pub fn datasets(saved: &SavedState) -> (Dataset, Dataset) {
+    let p = &saved.problem;
+    match &saved.dataset {
+        Some(Data::Generated(spec)) => {
+            let out = p
+                .network
+                .layers
+                .last()
+                .map(|l| l.activation)
+                .unwrap_or(crate::activation::Activation::Linear);
+            dataset::split(spec, &dataset::generate(spec), p.network.outputs(), out)
+        }
+        Some(Data::Given(d)) => (
+            d.clone(),
+            Dataset {
+                inputs: vec![],
+                targets: vec![],
+            },
+        ),
+        None => (
+            Dataset {
+                inputs: vec![p.input.clone()],
+                targets: vec![p.target.clone()],
+            },
+            Dataset {
+                inputs: vec![],
+                targets: vec![],
+            },
+        ),
+    }
+}
+
+fn build_trace(p: &Problem, g: Granularity) -> Trace {
+    Trace::build(p.pass(), g, UI_DIGITS)
+}
+
+impl Session {
+    /// A session on a preset.
+    pub fn from_preset(name: &str) -> Result<Session, String> {
+        Ok(Session::from_saved(SavedState::from_preset(name)?))
+    }
+
+    fn from_saved(saved: SavedState) -> Session {
+        let trace = build_trace(&saved.problem, saved.view.granularity);
+        let cursor = saved.view.cursor.min(trace.len() - 1);
+        Session {
+            saved,
+            trace,
+            cursor,
+            trainer: None,
+        }
+    }
+
+    /// Loads JSON text of any accepted shape; on error nothing changes.
+    pub fn load(&mut self, text: &str) -> Result<(), String> {
+        *self = Session::from_saved(state::load(text)?);
+        Ok(())
+    }
+
+    /// Loads a preset; on error nothing changes.
+    pub fn load_preset(&mut self, name: &str) -> Result<(), String> {
+        *self = Session::from_preset(name)?;
+        Ok(())
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    pub fn saved(&self) -> &SavedState {
+        &self.saved
+    }
+
+    pub fn problem(&self) -> &Problem {
+        &self.saved.problem
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Number of steps.
+    pub fn len(&self) -> usize {
+        self.trace.len()
+    }
+
+    /// A trace is never empty (it has its start and update steps).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Next step; false at the end. (Named as in the embedding API, not an iterator.)
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> bool {
+        self.seek(self.cursor + 1).is_ok()
+    }
+
+    /// Previous step; false at the start.
+    pub fn prev(&mut self) -> bool {
+        self.cursor > 0 && self.seek(self.cursor - 1).is_ok()
+    }
+
+    /// Back to step 0.
+    pub fn reset(&mut self) {
+        self.cursor = 0;
+    }
+
+    /// The last step (the update).
+    pub fn end(&mut self) {
+        self.cursor = self.trace.len() - 1;
+    }
+
+    /// Moves the cursor to step `i`.
+    pub fn seek(&mut self, i: usize) -> Result<(), String> {
+        if i >= self.trace.len() {
+            return Err(format!(
+                "step {i} does not exist (this pass has steps 0 to {})",
+                self.trace.len() - 1
+            ));
+        }
+        self.cursor = i;
+        Ok(())
+    }
+
+    /// Jumps to the first step of a phase (`forward`, `loss`, `backward`, `update`).
+    pub fn seek_phase(&mut self, phase: &str) -> Result<(), String> {
+        let ph = match phase {
+            "start" => Phase::Start,
+            "forward" => Phase::Forward,
+            "loss" => Phase::Loss,
+            "backward" => Phase::Backward,
+            "update" => Phase::Update,
+            _ => return Err(format!("unknown phase \"{}\"", crate::json::clip(phase))),
+        };
+        self.cursor = self.trace.first_of(ph).unwrap_or(0);
+        Ok(())
+    }
+
+    /// Applies an edit to a copy of the problem; if valid, recomputes the trace and
+    /// keeps the cursor (clamped). Otherwise nothing changes.
+    fn edit(&mut self, f: impl FnOnce(&mut Problem) -> Result<(), String>) -> Result<(), String> {
+        let mut p = self.saved.problem.clone();
+        f(&mut p)?;
+        p.validate()?;
+        self.trace = build_trace(&p, self.saved.view.granularity);
+        self.saved.problem = p;
+        self.cursor = self.cursor.min(self.trace.len() - 1);
+        self.trainer = None;
+        Ok(())
+    }
+
+    /// `n` SGD updates on the current dataset (the one example if there is none),
+    /// continuing the same run; the pass is then recomputed with the new weights.
+    /// Returns the mean training loss. Divergence stops training, keeps the last
+    /// finite weights and shows in `state().training.status`.
+    pub fn train(&mut self, n: u64) -> Result<f64, String> {
+        if n > 10_000_000 {
+            return Err(format!(
+                "train: {n} steps at once is too many (at most 10000000)"
+            ));
+        }
+        let trainer = self.trainer.get_or_insert_with(|| {
+            let (train, test) = datasets(&self.saved);
+            let config = Config {
+                rule: self.saved.problem.rule(),
+                batch_size: self.saved.training.batch_size,
+            };
+            Trainer::new(self.saved.problem.network.clone(), train, test, config)
+        });
+        let loss = trainer.run(n);
+        self.saved.problem.network = trainer.network.clone();
+        self.trace = build_trace(&self.saved.problem, self.saved.view.granularity);
+        self.cursor = self.cursor.min(self.trace.len() - 1);
+        Ok(loss)
+    }
+
+    /// Where training stands, for `state()`.
+    fn training_state(&self) -> Value {
+        match &self.trainer {
+            None => json!({"updates": 0, "examples": 0, "status": {"state": "ok"}}),
+            Some(t) => json!({
+                "updates": t.updates,
+                "examples": t.examples,
+                "status": t.status,
+                "diverged": matches!(t.status, Status::Diverged { .. }),
+                "history": t.history,
+            }),
+        }
+    }
+
+    /// W(l)_ij = v (0-based indices).
+    pub fn set_weight(&mut self, l: usize, i: usize, j: usize, v: f64) -> Result<(), String> {
+        let at = format!("W({})_{}{}", l + 1, i + 1, j + 1);
+        check_value(v, &at)?;
+        self.edit(|p| {
+            let w = p
+                .network
+                .layers
+                .get_mut(l)
+                .and_then(|layer| layer.weights.get_mut(i))
+                .and_then(|row| row.get_mut(j))
+                .ok_or_else(|| format!("{at}: no such weight"))?;
+            *w = v;
+            Ok(())
+        })
+    }
+
+    /// b(l)_i = v.
+    pub fn set_bias(&mut self, l: usize, i: usize, v: f64) -> Result<(), String> {
+        let at = format!("b({})_{}", l + 1, i + 1);
+        check_value(v, &at)?;
+        self.edit(|p| {
+            let b = p
+                .network
+                .layers
+                .get_mut(l)
+                .and_then(|layer| layer.biases.get_mut(i))
+                .ok_or_else(|| format!("{at}: no such bias"))?;
+            *b = v;
+            Ok(())
+        })
+    }
+
+    /// x_j = v.
+    pub fn set_input(&mut self, j: usize, v: f64) -> Result<(), String> {
+        let at = format!("x_{}", j + 1);
+        check_value(v, &at)?;
+        self.edit(|p| {
+            *p.input
+                .get_mut(j)
+                .ok_or_else(|| format!("{at}: no such input"))? = v;
+            Ok(())
+        })
+    }
+
+    /// t_i = v.
+    pub fn set_target(&mut self, i: usize, v: f64) -> Result<(), String> {
+        let at = format!("t_{}", i + 1);
+        check_value(v, &at)?;
+        self.edit(|p| {
+            *p.target
+                .get_mut(i)
+                .ok_or_else(|| format!("{at}: no such target"))? = v;
+            Ok(())
+        })
+    }
+
+    /// η = v.
+    pub fn set_learning_rate(&mut self, v: f64) -> Result<(), String> {
+        problem::check_rate(v, "learning rate")?;
+        self.edit(|p| {
+            p.learning_rate = v;
+            Ok(())
+        })
+    }
+
+    /// The activation of layer l, by name.
+    pub fn set_activation(&mut self, l: usize, name: &str) -> Result<(), String> {
+        let act = crate::activation::Activation::parse(name)?;
+        self.edit(|p| {
+            let depth = p.network.layers.len();
+            let layer = p
+                .network
+                .layers
+                .get_mut(l)
+                .ok_or_else(|| format!("layer {} does not exist", l + 1))?;
+            layer.activation = act;
+            // Softmax goes with cross-entropy, and cross-entropy with softmax.
+            if l + 1 == depth {
+                use crate::loss::Loss;
+                if act.is_softmax() && p.network.loss != Loss::CrossEntropy {
+                    p.network.loss = Loss::CrossEntropy;
+                    let k = p
+                        .target
+                        .iter()
+                        .cloned()
+                        .enumerate()
+                        .fold((0, f64::MIN), |b, (i, v)| if v > b.1 { (i, v) } else { b })
+                        .0;
+                    p.target = (0..p.target.len())
+                        .map(|i| if i == k { 1.0 } else { 0.0 })
+                        .collect();
+                } else if !act.is_softmax() && p.network.loss == Loss::CrossEntropy {
+                    p.network.loss = Loss::HalfSse;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Layer or neuron steps; the cursor stays on the same part of the pass.
+    pub fn set_granularity(&mut self, name: &str) -> Result<(), String> {
+        let g = Granularity::parse(name)?;
+        if g == self.saved.view.granularity {
+            return Ok(());
+        }
+        let old = &self.trace.steps[self.cursor];
+        let (phase, kind, layer) = (old.phase, old.kind, old.layer);
+        let at_end = self.cursor + 1 == self.trace.len();
+        let trace = build_trace(&self.saved.problem, g);
+        let cursor = if at_end {
+            trace.len() - 1
+        } else {
+            trace
+                .steps
+                .iter()
+                .rposition(|s| s.phase == phase && s.kind == kind && s.layer == layer)
+                .unwrap_or(0)
+        };
+        self.saved.view.granularity = g;
+        self.trace = trace;
+        self.cursor = cursor;
+        Ok(())
+    }
+
+    /// The current step's kind, for views that change with it.
+    pub fn kind(&self) -> Kind {
+        self.trace.steps[self.cursor].kind
+    }
+
+    /// The embedding API's `state()`: fixture field names, values not reached yet null.
+    /// Before the update step, weights/biases are those the pass used; at it, the
+    /// updated ones (and `loss_after_step` appears).
+    pub fn state(&self) -> Value {
+        let t = &self.trace;
+        let c = self.cursor;
+        let p = &t.pass;
+        let step = &t.steps[c];
+        let updated = t.shows_update(c);
+        let layers: Vec<Value> = (0..p.depth())
+            .map(|l| {
+                let w = p.network.layers[l].width();
+                let mask = |show: &dyn Fn(usize) -> bool, v: &[f64]| -> Value {
+                    (0..w).map(|i| if show(i) { json!(v[i]) } else { Value::Null }).collect()
+                };
+                let g = &p.grads[l];
+                let params = if updated { &p.updated.layers[l] } else { &p.network.layers[l] };
+                let grad_w: Value = (0..w)
+                    .map(|i| if t.shows_grads(l, i, c) { json!(g.weights[i]) } else { Value::Null })
+                    .collect();
+                json!({
+                    "activation": p.network.layers[l].activation.name(),
+                    "weights": params.weights,
+                    "biases": params.biases,
+                    "z": mask(&|i| t.shows_z(l, i, c), &p.forward.z[l]),
+                    "a": mask(&|i| t.shows_a(l, i, c), &p.forward.a[l]),
+                    "delta": mask(&|i| t.shows_delta(l, i, c), &g.delta),
+                    "grad_weights": grad_w,
+                    "grad_biases": mask(&|i| t.shows_grads(l, i, c), &g.biases),
+                    "weights_before": p.network.layers[l].weights,
+                    "biases_before": p.network.layers[l].biases,
+                    "weights_after": if updated { json!(p.updated.layers[l].weights) } else { Value::Null },
+                    "biases_after": if updated { json!(p.updated.layers[l].biases) } else { Value::Null },
+                })
+            })
+            .collect();
+        json!({
+            "cursor": {
+                "index": c,
+                "count": t.len(),
+                "phase": step.phase,
+                "kind": step.kind,
+                "layer": step.layer,
+                "neuron": step.neuron,
+                "label": step.label,
+            },
+            "loss": if t.shows_loss(c) { json!(p.loss) } else { Value::Null },
+            "loss_after_step": if updated { json!(p.loss_after) } else { Value::Null },
+            "input": p.input(),
+            "target": p.target,
+            "output": if t.shows_a(p.depth() - 1, 0, c) { json!(p.forward.output()) } else { Value::Null },
+            "learning_rate": p.rule.learning_rate,
+            "loss_name": p.network.loss.name(),
+            "sizes": p.network.sizes(),
+            "granularity": t.granularity,
+            "preset": self.saved.preset,
+            "freeze_biases": p.rule.freeze_biases,
+            "weight_decay": p.rule.weight_decay,
+            "layers": layers,
+            "training": self.training_state(),
+        })
+    }
+
+    /// Every step's label, phase, kind, layer and unit, for the timeline.
+    pub fn steps(&self) -> Value {
+        self.trace
+            .steps
+            .iter()
+            .map(|s| json!({"label": s.label, "phase": s.phase, "kind": s.kind, "layer": s.layer, "neuron": s.neuron}))
+            .collect()
+    }
+
+    /// One step's explanation (both languages, plain and TeX), reads and writes.
+    pub fn step(&self, i: usize) -> Result<Value, String> {
+        let s = self
+            .trace
+            .steps
+            .get(i)
+            .ok_or_else(|| format!("step {i} does not exist"))?;
+        serde_json::to_value(s).map_err(|e| e.to_string())
+    }
+
+    /// The chain rule of W(l)_ij (`j` = None: the bias b(l)_i), with the gradient
+    /// check's numerical value beside it.
+    pub fn chain(&self, l: usize, i: usize, j: Option<usize>) -> Result<Value, String> {
+        let c = chain::chain_rule(&self.trace.pass, l, i, j, UI_DIGITS)?;
+        let num = gradcheck::numeric(
+            &self.trace.pass.network,
+            self.trace.pass.input(),
+            &self.trace.pass.target,
+            l,
+            i,
+            j,
+        );
+        let mut v = serde_json::to_value(&c).map_err(|e| e.to_string())?;
+        v["numeric"] = json!(num);
+        v["revealed"] = json!(self.trace.shows_grads(l, i, self.cursor));
+        Ok(v)
+    }
+
+    /// Backprop's gradients beside finite differences, for every parameter.
+    pub fn gradcheck(&self) -> Value {
+        let p = &self.trace.pass;
+        serde_json::to_value(gradcheck::check(&p.network, p.input(), &p.target))
+            .unwrap_or(Value::Null)
+    }
+
+    /// The saved state (what "export" writes and links carry), cursor included.
+    pub fn export_state(&self) -> String {
+        let mut s = self.saved.clone();
+        s.view.cursor = self.cursor;
+        s.to_json()
+    }
+
+    /// The worked example as a document.
+    pub fn document(&self, format: &str, lang: &str) -> Result<String, String> {
+        let f = Format::parse(format)?;
+        let lang = document::parse_lang(lang)?;
+        let t = Trace::build(self.trace.pass.clone(), self.trace.granularity, 9);
+        Ok(document::render(&t, f, lang))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_hides_values_not_reached() {
+        let s = Session::from_preset("mazur").unwrap();
+        let v = s.state();
+        assert_eq!(v["cursor"]["index"], 0);
+        assert!(v["layers"][0]["z"][0].is_null() && v["loss"].is_null());
+        assert_eq!(v["layers"][1]["weights"][0][0], 0.4);
+    }
+
+    #[test]
+    fn update_step_shows_updated_weights() {
+        let mut s = Session::from_preset("mazur").unwrap();
+        s.end();
+        let v = s.state();
+        assert_eq!(v["layers"][1]["weights"][0][0], 0.35891647971788465);
+        assert_eq!(v["layers"][1]["weights_before"][0][0], 0.4);
+        assert_eq!(v["loss_after_step"], 0.28047144679143016);
+        s.prev();
+        assert_eq!(s.state()["layers"][1]["weights"][0][0], 0.4);
+        assert!(s.state()["loss_after_step"].is_null());
+    }
+
+    #[test]
+    fn bad_edits_change_nothing() {
+        let mut s = Session::from_preset("mazur").unwrap();
+        s.seek(5).unwrap();
+        let before = s.state();
+        assert!(s
+            .set_weight(0, 0, 0, f64::NAN)
+            .unwrap_err()
+            .contains("not a finite number"));
+        assert!(s.set_weight(0, 0, 0, f64::INFINITY).is_err());
+        assert!(s
+            .set_weight(0, 0, 0, 1e7)
+            .unwrap_err()
+            .contains("out of range"));
+        assert!(s
+            .set_weight(5, 0, 0, 1.0)
+            .unwrap_err()
+            .contains("no such weight"));
+        assert!(s.set_learning_rate(0.0).is_err());
+        assert!(s.seek(99).is_err());
+        assert!(s.load("{oops").is_err());
+        assert!(s.load_preset("nope").is_err());
+        assert_eq!(before, s.state());
+        s.set_weight(0, 0, 0, 0.2).unwrap();
+        assert_eq!(s.cursor(), 5);
+        assert_ne!(before["loss"], s.state()["loss"]);
+    }
+
+    #[test]
+    fn granularity_switch_keeps_the_place() {
+        let mut s = Session::from_preset("mazur").unwrap();
+        s.seek_phase("backward").unwrap();
+        s.set_granularity("neuron").unwrap();
+        assert_eq!(s.state()["cursor"]["phase"], "backward");
+        s.end();
+        s.set_granularity("layer").unwrap();
+        assert_eq!(s.state()["cursor"]["kind"], "update");
+    }
+
+    #[test]
+    fn export_round_trips_with_cursor() {
+        let mut s = Session::from_preset("xor").unwrap();
+        s.set_granularity("neuron").unwrap();
+        s.seek(4).unwrap();
+        let text = s.export_state();
+        let mut t = Session::from_preset("mazur").unwrap();
+        t.load(&text).unwrap();
+        assert_eq!(t.state(), s.state());
+    }
+
+    #[test]
+    fn softmax_switch_sets_cross_entropy() {
+        let mut s = Session::from_preset("mazur").unwrap();
+        s.set_activation(1, "softmax").unwrap();
+        assert_eq!(s.state()["loss_name"], "cross_entropy");
+        assert!(s
+            .set_activation(0, "softmax")
+            .unwrap_err()
+            .contains("only allowed on the last layer"));
+    }
+}
+
+#[cfg(test)]
+mod train_tests {
+    use super::*;
+
+    #[test]
+    fn training_continues_and_updates_the_pass() {
+        let mut s = Session::from_preset("xor").unwrap();
+        let l0 = s.train(1).unwrap();
+        let l1 = s.train(4000).unwrap();
+        assert!(l1 < l0 && l1 < 0.05, "{l0} -> {l1}");
+        assert_eq!(s.state()["training"]["updates"], 4001);
+        assert_eq!(s.trace().pass.network, s.problem().network);
+        s.set_learning_rate(0.1).unwrap();
+        assert_eq!(
+            s.state()["training"]["updates"],
+            0,
+            "an edit starts a new run"
+        );
+    }
+
+    #[test]
+    fn mazur_trains_on_its_one_example() {
+        let mut s = Session::from_preset("mazur").unwrap();
+        let l = s.train(1).unwrap();
+        assert!((l - 0.28047144679143016).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,294 @@
+//! The thin wasm-bindgen layer: converts and delegates to [`Session`] and the render
+//! modules. Errors cross as `Err(JsValue)` with a readable message; JSON crosses as text.
+
+use crate::canvas::MeasuredCanvas;
+use crate::render::layout::{self, Hit};
+use crate::render::{curves, network, Theme};
+use crate::session::Session;
+use plotters::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+fn js(e: String) -> JsValue {
+    JsValue::from_str(&e)
+}
+
+/// Drawing options from the page: CSS size, device pixel ratio, theme, language.
+#[derive(Deserialize)]
+struct DrawOpts {
+    width: f64,
+    height: f64,
+    dpr: f64,
+    #[serde(default)]
+    dark: bool,
+    #[serde(default = "one")]
+    zoom: f64,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    selected: Option<Hit>,
+    #[serde(default)]
+    layer: Option<usize>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl DrawOpts {
+    fn parse(s: &str) -> Result<DrawOpts, JsValue> {
+        let o: DrawOpts =
+            serde_json::from_str(s).map_err(|e| js(format!("bad drawing options: {e}")))?;
+        if !(o.width > 0.0 && o.height > 0.0 && o.dpr > 0.0 && o.zoom > 0.0) {
+            return Err(js("bad drawing options: sizes must be positive".into()));
+        }
+        Ok(o)
+    }
+
+    fn theme(&self) -> Theme {
+        let t = if self.dark {
+            Theme::dark()
+        } else {
+            Theme::light()
+        };
+        t.scaled(self.dpr * self.zoom)
+    }
+
+    /// Device-pixel size, applied to the canvas so drawing is crisp on high-DPI screens.
+    fn size(&self, canvas: &HtmlCanvasElement) -> (u32, u32) {
+        let w = (self.width * self.dpr).round().max(1.0) as u32;
+        let h = (self.height * self.dpr).round().max(1.0) as u32;
+        if canvas.width() != w {
+            canvas.set_width(w);
+        }
+        if canvas.height() != h {
+            canvas.set_height(h);
+        }
+        (w, h)
+    }
+}
+
+fn backend(canvas: HtmlCanvasElement) -> Result<MeasuredCanvas, JsValue> {
+    MeasuredCanvas::new(canvas).ok_or_else(|| js("this browser has no 2-D canvas".into()))
+}
+
+/// One page's lab: the session and its drawing.
+#[wasm_bindgen]
+pub struct Lab {
+    s: Session,
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// A lab on a preset.
+    #[wasm_bindgen(constructor)]
+    pub fn new(preset: &str) -> Result<Lab, JsValue> {
+        Session::from_preset(preset).map(|s| Lab { s }).map_err(js)
+    }
+
+    /// Loads JSON of any accepted shape; on error nothing changes.
+    pub fn load(&mut self, text: &str) -> Result<(), JsValue> {
+        self.s.load(text).map_err(js)
+    }
+
+    pub fn load_preset(&mut self, name: &str) -> Result<(), JsValue> {
+        self.s.load_preset(name).map_err(js)
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> bool {
+        self.s.next()
+    }
+
+    pub fn prev(&mut self) -> bool {
+        self.s.prev()
+    }
+
+    pub fn reset(&mut self) {
+        self.s.reset()
+    }
+
+    pub fn end(&mut self) {
+        self.s.end()
+    }
+
+    pub fn seek(&mut self, i: usize) -> Result<(), JsValue> {
+        self.s.seek(i).map_err(js)
+    }
+
+    pub fn seek_phase(&mut self, phase: &str) -> Result<(), JsValue> {
+        self.s.seek_phase(phase).map_err(js)
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.s.cursor()
+    }
+
+    pub fn count(&self) -> usize {
+        self.s.len()
+    }
+
+    /// `state()` of the embedding API, as JSON.
+    pub fn state(&self) -> String {
+        self.s.state().to_string()
+    }
+
+    /// The timeline's steps, as JSON.
+    pub fn steps(&self) -> String {
+        self.s.steps().to_string()
+    }
+
+    /// One step's explanation, as JSON.
+    pub fn step(&self, i: usize) -> Result<String, JsValue> {
+        self.s.step(i).map(|v| v.to_string()).map_err(js)
+    }
+
+    /// The chain rule of W(l)_ij, or of b(l)_i when `j` is negative.
+    pub fn chain(&self, l: usize, i: usize, j: i32) -> Result<String, JsValue> {
+        let j = (j >= 0).then_some(j as usize);
+        self.s.chain(l, i, j).map(|v| v.to_string()).map_err(js)
+    }
+
+    pub fn gradcheck(&self) -> String {
+        self.s.gradcheck().to_string()
+    }
+
+    pub fn set_weight(&mut self, l: usize, i: usize, j: usize, v: f64) -> Result<(), JsValue> {
+        self.s.set_weight(l, i, j, v).map_err(js)
+    }
+
+    pub fn set_bias(&mut self, l: usize, i: usize, v: f64) -> Result<(), JsValue> {
+        self.s.set_bias(l, i, v).map_err(js)
+    }
+
+    pub fn set_input(&mut self, j: usize, v: f64) -> Result<(), JsValue> {
+        self.s.set_input(j, v).map_err(js)
+    }
+
+    pub fn set_target(&mut self, i: usize, v: f64) -> Result<(), JsValue> {
+        self.s.set_target(i, v).map_err(js)
+    }
+
+    pub fn set_learning_rate(&mut self, v: f64) -> Result<(), JsValue> {
+        self.s.set_learning_rate(v).map_err(js)
+    }
+
+    pub fn set_activation(&mut self, l: usize, name: &str) -> Result<(), JsValue> {
+        self.s.set_activation(l, name).map_err(js)
+    }
+
+    pub fn set_granularity(&mut self, name: &str) -> Result<(), JsValue> {
+        self.s.set_granularity(name).map_err(js)
+    }
+
+    /// `n` training updates; returns the mean training loss.
+    pub fn train(&mut self, n: f64) -> Result<f64, JsValue> {
+        if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
+            return Err(js(format!("train: {n} is not a whole number of steps")));
+        }
+        self.s.train(n as u64).map_err(js)
+    }
+
+    pub fn export_state(&self) -> String {
+        self.s.export_state()
+    }
+
+    /// The worked example as `markdown`, `latex`, `json` or `text`.
+    pub fn document(&self, format: &str, lang: &str) -> Result<String, JsValue> {
+        self.s.document(format, lang).map_err(js)
+    }
+
+    /// Draws the network view; `opts` is JSON {width, height, dpr, dark, zoom, lang, selected}.
+    pub fn draw_network(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
+        let o = DrawOpts::parse(opts)?;
+        let (w, h) = o.size(&canvas);
+        let theme = o.theme();
+        let t = self.s.trace();
+        let lay = layout::layout(&t.pass.network.sizes(), w as f64, h as f64, theme.scale);
+        let root = backend(canvas)?.into_drawing_area();
+        network::draw(
+            &root,
+            t,
+            self.s.cursor(),
+            o.selected.as_ref(),
+            &lay,
+            &theme,
+            &o.lang,
+        )
+        .map_err(js)
+    }
+
+    /// What the network view has at CSS pixel (x, y), as JSON (`null` for nothing).
+    pub fn hit_network(&self, x: f64, y: f64, opts: &str) -> Result<String, JsValue> {
+        let o = DrawOpts::parse(opts)?;
+        let s = o.dpr * o.zoom;
+        let lay = layout::layout(
+            &self.s.trace().pass.network.sizes(),
+            o.width * o.dpr,
+            o.height * o.dpr,
+            s,
+        );
+        Ok(serde_json::to_string(&lay.hit(x * o.dpr, y * o.dpr)).unwrap_or_else(|_| "null".into()))
+    }
+
+    /// Draws the activation curves of `opts.layer` (default: the current step's layer).
+    pub fn draw_curves(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
+        let o = DrawOpts::parse(opts)?;
+        o.size(&canvas);
+        let theme = o.theme();
+        let t = self.s.trace();
+        let c = self.s.cursor();
+        let l = o
+            .layer
+            .or(t.steps[c].layer)
+            .unwrap_or(0)
+            .min(t.pass.depth() - 1);
+        let act = t.pass.network.layers[l].activation;
+        let z = &t.pass.forward.z[l];
+        let marks = curves::Marks {
+            z: (0..z.len())
+                .filter(|&i| t.shows_z(l, i, c))
+                .map(|i| z[i])
+                .collect(),
+            selected: t.steps[c].neuron.filter(|_| t.steps[c].layer == Some(l)),
+        };
+        let root = backend(canvas)?.into_drawing_area();
+        curves::draw(
+            &root,
+            act,
+            &marks,
+            &curves::labels(act, Some(l), &o.lang),
+            &theme,
+        )
+        .map_err(js)
+    }
+}
+
+/// Reports a panic on the page (not only in the console), through `window.__backpropLabPanic`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        web_sys::console::error_1(&JsValue::from_str(&msg));
+        if let Some(w) = web_sys::window() {
+            if let Ok(f) = js_sys::Reflect::get(&w, &JsValue::from_str("__backpropLabPanic")) {
+                if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+                    let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&msg));
+                }
+            }
+        }
+    }));
+}
+
+/// The presets' names, titles and descriptions (both languages), as JSON.
+#[wasm_bindgen]
+pub fn presets() -> String {
+    crate::preset::catalogue().to_string()
+}
+
+/// The activation names, as JSON.
+#[wasm_bindgen]
+pub fn activations() -> String {
+    serde_json::to_string(&crate::activation::Activation::ALL.map(|a| a.name())).unwrap_or_default()
+}

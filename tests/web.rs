@@ -1,0 +1,104 @@
+//! Browser unit tests (wasm-bindgen-test, headless Chromium): the binding layer and
+//! canvas drawing, pixels actually drawn.
+#![cfg(target_arch = "wasm32")]
+
+use backprop_lab::web::{activations, presets, Lab};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(w: u32, h: u32) -> HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    c.set_width(w);
+    c.set_height(h);
+    doc.body().unwrap().append_child(&c).unwrap();
+    c
+}
+
+/// Pixels that differ from the top-left pixel (the background).
+fn painted(c: &HtmlCanvasElement) -> usize {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let data = ctx
+        .get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+        .unwrap()
+        .data();
+    let bg = [data[0], data[1], data[2]];
+    data.chunks(4).filter(|p| [p[0], p[1], p[2]] != bg).count()
+}
+
+const OPTS: &str = r#"{"width": 400, "height": 250, "dpr": 2, "lang": "en"}"#;
+
+#[wasm_bindgen_test]
+fn state_follows_the_cursor() {
+    let mut lab = Lab::new("mazur").unwrap();
+    let s: serde_json::Value = serde_json::from_str(&lab.state()).unwrap();
+    assert!(s["layers"][0]["z"][0].is_null());
+    lab.end();
+    let s: serde_json::Value = serde_json::from_str(&lab.state()).unwrap();
+    assert_eq!(s["loss_after_step"], 0.28047144679143016);
+    assert_eq!(s["cursor"]["kind"], "update");
+}
+
+#[wasm_bindgen_test]
+fn errors_cross_as_readable_strings() {
+    let mut lab = Lab::new("mazur").unwrap();
+    let e = lab
+        .load("{\"network\": 1}")
+        .unwrap_err()
+        .as_string()
+        .unwrap();
+    assert!(e.contains("network"), "{e}");
+    let e = lab
+        .set_weight(0, 0, 0, f64::NAN)
+        .unwrap_err()
+        .as_string()
+        .unwrap();
+    assert!(e.contains("not a finite number"));
+    assert!(Lab::new("nope").is_err());
+    assert!(presets().contains("mazur-frozen-bias"));
+    assert!(activations().contains("leaky_relu"));
+}
+
+#[wasm_bindgen_test]
+fn network_view_draws_pixels_at_device_resolution() {
+    let mut lab = Lab::new("mazur").unwrap();
+    let c = canvas(10, 10);
+    lab.draw_network(c.clone(), OPTS).unwrap();
+    assert_eq!(
+        (c.width(), c.height()),
+        (800, 500),
+        "canvas sized for dpr 2"
+    );
+    let start = painted(&c);
+    assert!(start > 2000, "units and edges drawn: {start}");
+    lab.end();
+    lab.draw_network(c.clone(), OPTS).unwrap();
+    assert!(
+        painted(&c) > start,
+        "values and the loss box appear at the end of the pass"
+    );
+}
+
+#[wasm_bindgen_test]
+fn curves_draw_and_hit_testing_finds_units() {
+    let mut lab = Lab::new("mazur").unwrap();
+    lab.seek(2).unwrap();
+    let c = canvas(10, 10);
+    lab.draw_curves(c.clone(), OPTS).unwrap();
+    assert!(painted(&c) > 3000);
+    let hit = lab.hit_network(1.0, 1.0, OPTS).unwrap();
+    assert_eq!(hit, "null");
+    assert!(lab.draw_network(c, "{\"width\": -1}").is_err());
+}
+
+#[wasm_bindgen_test]
+fn training_through_the_binding() {
+    let mut lab = Lab::new("xor").unwrap();
+    let l0 = lab.train(1.0).unwrap();
+    let l1 = lab.train(3000.0).unwrap();
+    assert!(l1 < l0);
+    assert!(lab.train(-1.0).is_err() && lab.train(0.5).is_err());
+}

@@ -1,0 +1,293 @@
+// Backprop Lab's page: loads the wasm core, wires events, owns view state (selection,
+// playing) and redraws. Every number, formula and curve comes from the core.
+
+import init, { Lab, presets, activations } from '../pkg/backprop_lab.js';
+import { t, setLang, getLang, translatePage } from './i18n.js';
+import { el, replace } from './dom.js';
+import { renderTimeline, renderStep, renderValues, renderChain, renderEdit, renderGradcheck } from './views.js';
+import { makeApi, listen } from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+
+const view = {
+  selected: null, // {kind: 'edge', layer, i, j} | {kind: 'neuron', layer, i}
+  playing: null,
+  dark: false,
+  stateKey: '',
+};
+
+const app = {
+  lab: null,
+  lang: () => getLang(),
+  /** Runs an action on the lab, redraws; errors become a visible message and rethrow. */
+  act(fn) {
+    let out;
+    try {
+      out = fn();
+    } catch (e) {
+      handleError(e);
+      throw asError(e);
+    }
+    hideMessage();
+    render();
+    return out;
+  },
+  /** Loads a preset name, a fixture-shaped object or a saved state. */
+  async load(x) {
+    return app.act(() => {
+      if (typeof x === 'string') app.lab.load_preset(x);
+      else if (x && typeof x === 'object') app.lab.load(JSON.stringify(x));
+      else throw new Error(`load: expected a preset name or an object, got ${x === null ? 'null' : typeof x}`);
+      view.selected = null;
+      syncControls();
+    });
+  },
+};
+
+function asError(e) {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** A wasm trap means the module is unusable: show the fatal overlay. Else a message. */
+function handleError(e) {
+  if (e instanceof WebAssembly.RuntimeError) fatal(String(e.message || e));
+  else showMessage(String(e && e.message ? e.message : e));
+}
+
+function showMessage(text) {
+  $('message-text').textContent = text;
+  $('message').hidden = false;
+}
+
+function hideMessage() {
+  $('message').hidden = true;
+}
+
+function fatal(msg) {
+  stopPlay();
+  $('fatal-text').textContent = msg;
+  $('fatal').hidden = false;
+  $('fatal-reload').focus();
+}
+window.__backpropLabPanic = fatal;
+
+// ---- drawing -------------------------------------------------------------------
+
+let frame = 0;
+/** Redraws everything on the next animation frame (coalesces bursts of events). */
+function render() {
+  if (!frame) frame = requestAnimationFrame(draw);
+}
+
+function drawOpts(canvas, extra = {}) {
+  return JSON.stringify({
+    width: Math.max(canvas.clientWidth, 1),
+    height: Math.max(canvas.clientHeight, 1),
+    dpr: window.devicePixelRatio || 1,
+    dark: view.dark,
+    lang: getLang(),
+    ...extra,
+  });
+}
+
+function draw() {
+  frame = 0;
+  const lab = app.lab;
+  if (!lab) return;
+  try {
+    const state = JSON.parse(lab.state());
+    const steps = JSON.parse(lab.steps());
+    const step = JSON.parse(lab.step(state.cursor.index));
+    lab.draw_network($('network-canvas'), drawOpts($('network-canvas'), { selected: view.selected }));
+    lab.draw_curves($('curves-canvas'), drawOpts($('curves-canvas')));
+    if (lab.draw_graph) lab.draw_graph($('graph-canvas'), drawOpts($('graph-canvas')));
+    renderTimeline($('steps'), steps, state.cursor.index, (i) => app.act(() => lab.seek(i)));
+    $('step-count').textContent = t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 });
+    renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
+    const key = JSON.stringify([state.layers.map((l) => [l.weights_before, l.biases_before, l.activation]), state.input, state.target, state.learning_rate, getLang()]);
+    const revealKey = key + state.cursor.index;
+    if (view.stateKey !== revealKey) {
+      renderValues($('values'), state, edit);
+      renderEdit($('edit'), state, ACTIVATIONS, edit, setActivation);
+      if (view.gradKey !== key) {
+        const open = $('gradcheck').querySelector('details')?.open;
+        renderGradcheck($('gradcheck'), JSON.parse(lab.gradcheck()));
+        if (open) $('gradcheck').querySelector('details').open = true;
+        view.gradKey = key;
+      }
+      view.stateKey = revealKey;
+    }
+    const sel = view.selected;
+    let chain = null;
+    if (sel && sel.layer !== null && sel.layer !== undefined) {
+      chain = JSON.parse(lab.chain(sel.layer, sel.i, sel.kind === 'edge' ? sel.j : -1));
+    }
+    renderChain($('chain'), chain, sel && sel.layer !== null ? sel : null, state, edit);
+    $('btn-play').firstChild.textContent = view.playing ? '⏸︎ ' : '▶︎ ';
+    $('btn-play').querySelector('span').textContent = view.playing ? t('btn.pause') : t('btn.play');
+  } catch (e) {
+    handleError(e);
+  }
+}
+
+// ---- edits ---------------------------------------------------------------------
+
+/** Commits a typed number: a clear message and the old value back when it is not one. */
+function edit(what, idx, text, input) {
+  const trimmed = String(text).trim();
+  const v = trimmed === '' ? NaN : Number(trimmed);
+  const label = input ? input.getAttribute('aria-label') : what;
+  if (Number.isNaN(v)) {
+    showMessage(t('error.number', { what: label, v: text }));
+    input.classList.add('invalid');
+    input.setAttribute('aria-invalid', 'true');
+    return;
+  }
+  try {
+    const lab = app.lab;
+    if (what === 'weight') lab.set_weight(idx[0], idx[1], idx[2], v);
+    else if (what === 'bias') lab.set_bias(idx[0], idx[1], v);
+    else if (what === 'input') lab.set_input(idx[0], v);
+    else if (what === 'target') lab.set_target(idx[0], v);
+    else if (what === 'lr') lab.set_learning_rate(v);
+    input?.classList.remove('invalid');
+    input?.removeAttribute('aria-invalid');
+    hideMessage();
+    view.stateKey = '';
+    render();
+  } catch (e) {
+    handleError(e);
+    input?.classList.add('invalid');
+    input?.setAttribute('aria-invalid', 'true');
+  }
+}
+
+function setActivation(l, name, select) {
+  try {
+    app.lab.set_activation(l, name);
+    hideMessage();
+    render();
+  } catch (e) {
+    handleError(e);
+    view.stateKey = '';
+    render();
+  }
+}
+
+// ---- controls ------------------------------------------------------------------
+
+let ACTIVATIONS = [];
+let PRESETS = [];
+
+function fillPresets() {
+  const cur = $('preset').value;
+  replace($('preset'), PRESETS.map((p) => el('option', { value: p.name, title: p.description[getLang()] }, p.title[getLang()])));
+  $('preset').value = cur || PRESETS[0].name;
+}
+
+function syncControls() {
+  const s = JSON.parse(app.lab.state());
+  if (s.preset) $('preset').value = s.preset;
+  $('granularity').value = s.granularity;
+}
+
+function stopPlay() {
+  if (view.playing) clearInterval(view.playing);
+  view.playing = null;
+}
+
+function togglePlay() {
+  if (view.playing) {
+    stopPlay();
+  } else {
+    if (app.lab.cursor() + 1 >= app.lab.count()) app.lab.reset();
+    view.playing = setInterval(() => {
+      if (!app.lab.next()) stopPlay();
+      render();
+    }, matchMedia('(prefers-reduced-motion: reduce)').matches ? 1500 : 900);
+  }
+  render();
+}
+
+function setLanguage(l) {
+  setLang(l);
+  try { localStorage.setItem('backprop-lab.lang', getLang()); } catch { /* storage may be off */ }
+  $('lang').value = getLang();
+  translatePage();
+  fillPresets();
+  view.stateKey = '';
+  view.gradKey = '';
+  render();
+}
+
+function onKey(e) {
+  const tag = e.target.tagName;
+  if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || e.ctrlKey || e.metaKey || e.altKey) return;
+  const lab = app.lab;
+  const onButton = tag === 'BUTTON' || tag === 'SUMMARY';
+  let handled = true;
+  switch (e.key) {
+    case 'ArrowRight': case 'PageDown': lab.next(); break;
+    case ' ': if (onButton) return; lab.next(); break;
+    case 'ArrowLeft': case 'PageUp': lab.prev(); break;
+    case 'Home': lab.reset(); break;
+    case 'End': lab.end(); break;
+    default: handled = false;
+  }
+  if (handled) {
+    e.preventDefault();
+    render();
+  }
+}
+
+function wire() {
+  $('btn-start').addEventListener('click', () => app.act(() => app.lab.reset()));
+  $('btn-prev').addEventListener('click', () => app.act(() => app.lab.prev()));
+  $('btn-next').addEventListener('click', () => app.act(() => app.lab.next()));
+  $('btn-end').addEventListener('click', () => app.act(() => app.lab.end()));
+  $('btn-play').addEventListener('click', togglePlay);
+  $('message-close').addEventListener('click', hideMessage);
+  $('fatal-reload').addEventListener('click', () => location.reload());
+  $('preset').addEventListener('change', (e) => app.load(e.target.value).catch(() => {}));
+  $('granularity').addEventListener('change', (e) => { try { app.act(() => app.lab.set_granularity(e.target.value)); } catch { /* shown */ } });
+  $('lang').addEventListener('change', (e) => setLanguage(e.target.value));
+  document.addEventListener('keydown', onKey);
+  const net = $('network-canvas');
+  net.addEventListener('click', (e) => {
+    const hit = JSON.parse(app.lab.hit_network(e.offsetX, e.offsetY, drawOpts(net)));
+    if (hit && hit.kind === 'neuron' && hit.layer === null) view.selected = null;
+    else view.selected = hit;
+    render();
+  });
+  new ResizeObserver(() => render()).observe(document.body);
+}
+
+async function main() {
+  let stored = null;
+  try { stored = localStorage.getItem('backprop-lab.lang'); } catch { /* storage may be off */ }
+  const browser = (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+  setLang(params.get('lang') || stored || browser);
+  translatePage();
+  $('lang').value = getLang();
+  await init();
+  PRESETS = JSON.parse(presets());
+  ACTIVATIONS = JSON.parse(activations());
+  fillPresets();
+  const wanted = params.get('preset') || 'mazur';
+  try {
+    app.lab = new Lab(wanted);
+  } catch (e) {
+    app.lab = new Lab('mazur');
+    showMessage(t('error.load', { msg: String(e.message || e) }));
+  }
+  syncControls();
+  wire();
+  render();
+}
+
+const api = makeApi(app);
+const ready = main().then(() => api);
+window.backpropLab = { ...api, ready };
+listen(api, ready);
+ready.catch((e) => fatal(String(e && e.message ? e.message : e)));

@@ -1,0 +1,173 @@
+// The page's DOM panels: timeline, step, values table, chain rule, settings. Each
+// function draws one panel from the core's JSON; none of them computes a number.
+
+import { el, replace, fmt } from './dom.js';
+import { t, getLang } from './i18n.js';
+
+/** The timeline: one button per step, the current one marked. */
+export function renderTimeline(list, steps, cursor, onSeek) {
+  if (list.dataset.key !== JSON.stringify(steps.map((s) => s.label))) {
+    list.dataset.key = JSON.stringify(steps.map((s) => s.label));
+    replace(
+      list,
+      steps.map((s, i) =>
+        el('li', { class: `phase-${s.phase}` },
+          el('button', { type: 'button', dataset: { index: i }, onclick: () => onSeek(i), title: t(`phase.${s.phase}`) },
+            el('span', { class: 'num' }, String(i)), ' ', s.label))),
+    );
+  }
+  list.querySelectorAll('button').forEach((b, i) => {
+    if (i === cursor) {
+      b.setAttribute('aria-current', 'step');
+      b.classList.add('current');
+    } else {
+      b.removeAttribute('aria-current');
+      b.classList.remove('current');
+    }
+  });
+  const cur = list.querySelectorAll('button')[cursor];
+  if (cur) {
+    const box = list.getBoundingClientRect();
+    const r = cur.getBoundingClientRect();
+    if (r.left < box.left || r.right > box.right) list.scrollLeft += r.left - box.left - box.width / 3;
+  }
+}
+
+/** The step panel: title, note, the formula in symbols and with numbers. */
+export function renderStep(parts, step, state) {
+  const lang = getLang();
+  const c = state.cursor;
+  parts.phase.textContent = `${t(`phase.${c.phase}`)} · ${t('step.of', { i: c.index, n: c.count - 1 })}`;
+  parts.phase.className = `phase phase-${c.phase}`;
+  parts.title.textContent = step.text.title[lang];
+  parts.note.textContent = step.text.note[lang];
+  replace(parts.symbols, step.text.plain.symbols.map((s) => el('div', {}, s)));
+  replace(parts.numbers, step.text.plain.numbers.map((s) => el('div', {}, s)));
+  parts.live.textContent = `${step.text.title[lang]}. ${step.text.plain.numbers.join('; ')}`;
+}
+
+/** A text box for a number; commits on Enter or when it loses focus. */
+function numberBox(value, label, key, onCommit) {
+  const input = el('input', {
+    type: 'text', inputmode: 'decimal', value: String(value), 'aria-label': label,
+    class: 'num-input', dataset: { key }, spellcheck: 'false', autocomplete: 'off',
+  });
+  const commit = () => {
+    if (input.value === input.dataset.committed) return;
+    input.dataset.committed = input.value;
+    onCommit(input.value, input);
+  };
+  input.dataset.committed = String(value);
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') commit();
+    if (e.key === 'Escape') { input.value = input.dataset.committed = String(value); input.blur(); }
+    e.stopPropagation();
+  });
+  input.addEventListener('change', commit);
+  return input;
+}
+
+const cell = (v, cls = '') => el('td', { class: `${cls}${v === null || v === undefined ? ' notyet' : ''}`, title: v === null ? t('values.notyet') : undefined }, fmt(v));
+
+/** The values table: per layer z, a, δ, ∂L/∂W, ∂L/∂b, weights before and after. */
+export function renderValues(box, state, edit) {
+  const tables = [];
+  tables.push(el('h3', {}, t('values.input')));
+  tables.push(el('table', { class: 'values' },
+    el('thead', {}, el('tr', {}, el('th', {}, ''), state.input.map((_, j) => el('th', { scope: 'col' }, `x${j + 1}`)),
+      state.target.map((_, i) => el('th', { scope: 'col' }, `t${i + 1}`)))),
+    el('tbody', {}, el('tr', {}, el('th', { scope: 'row' }, ''),
+      state.input.map((x, j) => el('td', {}, numberBox(x, `x${j + 1}`, `x-${j}`, (v, i) => edit('input', [j], v, i)))),
+      state.target.map((x, i) => el('td', {}, numberBox(x, `t${i + 1}`, `t-${i}`, (v, inp) => edit('target', [i], v, inp))))))));
+  state.layers.forEach((L, l) => {
+    const fan = L.weights_before[0].length;
+    const head = el('tr', {},
+      el('th', { scope: 'col' }, t('values.unit')),
+      el('th', { scope: 'col' }, 'b'),
+      Array.from({ length: fan }, (_, j) => el('th', { scope: 'col' }, `W·${j + 1}`)),
+      ['z', 'a', 'δ', '∂L/∂b'].map((h) => el('th', { scope: 'col' }, h)),
+      Array.from({ length: fan }, (_, j) => el('th', { scope: 'col' }, `∂L/∂W·${j + 1}`)),
+      el('th', { scope: 'col' }, `b ${t('values.after')}`),
+      Array.from({ length: fan }, (_, j) => el('th', { scope: 'col' }, `W·${j + 1} ${t('values.after')}`)));
+    const rows = L.biases_before.map((b, i) => el('tr', {},
+      el('th', { scope: 'row' }, String(i + 1)),
+      el('td', {}, numberBox(b, `b(${l + 1})_${i + 1}`, `b-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp))),
+      L.weights_before[i].map((w, j) => el('td', {}, numberBox(w, `W(${l + 1})_${i + 1}${j + 1}`, `w-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp)))),
+      cell(L.z[i]), cell(L.a[i]), cell(L.delta[i]), cell(L.grad_biases[i]),
+      Array.from({ length: fan }, (_, j) => cell(L.grad_weights[i] === null ? null : L.grad_weights[i][j])),
+      cell(L.biases_after === null ? null : L.biases_after[i], 'after'),
+      Array.from({ length: fan }, (_, j) => cell(L.weights_after === null ? null : L.weights_after[i][j], 'after'))));
+    tables.push(el('h3', {}, t('values.layer', { l: l + 1, act: L.activation })));
+    tables.push(el('div', { class: 'scroll' }, el('table', { class: 'values', dataset: { layer: l } }, el('thead', {}, head), el('tbody', {}, rows))));
+  });
+  const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+  replace(box, tables);
+  if (focused) {
+    const again = box.querySelector(`[data-key="${focused}"]`);
+    if (again) again.focus();
+  }
+}
+
+/** The chain rule of the selected weight or bias, with finite differences beside it. */
+export function renderChain(box, chain, selected, state, edit) {
+  const lang = getLang();
+  if (!selected || !chain) {
+    replace(box, el('p', { class: 'hint' }, t('chain.none')));
+    return;
+  }
+  const parts = [el('h3', {}, chain.text.title[lang])];
+  if (selected.kind === 'edge') {
+    const { layer: l, i, j } = selected;
+    parts.push(el('label', { class: 'inline' }, `${t('chain.weight')} W(${l + 1})_${i + 1}${j + 1} = `,
+      numberBox(state.layers[l].weights_before[i][j], `W(${l + 1})_${i + 1}${j + 1}`, `cw-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp))));
+  } else {
+    const { layer: l, i } = selected;
+    parts.push(el('label', { class: 'inline' }, `${t('chain.bias')} b(${l + 1})_${i + 1} = `,
+      numberBox(state.layers[l].biases_before[i], `b(${l + 1})_${i + 1}`, `cb-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp))));
+  }
+  if (!chain.revealed) {
+    parts.push(el('p', { class: 'hint' }, t('chain.notyet')));
+    replace(box, parts);
+    return;
+  }
+  parts.push(el('p', { class: 'note' }, chain.text.note[lang]));
+  parts.push(el('table', { class: 'factors' }, el('tbody', {}, chain.factors.map((f) =>
+    el('tr', {}, el('td', { class: 'sym' }, f.symbol), el('td', { class: 'val' }, fmt(f.value)), el('td', { class: 'what' }, f.name[lang]))))));
+  if (chain.paths.length) {
+    parts.push(el('h4', {}, t('chain.paths')));
+    parts.push(el('ul', { class: 'paths' }, chain.paths.map((p) =>
+      el('li', {}, `W(${chain.layer + 2})_${p.unit + 1}${chain.to + 1} · δ(${chain.layer + 2})_${p.unit + 1} = ${fmt(p.weight)} · ${fmt(p.delta)} = ${fmt(p.product)}`))));
+  }
+  parts.push(el('div', { class: 'formula numbers' }, chain.text.plain.numbers.map((s) => el('div', {}, s))));
+  const rel = Math.abs(chain.value - chain.numeric) / Math.max(Math.abs(chain.value) + Math.abs(chain.numeric), 1e-8);
+  parts.push(el('p', { class: 'check' },
+    `${t('chain.backprop')}: ${fmt(chain.value, 8)} · ${t('chain.numeric')}: ${fmt(chain.numeric, 8)} · ${t('chain.relerr')} ${rel.toExponential(1)}`));
+  replace(box, parts);
+}
+
+/** Settings: learning rate and the activation of each layer. */
+export function renderEdit(box, state, activations, edit, setActivation) {
+  const parts = [
+    el('label', { class: 'inline' }, `${t('edit.lr')} `,
+      numberBox(state.learning_rate, t('edit.lr'), 'lr', (v, inp) => edit('lr', [], v, inp))),
+  ];
+  state.layers.forEach((L, l) => {
+    const sel = el('select', { 'aria-label': t('edit.activation', { l: l + 1 }), dataset: { key: `act-${l}` },
+      onchange: (e) => setActivation(l, e.target.value, e.target) },
+    activations.map((a) => el('option', { value: a, selected: a === L.activation }, a)));
+    parts.push(el('label', { class: 'inline' }, `${t('edit.activation', { l: l + 1 })} `, sel));
+  });
+  replace(box, parts);
+}
+
+/** The gradient check of every parameter, folded away by default. */
+export function renderGradcheck(box, report) {
+  const rows = report.entries.map((e) => el('tr', {},
+    el('th', { scope: 'row' }, e.from === null ? `b(${e.layer + 1})_${e.to + 1}` : `W(${e.layer + 1})_${e.to + 1}${e.from + 1}`),
+    el('td', {}, fmt(e.backprop, 8)), el('td', {}, fmt(e.numeric, 8)), el('td', {}, e.rel_error.toExponential(1))));
+  replace(box, el('details', { class: 'gradcheck' },
+    el('summary', {}, `${t('gradcheck.title')} — ${t('gradcheck.max', { e: report.max_rel_error.toExponential(1) })}`),
+    el('div', { class: 'scroll' }, el('table', { class: 'values' },
+      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, t('chain.backprop')), el('th', {}, t('chain.numeric')), el('th', {}, t('chain.relerr')))),
+      el('tbody', {}, rows)))));
+}
