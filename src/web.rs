@@ -3,7 +3,7 @@
 
 use crate::canvas::MeasuredCanvas;
 use crate::render::layout::{self, Hit};
-use crate::render::{curves, network, Theme};
+use crate::render::{curves, graph, network, Theme};
 use crate::session::Session;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -230,6 +230,19 @@ impl Lab {
             s,
         );
         Ok(serde_json::to_string(&lay.hit(x * o.dpr, y * o.dpr)).unwrap_or_else(|_| "null".into()))
+    }
+
+    /// Draws the computation graph.
+    pub fn draw_graph(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
+        let o = DrawOpts::parse(opts)?;
+        o.size(&canvas);
+        let root = backend(canvas)?.into_drawing_area();
+        graph::draw(&root, self.s.trace(), self.s.cursor(), &o.theme(), &o.lang).map_err(js)
+    }
+
+    /// The CSS height the graph wants at a CSS width (it wraps into rows).
+    pub fn graph_height(&self, width: f64) -> f64 {
+        graph::height(self.s.trace().pass.depth(), width)
     }
 
     /// Draws the activation curves of `opts.layer` (default: the current step's layer).

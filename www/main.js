@@ -101,7 +101,10 @@ function draw() {
     const step = JSON.parse(lab.step(state.cursor.index));
     lab.draw_network($('network-canvas'), drawOpts($('network-canvas'), { selected: view.selected }));
     lab.draw_curves($('curves-canvas'), drawOpts($('curves-canvas')));
-    if (lab.draw_graph) lab.draw_graph($('graph-canvas'), drawOpts($('graph-canvas')));
+    const graph = $('graph-canvas');
+    const gh = `${lab.graph_height(graph.clientWidth || 600)}px`;
+    if (graph.style.height !== gh) graph.style.height = gh;
+    lab.draw_graph(graph, drawOpts(graph));
     renderTimeline($('steps'), steps, state.cursor.index, (i) => app.act(() => lab.seek(i)));
     $('step-count').textContent = t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 });
     renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
@@ -124,8 +127,8 @@ function draw() {
       chain = JSON.parse(lab.chain(sel.layer, sel.i, sel.kind === 'edge' ? sel.j : -1));
     }
     renderChain($('chain'), chain, sel && sel.layer !== null ? sel : null, state, edit);
-    $('btn-play').firstChild.textContent = view.playing ? '⏸︎ ' : '▶︎ ';
-    $('btn-play').querySelector('span').textContent = view.playing ? t('btn.pause') : t('btn.play');
+    $('btn-play').querySelector('.icon').textContent = view.playing ? '❚❚' : '▶';
+    $('btn-play').querySelector('.label').textContent = view.playing ? t('btn.pause') : t('btn.play');
   } catch (e) {
     handleError(e);
   }

@@ -29,7 +29,7 @@ pub enum Hit {
 /// Lays out `sizes` (input first) in a `w` × `h` area; `scale` = device pixels per CSS pixel × zoom.
 pub fn layout(sizes: &[usize], w: f64, h: f64, scale: f64) -> Layout {
     let cols = sizes.len().max(1);
-    let left = 44.0 * scale;
+    let left = 64.0 * scale;
     let right = 150.0 * scale;
     let top = 34.0 * scale;
     let bottom = 26.0 * scale;

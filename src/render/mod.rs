@@ -2,6 +2,7 @@
 //! in the browser and to SVG natively. One module per picture; errors become strings.
 
 pub mod curves;
+pub mod graph;
 pub mod layout;
 pub mod network;
 

@@ -59,7 +59,7 @@ pub fn draw<DB: DrawingBackend>(
             .color(&c)
             .pos(Pos::new(HPos::Center, VPos::Center))
     };
-    let small = (11.0f64).min(r / s * 0.55).max(8.0);
+    let small = (12.5f64).min(r / s * 0.5).max(8.0);
     let many_edges: usize = p
         .network
         .layers
@@ -197,7 +197,7 @@ pub fn draw<DB: DrawingBackend>(
         }
         area.draw(&Text::new(
             format!("x{}", j + 1),
-            px((x - r - 12.0 * s, y)),
+            px((x - r - 16.0 * s, y)),
             font(small, theme.muted),
         ))
         .map_err(err)?;
