@@ -136,6 +136,39 @@ fn render_writes_an_svg() {
 }
 
 #[test]
+fn render_network_and_graph_at_a_step() {
+    let dir = std::env::temp_dir();
+    let net = dir.join(format!("bpl-net-{}.svg", std::process::id()));
+    let o = run(&[
+        "render",
+        "mazur",
+        "--view",
+        "network",
+        "--step",
+        "5",
+        "--out",
+        net.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&net).unwrap();
+    assert!(svg.contains("L = 0.2984") && !svg.contains("after 0.2805"));
+    let g = dir.join(format!("bpl-graph-{}.svg", std::process::id()));
+    assert!(run(&[
+        "render",
+        "mazur",
+        "--view",
+        "graph",
+        "--lang",
+        "zh",
+        "--out",
+        g.to_str().unwrap()
+    ])
+    .status
+    .success());
+    assert!(std::fs::read_to_string(&g).unwrap().contains("反向"));
+}
+
+#[test]
 fn exercise_and_its_key() {
     let a = stdout(&run(&["exercise", "--seed", "7", "--layers", "2,3,2"]));
     assert_eq!(
@@ -193,6 +226,16 @@ fn bad_arguments_give_one_line_and_exit_2() {
         vec!["trace", "mazur", "--bogus"],
         vec!["render", "mazur", "--view", "curves"],
         vec!["render", "mazur", "--view", "pie", "--out", "/tmp/x.svg"],
+        vec![
+            "render",
+            "mazur",
+            "--view",
+            "network",
+            "--step",
+            "99",
+            "--out",
+            "/tmp/x.svg",
+        ],
         vec!["exercise"],
         vec!["exercise", "--seed", "1", "--layers", "2,x"],
         vec!["check", "missing.json"],
@@ -207,6 +250,21 @@ fn bad_arguments_give_one_line_and_exit_2() {
         );
         assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"));
     }
+    let o = run(&[
+        "render",
+        "mazur",
+        "--view",
+        "network",
+        "--step",
+        "99",
+        "--out",
+        "/tmp/x.svg",
+    ]);
+    assert!(
+        stderr(&o).contains("--step: 99 is out of range (0 to 10)"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["trace", "Cargo.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not valid JSON"));

@@ -68,3 +68,49 @@ fn every_activation_draws() {
         assert!(count(&svg, "<polyline") >= 2, "{act:?}");
     }
 }
+
+#[test]
+fn network_view_reveals_values_step_by_step() {
+    use backprop_lab::render::network;
+    use backprop_lab::trace::{Granularity, Trace};
+    let t = Trace::build(
+        backprop_lab::preset::get("mazur").unwrap().problem.pass(),
+        Granularity::Layer,
+        4,
+    );
+    let start = network::svg(&t, 0, None, &Theme::light(), "en", (800, 450)).unwrap();
+    let end = network::svg(&t, t.len() - 1, None, &Theme::light(), "en", (800, 450)).unwrap();
+    // 2 inputs + 4 units, each a background disc, a fill and a ring.
+    assert_eq!(count(&start, "<circle"), 18);
+    assert!(
+        !start.contains("0.5933") && !start.contains("L = "),
+        "nothing computed is shown at step 0"
+    );
+    assert!(
+        end.contains("δ 0.138") && end.contains("L = 0.2984") && end.contains("after 0.2805"),
+        "{end}"
+    );
+    // At the end the edges show the updated weight and its gradient.
+    assert!(end.contains("0.359 | ∂0.0822"));
+}
+
+#[test]
+fn graph_view_marks_the_sum_over_paths() {
+    use backprop_lab::render::graph;
+    use backprop_lab::trace::{Granularity, Trace};
+    let t = Trace::build(
+        backprop_lab::preset::get("mazur").unwrap().problem.pass(),
+        Granularity::Layer,
+        4,
+    );
+    let fwd = graph::svg(&t, 4, &Theme::light(), "en", 1200).unwrap();
+    let back = graph::svg(&t, t.len() - 2, &Theme::light(), "en", 1200).unwrap();
+    assert!(fwd.contains("z(2)") && fwd.contains("[0.751, 0.773]") && !fwd.contains("Σₖ"));
+    assert!(
+        back.contains("Σₖ [0.0364, 0.0414]"),
+        "∂L/∂a(1) as the sum over the units above"
+    );
+    assert!(back.contains("δ [0.138, -0.0381]"));
+    assert_eq!(graph::rows(2, 1200.0), 1);
+    assert!(graph::rows(7, 800.0) > 2);
+}

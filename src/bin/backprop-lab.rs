@@ -3,7 +3,7 @@
 
 use backprop_lab::activation::Activation;
 use backprop_lab::document::{self, Format};
-use backprop_lab::render::{curves, Theme};
+use backprop_lab::render::{curves, graph, network, Theme};
 use backprop_lab::state::{self, SavedState};
 use backprop_lab::trace::{Granularity, Trace};
 use backprop_lab::{chain, exercise, fixture, gradcheck, number, preset};
@@ -18,8 +18,10 @@ usage:
   backprop-lab trace FILE|PRESET [--format text|markdown|latex|json] [--lang en|zh]
                      [--digits N] [--granularity layer|neuron]
       the whole worked example, step by step
-  backprop-lab render FILE|PRESET --view curves --out FILE.svg [--layer N] [--lang en|zh]
-      draw the activation curves of a layer (default: the first) to SVG
+  backprop-lab render FILE|PRESET --view curves|network|graph --out FILE.svg
+                     [--layer N] [--step N] [--lang en|zh] [--width W] [--height H]
+      draw a view to SVG: the activation curves of a layer (default: the first), or the
+      network / computation graph at a step of the pass (default: the last)
   backprop-lab chain FILE|PRESET (--weight L,I,J | --bias L,I) [--lang en|zh] [--digits N]
       the chain rule of one weight W(L)_IJ or bias b(L)_I (1-based), every factor's value
   backprop-lab gradcheck FILE|PRESET
@@ -198,13 +200,13 @@ fn cmd_trace(args: &[String]) -> Result<String, Fail> {
 fn cmd_render(args: &[String]) -> Result<String, Fail> {
     let o = Opts::parse(
         args,
-        &["view", "out", "layer", "lang", "width", "height"],
+        &["view", "out", "layer", "lang", "width", "height", "step"],
         &[],
     )?;
     let s = one_source(&o, "render")?;
     let view = o
         .get("view")
-        .ok_or_else(|| usage_error("render: --view is required (curves)"))?;
+        .ok_or_else(|| usage_error("render: --view is required (curves, network or graph)"))?;
     let out = o
         .get("out")
         .ok_or_else(|| usage_error("render: --out FILE.svg is required"))?;
@@ -219,6 +221,8 @@ fn cmd_render(args: &[String]) -> Result<String, Fail> {
     if size.0 < 100 || size.1 < 100 || size.0 > 8000 || size.1 > 8000 {
         return Err(usage_error("--width/--height: expected 100 to 8000 pixels"));
     }
+    let lang = o.lang()?;
+    let theme = Theme::light();
     let svg = match view {
         "curves" => {
             let pass = s.problem.pass();
@@ -230,18 +234,33 @@ fn cmd_render(args: &[String]) -> Result<String, Fail> {
             curves::svg(
                 act,
                 &marks,
-                &curves::labels(act, Some(layer - 1), o.lang()?),
-                &Theme::light(),
+                &curves::labels(act, Some(layer - 1), lang),
+                &theme,
                 size,
             )
-            .map_err(|e| Fail(e, 1))?
+        }
+        "network" | "graph" => {
+            let trace = Trace::build(s.problem.pass(), Granularity::Layer, 4);
+            let step: usize = o.number("step", trace.len() - 1)?;
+            if step >= trace.len() {
+                return Err(usage_error(format!(
+                    "--step: {step} is out of range (0 to {})",
+                    trace.len() - 1
+                )));
+            }
+            if view == "network" {
+                network::svg(&trace, step, None, &theme, lang, size)
+            } else {
+                graph::svg(&trace, step, &theme, lang, size.0)
+            }
         }
         other => {
             return Err(usage_error(format!(
-                "--view: unknown view \"{other}\" (expected curves)"
+                "--view: unknown view \"{other}\" (expected curves, network or graph)"
             )))
         }
-    };
+    }
+    .map_err(|e| Fail(e, 1))?;
     std::fs::write(out, svg).map_err(|e| usage_error(format!("{out}: cannot write: {e}")))?;
     Ok(format!("wrote {out}\n"))
 }

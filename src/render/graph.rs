@@ -54,7 +54,10 @@ pub fn height(depth: usize, width: f64) -> f64 {
 
 fn vec_text(v: &[f64]) -> String {
     if v.len() <= 3 {
-        format!("[{}]", v.iter().map(|x| fmt(*x, 3)).collect::<Vec<_>>().join(", "))
+        format!(
+            "[{}]",
+            v.iter().map(|x| fmt(*x, 3)).collect::<Vec<_>>().join(", ")
+        )
     } else {
         let n: f64 = v.iter().map(|x| x * x).sum::<f64>().sqrt();
         format!("‖·‖ {}", fmt(n, 3))
@@ -62,7 +65,13 @@ fn vec_text(v: &[f64]) -> String {
 }
 
 /// Draws the graph at the trace's cursor.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, trace: &Trace, cursor: usize, theme: &Theme, lang: &str) -> Result<(), String> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    trace: &Trace,
+    cursor: usize,
+    theme: &Theme,
+    lang: &str,
+) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let p = &trace.pass;
     let depth = p.depth();
@@ -73,48 +82,75 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, trace: &Trace, cu
     let col_w = (w as f64 - 20.0 * s) / per_row.min(seq.len()) as f64;
     let pos = |k: usize| -> (f64, f64) {
         let (r, c) = (k / per_row, k % per_row);
-        (10.0 * s + col_w * (c as f64 + 0.5), (r as f64 * ROW + 70.0) * s)
+        (
+            10.0 * s + col_w * (c as f64 + 0.5),
+            (r as f64 * ROW + 70.0) * s,
+        )
     };
     let step = &trace.steps[cursor];
     let backward = matches!(step.phase, Phase::Backward | Phase::Update);
-    let font = |px: f64, c: RGBColor| ("sans-serif", px * s).into_font().color(&c).pos(Pos::new(HPos::Center, VPos::Center));
+    let font = |px: f64, c: RGBColor| {
+        ("sans-serif", px * s)
+            .into_font()
+            .color(&c)
+            .pos(Pos::new(HPos::Center, VPos::Center))
+    };
     let all = |f: &dyn Fn(usize) -> bool, n: usize| (0..n).all(f);
     let lam = p.rule.weight_decay;
 
     // What each node shows: name, forward value (if reached), gradient (if reached), highlight.
     let info = |node: &Node| -> (String, Option<String>, Option<String>, bool) {
         match *node {
-            Node::Act(0) => ("x".into(), Some(vec_text(p.input())), None, step.kind == Kind::Start),
+            Node::Act(0) => (
+                "x".into(),
+                Some(vec_text(p.input())),
+                None,
+                step.kind == Kind::Start,
+            ),
             Node::Act(l) => {
                 let i = l - 1;
                 let n = p.network.layers[i].width();
-                let fwd = all(&|u| trace.shows_a(i, u, cursor), n).then(|| vec_text(&p.forward.a[i]));
+                let fwd =
+                    all(&|u| trace.shows_a(i, u, cursor), n).then(|| vec_text(&p.forward.a[i]));
                 // ∂L/∂a(l): from the loss for the output, else Σ_k W δ from the layer above.
                 let grad = if l == depth {
                     all(&|u| trace.shows_delta(i, u, cursor), n).then(|| "∂L/∂y".to_string())
                 } else {
-                    all(&|u| trace.shows_delta(l, u, cursor), p.network.layers[l].width())
-                        .then(|| format!("Σₖ {}", vec_text(&p.network.back_sum(l, &p.grads[l].delta))))
+                    all(
+                        &|u| trace.shows_delta(l, u, cursor),
+                        p.network.layers[l].width(),
+                    )
+                    .then(|| format!("Σₖ {}", vec_text(&p.network.back_sum(l, &p.grads[l].delta))))
                 };
                 let hl = step.kind == Kind::Activation && step.layer == Some(i);
                 (format!("a({l})"), fwd, grad, hl)
             }
             Node::Z(l) => {
                 let n = p.network.layers[l].width();
-                let fwd = all(&|u| trace.shows_z(l, u, cursor), n).then(|| vec_text(&p.forward.z[l]));
-                let grad = all(&|u| trace.shows_delta(l, u, cursor), n).then(|| format!("δ {}", vec_text(&p.grads[l].delta)));
-                let hl = (step.kind == Kind::WeightedSum || step.kind == Kind::Delta) && step.layer == Some(l);
+                let fwd =
+                    all(&|u| trace.shows_z(l, u, cursor), n).then(|| vec_text(&p.forward.z[l]));
+                let grad = all(&|u| trace.shows_delta(l, u, cursor), n)
+                    .then(|| format!("δ {}", vec_text(&p.grads[l].delta)));
+                let hl = (step.kind == Kind::WeightedSum || step.kind == Kind::Delta)
+                    && step.layer == Some(l);
                 (format!("z({})", l + 1), fwd, grad, hl)
             }
             Node::Affine(l) => {
                 let hl = step.kind == Kind::Gradients && step.layer == Some(l);
                 ("W·a + b".into(), None, None, hl)
             }
-            Node::Fun(l) => (p.network.layers[l].activation.symbol().to_string(), None, None, false),
+            Node::Fun(l) => (
+                p.network.layers[l].activation.symbol().to_string(),
+                None,
+                None,
+                false,
+            ),
             Node::LossOp => ("ℓ(y, t)".into(), None, None, false),
             Node::Loss => {
                 let name = if lam > 0.0 { "J = L + s" } else { "L" };
-                let v = trace.shows_loss(cursor).then(|| fmt(p.loss + lam * p.network.weight_norm_sq_half(), 4));
+                let v = trace
+                    .shows_loss(cursor)
+                    .then(|| fmt(p.loss + lam * p.network.weight_norm_sq_half(), 4));
                 (name.into(), v, None, step.kind == Kind::Loss)
             }
         }
@@ -128,10 +164,20 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, trace: &Trace, cu
             vec![(a.0 + half, a.1), (b.0 - half, b.1)]
         } else {
             let mid = a.1 + ROW * s * 0.62;
-            vec![(a.0, a.1 + 30.0 * s), (a.0, mid), (b.0 - half - 8.0 * s, mid), (b.0 - half - 8.0 * s, b.1), (b.0 - half, b.1)]
+            vec![
+                (a.0, a.1 + 30.0 * s),
+                (a.0, mid),
+                (b.0 - half - 8.0 * s, mid),
+                (b.0 - half - 8.0 * s, b.1),
+                (b.0 - half, b.1),
+            ]
         };
         let px: Vec<(i32, i32)> = path.iter().map(|&(x, y)| (x as i32, y as i32)).collect();
-        area.draw(&PathElement::new(px.clone(), theme.muted.stroke_width((1.5 * s).max(1.0) as u32))).map_err(err)?;
+        area.draw(&PathElement::new(
+            px.clone(),
+            theme.muted.stroke_width((1.5 * s).max(1.0) as u32),
+        ))
+        .map_err(err)?;
         let tip = *px.last().unwrap_or(&(0, 0));
         arrow_head(area, tip, 1, theme.muted, s)?;
         let (_, _, grad_b, _) = info(&seq[k]);
@@ -141,8 +187,15 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, trace: &Trace, cu
         };
         if backward && reached && (b.1 - a.1).abs() < 1.0 {
             let y = a.1 + 8.0 * s;
-            let g = vec![((b.0 - half) as i32, y as i32), ((a.0 + half) as i32, y as i32)];
-            area.draw(&PathElement::new(g.clone(), theme.negative.stroke_width((2.0 * s) as u32))).map_err(err)?;
+            let g = vec![
+                ((b.0 - half) as i32, y as i32),
+                ((a.0 + half) as i32, y as i32),
+            ];
+            area.draw(&PathElement::new(
+                g.clone(),
+                theme.negative.stroke_width((2.0 * s) as u32),
+            ))
+            .map_err(err)?;
             arrow_head(area, g[1], -1, theme.negative, s)?;
         }
     }
@@ -155,16 +208,45 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, trace: &Trace, cu
             let n = p.network.layers[l].width();
             let got = all(&|u| trace.shows_grads(l, u, cursor), n);
             let label = if got && backward {
-                let gw: f64 = p.grads[l].weights.iter().flatten().map(|g| g * g).sum::<f64>().sqrt();
+                let gw: f64 = p.grads[l]
+                    .weights
+                    .iter()
+                    .flatten()
+                    .map(|g| g * g)
+                    .sum::<f64>()
+                    .sqrt();
                 format!("W({0}), b({0})  ‖∂L/∂W‖ {1}", l + 1, fmt(gw, 3))
             } else {
                 format!("W({0}), b({0})", l + 1)
             };
-            area.draw(&PathElement::new(vec![(x as i32, (py + 8.0 * s) as i32), (x as i32, (y - 18.0 * s) as i32)], theme.muted.stroke_width((1.5 * s).max(1.0) as u32)))
-                .map_err(err)?;
-            area.draw(&Text::new(label, (x as i32, py as i32), font(10.5, if got && backward { theme.negative } else { theme.text }))).map_err(err)?;
+            area.draw(&PathElement::new(
+                vec![
+                    (x as i32, (py + 8.0 * s) as i32),
+                    (x as i32, (y - 18.0 * s) as i32),
+                ],
+                theme.muted.stroke_width((1.5 * s).max(1.0) as u32),
+            ))
+            .map_err(err)?;
+            area.draw(&Text::new(
+                label,
+                (x as i32, py as i32),
+                font(
+                    10.5,
+                    if got && backward {
+                        theme.negative
+                    } else {
+                        theme.text
+                    },
+                ),
+            ))
+            .map_err(err)?;
             if lam > 0.0 {
-                area.draw(&Text::new("Σ: ∂L/∂W + λW", (x as i32, (py - 14.0 * s) as i32), font(10.0, theme.accent))).map_err(err)?;
+                area.draw(&Text::new(
+                    "Σ: ∂L/∂W + λW",
+                    (x as i32, (py - 14.0 * s) as i32),
+                    font(10.0, theme.accent),
+                ))
+                .map_err(err)?;
             }
         }
     }
@@ -174,37 +256,99 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, trace: &Trace, cu
         let (x, y) = pos(k);
         let (name, fwd, grad, hl) = info(node);
         let op = matches!(node, Node::Affine(_) | Node::Fun(_) | Node::LossOp);
-        let (bw, bh) = if op { (30.0 * s, 16.0 * s) } else { (34.0 * s, 22.0 * s) };
-        let rect = [((x - bw) as i32, (y - bh) as i32), ((x + bw) as i32, (y + bh) as i32)];
-        area.draw(&Rectangle::new(rect, if op { theme.grid.filled() } else { theme.background.filled() })).map_err(err)?;
-        let border = if hl { theme.accent.stroke_width((3.0 * s) as u32) } else { theme.muted.stroke_width((1.2 * s).max(1.0) as u32) };
+        let (bw, bh) = if op {
+            (30.0 * s, 16.0 * s)
+        } else {
+            (34.0 * s, 22.0 * s)
+        };
+        let rect = [
+            ((x - bw) as i32, (y - bh) as i32),
+            ((x + bw) as i32, (y + bh) as i32),
+        ];
+        area.draw(&Rectangle::new(
+            rect,
+            if op {
+                theme.grid.filled()
+            } else {
+                theme.background.filled()
+            },
+        ))
+        .map_err(err)?;
+        let border = if hl {
+            theme.accent.stroke_width((3.0 * s) as u32)
+        } else {
+            theme.muted.stroke_width((1.2 * s).max(1.0) as u32)
+        };
         area.draw(&Rectangle::new(rect, border)).map_err(err)?;
         let name_y = if fwd.is_some() { y - 8.0 * s } else { y };
-        area.draw(&Text::new(name, (x as i32, name_y as i32), font(if op { 11.0 } else { 12.5 }, theme.text))).map_err(err)?;
+        area.draw(&Text::new(
+            name,
+            (x as i32, name_y as i32),
+            font(if op { 11.0 } else { 12.5 }, theme.text),
+        ))
+        .map_err(err)?;
         if let Some(v) = fwd {
-            area.draw(&Text::new(v, (x as i32, (y + 9.0 * s) as i32), font(10.0, theme.positive))).map_err(err)?;
+            area.draw(&Text::new(
+                v,
+                (x as i32, (y + 9.0 * s) as i32),
+                font(10.0, theme.positive),
+            ))
+            .map_err(err)?;
         }
         if backward {
             if let Some(g) = grad {
-                area.draw(&Text::new(g, (x as i32, (y + bh + 22.0 * s) as i32), font(10.0, theme.negative))).map_err(err)?;
+                area.draw(&Text::new(
+                    g,
+                    (x as i32, (y + bh + 22.0 * s) as i32),
+                    font(10.0, theme.negative),
+                ))
+                .map_err(err)?;
             }
         }
     }
-    let legend = if lang == "zh" { "→ 前向：数值    ← 反向：梯度    Σ：多条路径的梯度相加" } else { "→ forward: values    ← backward: gradients    Σ: gradients of several paths summed" };
-    area.draw(&Text::new(legend, ((w as f64 / 2.0) as i32, (10.0 * s) as i32), font(11.0, theme.muted))).map_err(err)?;
+    let legend = if lang == "zh" {
+        "→ 前向：数值    ← 反向：梯度    Σ：多条路径的梯度相加"
+    } else {
+        "→ forward: values    ← backward: gradients    Σ: gradients of several paths summed"
+    };
+    area.draw(&Text::new(
+        legend,
+        ((w as f64 / 2.0) as i32, (10.0 * s) as i32),
+        font(11.0, theme.muted),
+    ))
+    .map_err(err)?;
     area.present().map_err(err)?;
     Ok(())
 }
 
-fn arrow_head<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, tip: (i32, i32), dir: i32, c: RGBColor, s: f64) -> Result<(), String> {
+fn arrow_head<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    tip: (i32, i32),
+    dir: i32,
+    c: RGBColor,
+    s: f64,
+) -> Result<(), String> {
     let d = (6.0 * s) as i32;
-    area.draw(&Polygon::new(vec![tip, (tip.0 - dir * d, tip.1 - d / 2 - 1), (tip.0 - dir * d, tip.1 + d / 2 + 1)], c.filled()))
-        .map_err(err)?;
+    area.draw(&Polygon::new(
+        vec![
+            tip,
+            (tip.0 - dir * d, tip.1 - d / 2 - 1),
+            (tip.0 - dir * d, tip.1 + d / 2 + 1),
+        ],
+        c.filled(),
+    ))
+    .map_err(err)?;
     Ok(())
 }
 
 /// The view as SVG (for the CLI and native tests).
-pub fn svg(trace: &Trace, cursor: usize, theme: &Theme, lang: &str, width: u32) -> Result<String, String> {
+pub fn svg(
+    trace: &Trace,
+    cursor: usize,
+    theme: &Theme,
+    lang: &str,
+    width: u32,
+) -> Result<String, String> {
     let h = (height(trace.pass.depth(), width as f64 / theme.scale) * theme.scale) as u32;
     let mut out = String::new();
     {

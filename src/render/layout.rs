@@ -9,7 +9,7 @@ pub struct Layout {
     /// Column 0 is the input, column l+1 is layer l; each holds its units' centres.
     pub columns: Vec<Vec<(f64, f64)>>,
     pub radius: f64,
-    /// Left edge of the loss box, right of the output column.
+    /// Left edge of the loss box, right of the output column and its targets.
     pub loss_x: f64,
     pub width: f64,
     pub height: f64,
@@ -30,7 +30,7 @@ pub enum Hit {
 pub fn layout(sizes: &[usize], w: f64, h: f64, scale: f64) -> Layout {
     let cols = sizes.len().max(1);
     let left = 64.0 * scale;
-    let right = 150.0 * scale;
+    let right = 230.0 * scale;
     let top = 34.0 * scale;
     let bottom = 26.0 * scale;
     let span_x = (w - left - right).max(10.0);
@@ -58,7 +58,7 @@ pub fn layout(sizes: &[usize], w: f64, h: f64, scale: f64) -> Layout {
     Layout {
         columns,
         radius,
-        loss_x: left + span_x + 40.0 * scale,
+        loss_x: left + span_x + radius + 96.0 * scale,
         width: w,
         height: h,
         scale,

@@ -284,7 +284,7 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(err)?;
     }
     if trace.shows_loss(cursor) {
-        let (x, y) = (layout.loss_x + 46.0 * s, layout.height / 2.0);
+        let (x, y) = (layout.loss_x + 52.0 * s, layout.height / 2.0);
         let hl = step.phase == Phase::Loss;
         area.draw(&Rectangle::new(
             [
