@@ -157,7 +157,7 @@ pub fn draw<DB: DrawingBackend>(
     };
 
     // Forward arrows, and the gradient arrows beneath them once the backward pass reaches them.
-    for k in 1..seq.len() {
+    for (k, node) in seq.iter().enumerate().skip(1) {
         let (a, b) = (pos(k - 1), pos(k));
         let half = 34.0 * s;
         let path = if (b.1 - a.1).abs() < 1.0 {
@@ -180,8 +180,8 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(err)?;
         let tip = *px.last().unwrap_or(&(0, 0));
         arrow_head(area, tip, 1, theme.muted, s)?;
-        let (_, _, grad_b, _) = info(&seq[k]);
-        let reached = match seq[k] {
+        let (_, _, grad_b, _) = info(node);
+        let reached = match node {
             Node::Loss => backward,
             _ => grad_b.is_some(),
         };
