@@ -6,8 +6,9 @@ import { t, getLang } from './i18n.js';
 
 /** The timeline: one button per step, the current one marked. */
 export function renderTimeline(list, steps, cursor, onSeek) {
-  if (list.dataset.key !== JSON.stringify(steps.map((s) => s.label))) {
-    list.dataset.key = JSON.stringify(steps.map((s) => s.label));
+  const key = JSON.stringify([getLang(), steps.map((s) => s.label)]);
+  if (list.dataset.key !== key) {
+    list.dataset.key = key;
     replace(
       list,
       steps.map((s, i) =>
@@ -67,9 +68,11 @@ function numberBox(value, label, key, onCommit) {
   return input;
 }
 
-const cell = (v, cls = '') => el('td', { class: `${cls}${v === null || v === undefined ? ' notyet' : ''}`, title: v === null ? t('values.notyet') : undefined }, fmt(v));
+/** A cell for a computed value, filled (and refilled at each step) by updateValues. */
+const cell = (path, cls = '') => el('td', { class: `computed ${cls}`, dataset: { path } });
 
-/** The values table: per layer z, a, δ, ∂L/∂W, ∂L/∂b, weights before and after. */
+/** The values table: per layer b, W (editable), z, a, δ, ∂L/∂b, ∂L/∂W, and b, W after
+ * the update. Built once per network; updateValues then only refills the computed cells. */
 export function renderValues(box, state, edit) {
   const tables = [];
   tables.push(el('h3', {}, t('values.input')));
@@ -93,18 +96,37 @@ export function renderValues(box, state, edit) {
       el('th', { scope: 'row' }, String(i + 1)),
       el('td', {}, numberBox(b, `b(${l + 1})_${i + 1}`, `b-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp))),
       L.weights_before[i].map((w, j) => el('td', {}, numberBox(w, `W(${l + 1})_${i + 1}${j + 1}`, `w-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp)))),
-      cell(L.z[i]), cell(L.a[i]), cell(L.delta[i]), cell(L.grad_biases[i]),
-      Array.from({ length: fan }, (_, j) => cell(L.grad_weights[i] === null ? null : L.grad_weights[i][j])),
-      cell(L.biases_after === null ? null : L.biases_after[i], 'after'),
-      Array.from({ length: fan }, (_, j) => cell(L.weights_after === null ? null : L.weights_after[i][j], 'after'))));
+      ['z', 'a', 'delta', 'grad_biases'].map((k) => cell(`${l}.${k}.${i}`)),
+      Array.from({ length: fan }, (_, j) => cell(`${l}.grad_weights.${i}.${j}`)),
+      cell(`${l}.biases_after.${i}`, 'after'),
+      Array.from({ length: fan }, (_, j) => cell(`${l}.weights_after.${i}.${j}`, 'after'))));
     tables.push(el('h3', {}, t('values.layer', { l: l + 1, act: L.activation })));
     tables.push(el('div', { class: 'scroll' }, el('table', { class: 'values', dataset: { layer: l } }, el('thead', {}, head), el('tbody', {}, rows))));
   });
   const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.dataset.key : null;
   replace(box, tables);
+  box.cells = [...box.querySelectorAll('td.computed')].map((td) => [td, td.dataset.path.split('.')]);
   if (focused) {
     const again = box.querySelector(`[data-key="${focused}"]`);
     if (again) again.focus();
+  }
+}
+
+/** Refills the computed cells for the current step: values not reached yet show "·". */
+export function updateValues(box, state) {
+  const notyet = t('values.notyet');
+  for (const [td, [l, key, i, j]] of box.cells || []) {
+    let v = state.layers[l][key];
+    if (v !== null && v !== undefined) v = v[i];
+    if (j !== undefined && v !== null && v !== undefined) v = v[j];
+    const text = fmt(v);
+    if (td.textContent !== text) {
+      td.textContent = text;
+      const missing = v === null || v === undefined;
+      td.classList.toggle('notyet', missing);
+      if (missing) td.title = notyet;
+      else td.removeAttribute('title');
+    }
   }
 }
 

@@ -20,6 +20,8 @@ test('Mazur by keyboard: every step on screen and in state()', async ({ page }) 
     await page.keyboard.press(k % 3 === 0 ? 'Space' : k % 3 === 1 ? 'ArrowRight' : 'PageDown');
     s = await page.evaluate(() => window.backpropLab.state());
     expect(s.cursor.index).toBe(k);
+    // The page redraws on the next animation frame: wait for it before reading the screen.
+    await expect(page.locator('#step-count')).toHaveText(`step ${k} of ${s.cursor.count - 1}`);
     const lines = await page.locator('#step-numbers > div').allTextContents();
     seen.push(...lines);
     const c = s.cursor;

@@ -42,3 +42,31 @@ export const tryLoad = (page, x) => page.evaluate(async (arg) => {
     return { isError: e instanceof Error, message: String(e && e.message) };
   }
 }, x);
+
+/** Adds a same-origin iframe of the lab to the page and waits for it to load. */
+export const addLabFrame = (page, src) => page.evaluate((url) => new Promise((resolve, reject) => {
+  const f = document.createElement('iframe');
+  f.id = 'embedded-lab';
+  f.src = url;
+  f.style.cssText = 'width: 1100px; height: 800px';
+  f.onload = () => resolve();
+  f.onerror = () => reject(new Error(`iframe ${url} did not load`));
+  document.body.append(f);
+}), src);
+
+/**
+ * Sends {backpropLab: {id, method, args}} to the iframe, as a host page would, and
+ * returns the reply's body plus whether it came from the iframe.
+ */
+export const callFrame = (page, id, method, args = []) => page.evaluate(([id, method, args]) => new Promise((resolve, reject) => {
+  const frame = document.getElementById('embedded-lab').contentWindow;
+  const timer = setTimeout(() => reject(new Error(`no reply to ${method} (id ${id}) within 5 s`)), 5000);
+  window.addEventListener('message', function on(e) {
+    const m = e.data && e.data.backpropLab;
+    if (!m || m.id !== id || 'method' in m) return;
+    clearTimeout(timer);
+    window.removeEventListener('message', on);
+    resolve({ ...m, fromFrame: e.source === frame });
+  });
+  frame.postMessage({ backpropLab: { id, method, args } }, '*');
+}), [id, method, args]);
