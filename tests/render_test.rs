@@ -91,7 +91,10 @@ fn network_view_reveals_values_step_by_step() {
         "{end}"
     );
     // At the end the edges show the updated weight and its gradient.
-    assert!(end.contains("0.359 | ∂0.0822"));
+    assert!(
+        end.contains("\n0.359\n") && end.contains("\n∂0.0822\n"),
+        "{end}"
+    );
 }
 
 #[test]

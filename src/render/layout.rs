@@ -106,13 +106,13 @@ impl Layout {
         best.map(|(_, h)| h)
     }
 
-    /// Where the label of edge W(layer)_ij goes: staggered along the edge by j, so the
-    /// labels of one unit's edges do not overlap.
+    /// Where the label of edge W(layer)_ij goes: staggered along the edge by the
+    /// destination unit, so labels of crossing edges land at different places.
     pub fn edge_label(&self, layer: usize, i: usize, j: usize) -> (f64, f64) {
         let a = self.columns[layer][j];
         let b = self.columns[layer + 1][i];
-        let n = self.columns[layer].len().max(1) as f64;
-        let t = 0.62 + 0.22 * (j as f64 + 0.5) / n;
+        let n = self.columns[layer + 1].len().max(1) as f64;
+        let t = 0.28 + 0.44 * (i as f64 + 0.5) / n;
         (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
     }
 }

@@ -17,6 +17,15 @@ fn px(p: (f64, f64)) -> Px {
 }
 
 /// The colour of a signed value, strong in proportion to |v| / max.
+/// Text colour on a fill: light ink on strong fills, dark ink on pale ones (contrast).
+fn ink_on(theme: &Theme, fill: &RGBAColor) -> RGBColor {
+    if fill.3 > 0.55 {
+        theme.background
+    } else {
+        theme.text
+    }
+}
+
 fn signed(theme: &Theme, v: f64, max: f64, floor: f64) -> RGBAColor {
     let c = if v >= 0.0 {
         theme.positive
@@ -137,13 +146,15 @@ pub fn draw<DB: DrawingBackend>(
                     continue;
                 }
                 let pos = layout.edge_label(l, i, j);
-                let mut text = fmt(layer.weights[i][j], 3);
+                let mut lines = vec![fmt(layer.weights[i][j], 3)];
                 if show_grad && backward {
-                    text = format!("{text} | ∂{}", fmt(p.grads[l].weights[i][j], 3));
+                    lines.push(format!("∂{}", fmt(p.grads[l].weights[i][j], 3)));
                 }
-                let fs = small * 0.95;
-                let w = text.chars().count() as f64 * fs * s * 0.56 + 6.0 * s;
-                let h = fs * s * 1.4;
+                let fs = small * 0.9;
+                let wide = lines.iter().map(|t| t.chars().count()).max().unwrap_or(1) as f64;
+                let w = wide * fs * s * 0.56 + 6.0 * s;
+                let lh = fs * s * 1.25;
+                let h = lh * lines.len() as f64 + 2.0 * s;
                 let (x, y) = pos;
                 area.draw(&Rectangle::new(
                     [
@@ -153,12 +164,18 @@ pub fn draw<DB: DrawingBackend>(
                     theme.background.mix(0.85).filled(),
                 ))
                 .map_err(err)?;
-                area.draw(&Text::new(
-                    text,
-                    px(pos),
-                    font(fs, if is_sel { theme.accent } else { theme.text }),
-                ))
-                .map_err(err)?;
+                let top = y - lh * (lines.len() as f64 - 1.0) / 2.0;
+                for (k, text) in lines.into_iter().enumerate() {
+                    let c = if is_sel {
+                        theme.accent
+                    } else if k == 1 {
+                        theme.negative
+                    } else {
+                        theme.text
+                    };
+                    area.draw(&Text::new(text, px((x, top + lh * k as f64)), font(fs, c)))
+                        .map_err(err)?;
+                }
             }
         }
     }
@@ -174,12 +191,9 @@ pub fn draw<DB: DrawingBackend>(
             theme.background.filled(),
         ))
         .map_err(err)?;
-        area.draw(&Circle::new(
-            px((x, y)),
-            r as i32,
-            signed(theme, v, xmax, 0.15).filled(),
-        ))
-        .map_err(err)?;
+        let fill = signed(theme, v, xmax, 0.15);
+        area.draw(&Circle::new(px((x, y)), r as i32, fill.filled()))
+            .map_err(err)?;
         let ring = if sel {
             theme.accent.stroke_width((4.0 * s) as u32)
         } else {
@@ -191,7 +205,7 @@ pub fn draw<DB: DrawingBackend>(
             area.draw(&Text::new(
                 fmt(v, 3),
                 px((x, y)),
-                font(small * 1.1, theme.text),
+                font(small * 1.1, ink_on(theme, &fill)),
             ))
             .map_err(err)?;
         }
@@ -257,7 +271,7 @@ pub fn draw<DB: DrawingBackend>(
                 (None, vec![])
             };
             if let Some(m) = main {
-                area.draw(&Text::new(m, px((x, y)), font(small, theme.text)))
+                area.draw(&Text::new(m, px((x, y)), font(small, ink_on(theme, &fill))))
                     .map_err(err)?;
             }
             let mut yy = y + r + small * s * 0.9;
