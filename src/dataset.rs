@@ -219,18 +219,27 @@ pub fn target_for(label: f64, regression: bool, outputs: usize, out: Activation)
 }
 
 /// Splits samples into training and test sets with targets for the given output layer.
+/// The points are shuffled (from the seed) first: generation runs along the shape (a
+/// spiral from the centre out), so the last points would all be one region.
 pub fn split(spec: &Spec, s: &Samples, outputs: usize, out: Activation) -> (Dataset, Dataset) {
     let n = s.inputs.len();
     let n_test = ((n as f64) * spec.test_fraction).round() as usize;
     let n_train = (n - n_test).max(1).min(n);
-    let make = |range: std::ops::Range<usize>| Dataset {
-        inputs: s.inputs[range.clone()].to_vec(),
-        targets: s.labels[range]
+    let mut order: Vec<usize> = (0..n).collect();
+    if n_test > 0 {
+        let mut rng = Rng::new(spec.seed ^ 0x5eed_5b11_u64);
+        for k in (1..n).rev() {
+            order.swap(k, rng.below(k + 1));
+        }
+    }
+    let make = |idx: &[usize]| Dataset {
+        inputs: idx.iter().map(|&k| s.inputs[k].clone()).collect(),
+        targets: idx
             .iter()
-            .map(|&y| target_for(y, spec.kind.is_regression(), outputs, out))
+            .map(|&k| target_for(s.labels[k], spec.kind.is_regression(), outputs, out))
             .collect(),
     };
-    (make(0..n_train), make(n_train..n))
+    (make(&order[..n_train]), make(&order[n_train..]))
 }
 
 #[cfg(test)]

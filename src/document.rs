@@ -108,7 +108,7 @@ fn text_doc(trace: &Trace, format: Format, lang: &str) -> String {
                 )),
             }
         }
-        let t = &step.text;
+        let t = trace.text(k);
         let title = format!("{}. {}", k, t.title.get(lang));
         match format {
             Format::Markdown => {
@@ -219,6 +219,7 @@ fn json_doc(trace: &Trace, lang: &str) -> String {
         .iter()
         .enumerate()
         .map(|(k, s)| {
+            let text = trace.text(k);
             json!({
                 "index": k,
                 "phase": s.phase,
@@ -228,12 +229,12 @@ fn json_doc(trace: &Trace, lang: &str) -> String {
                 "label": s.label,
                 "reads": s.reads,
                 "writes": s.writes,
-                "title": s.text.title.get(lang),
-                "note": s.text.note.get(lang),
-                "symbols": s.text.plain.symbols,
-                "numbers": s.text.plain.numbers,
-                "tex_symbols": s.text.tex.symbols,
-                "tex_numbers": s.text.tex.numbers,
+                "title": text.title.get(lang),
+                "note": text.note.get(lang),
+                "symbols": text.plain.symbols,
+                "numbers": text.plain.numbers,
+                "tex_symbols": text.tex.symbols,
+                "tex_numbers": text.tex.numbers,
             })
         })
         .collect();

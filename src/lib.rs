@@ -29,3 +29,4 @@ pub mod trace;
 pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+pub mod workbench;

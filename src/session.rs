@@ -20,11 +20,13 @@ pub const UI_DIGITS: usize = 4;
 /// The state of one page.
 #[derive(Clone, Debug)]
 pub struct Session {
-    saved: SavedState,
-    trace: Trace,
-    cursor: usize,
+    pub(crate) saved: SavedState,
+    pub(crate) trace: Trace,
+    pub(crate) cursor: usize,
     /// The training run on the current dataset, made on first use and dropped by edits.
-    trainer: Option<Trainer>,
+    pub(crate) trainer: Option<Trainer>,
+    /// The weights "reset" returns to: as loaded, or as last drawn from the seed.
+    pub(crate) initial: crate::network::Network,
 }
 
 /// The training and test sets of a saved state: generated, given, or the one example.
@@ -60,7 +62,7 @@ pub fn datasets(saved: &SavedState) -> (Dataset, Dataset) {
     }
 }
 
-fn build_trace(p: &Problem, g: Granularity) -> Trace {
+pub(crate) fn build_trace(p: &Problem, g: Granularity) -> Trace {
     Trace::build(p.pass(), g, UI_DIGITS)
 }
 
@@ -74,6 +76,7 @@ impl Session {
         let trace = build_trace(&saved.problem, saved.view.granularity);
         let cursor = saved.view.cursor.min(trace.len() - 1);
         Session {
+            initial: saved.problem.network.clone(),
             saved,
             trace,
             cursor,
@@ -175,8 +178,20 @@ impl Session {
         self.trace = build_trace(&p, self.saved.view.granularity);
         self.saved.problem = p;
         self.cursor = self.cursor.min(self.trace.len() - 1);
-        self.trainer = None;
+        self.sync_trainer();
         Ok(())
+    }
+
+    /// After an edit: a run on a dataset goes on with the edited weights and rule (its
+    /// loss curve kept); a run on the one example starts again, as the example changed.
+    pub(crate) fn sync_trainer(&mut self) {
+        if self.saved.dataset.is_none() {
+            self.trainer = None;
+        } else if let Some(t) = &mut self.trainer {
+            t.network = self.saved.problem.network.clone();
+            t.config.rule = self.saved.problem.rule();
+            t.status = Status::Ok;
+        }
     }
 
     /// `n` SGD updates on the current dataset (the one example if there is none),
@@ -189,6 +204,17 @@ impl Session {
                 "train: {n} steps at once is too many (at most 10000000)"
             ));
         }
+        self.train_until(n, || true)?;
+        Ok(self.trainer.as_ref().map_or(0.0, |t| t.train_loss()))
+    }
+
+    /// Up to `max` updates while `keep_going()` says so (checked every few steps: the
+    /// page gives training a time budget per frame). Returns the updates made.
+    pub fn train_until(
+        &mut self,
+        max: u64,
+        mut keep_going: impl FnMut() -> bool,
+    ) -> Result<u64, String> {
         let trainer = self.trainer.get_or_insert_with(|| {
             let (train, test) = datasets(&self.saved);
             let config = Config {
@@ -197,23 +223,44 @@ impl Session {
             };
             Trainer::new(self.saved.problem.network.clone(), train, test, config)
         });
-        let loss = trainer.run(n);
+        let before = trainer.updates;
+        let mut done = 0;
+        while done < max && trainer.status == Status::Ok {
+            let chunk = (max - done).min(8);
+            trainer.run(chunk);
+            done += chunk;
+            if !keep_going() {
+                break;
+            }
+        }
+        let made = trainer.updates - before;
         self.saved.problem.network = trainer.network.clone();
         self.trace = build_trace(&self.saved.problem, self.saved.view.granularity);
         self.cursor = self.cursor.min(self.trace.len() - 1);
-        Ok(loss)
+        Ok(made)
+    }
+
+    /// True once the run has diverged (and stopped).
+    pub fn diverged(&self) -> bool {
+        self.trainer
+            .as_ref()
+            .is_some_and(|t| matches!(t.status, Status::Diverged { .. }))
     }
 
     /// Where training stands, for `state()`.
     fn training_state(&self) -> Value {
         match &self.trainer {
-            None => json!({"updates": 0, "examples": 0, "status": {"state": "ok"}}),
+            None => {
+                json!({"updates": 0, "examples": 0, "epoch": 0, "status": {"state": "ok"}, "diverged": false, "has_test": false})
+            }
             Some(t) => json!({
                 "updates": t.updates,
                 "examples": t.examples,
+                "epoch": t.examples / t.train.len().max(1) as u64,
                 "status": t.status,
                 "diverged": matches!(t.status, Status::Diverged { .. }),
-                "history": t.history,
+                "has_test": !t.test.is_empty(),
+                "last_loss": t.history.points.last().map(|p| [p.1, p.2]),
             }),
         }
     }
@@ -408,6 +455,7 @@ impl Session {
             "weight_decay": p.rule.weight_decay,
             "layers": layers,
             "training": self.training_state(),
+            "has_dataset": self.saved.dataset.is_some(),
         })
     }
 
@@ -427,7 +475,9 @@ impl Session {
             .steps
             .get(i)
             .ok_or_else(|| format!("step {i} does not exist"))?;
-        serde_json::to_value(s).map_err(|e| e.to_string())
+        let mut v = serde_json::to_value(s).map_err(|e| e.to_string())?;
+        v["text"] = serde_json::to_value(self.trace.text(i)).map_err(|e| e.to_string())?;
+        Ok(v)
     }
 
     /// The chain rule of W(l)_ij (`j` = None: the bias b(l)_i), with the gradient
@@ -446,6 +496,33 @@ impl Session {
         v["numeric"] = json!(num);
         v["revealed"] = json!(self.trace.shows_grads(l, i, self.cursor));
         Ok(v)
+    }
+
+    /// ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer at the cursor (`None` before they are computed),
+    /// or all of them with `all` (while training, or before stepping).
+    pub fn gradient_norms(&self, all: bool) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+        use crate::render::gradient_flow::norm;
+        let t = &self.trace;
+        let c = self.cursor;
+        let p = &t.pass;
+        (0..p.depth())
+            .map(|l| {
+                let w = p.network.layers[l].width();
+                let d = (all || (0..w).all(|i| t.shows_delta(l, i, c)))
+                    .then(|| norm(&p.grads[l].delta));
+                let g = (all || (0..w).all(|i| t.shows_grads(l, i, c)))
+                    .then(|| norm(p.grads[l].weights.iter().flatten()));
+                (d, g)
+            })
+            .unzip()
+    }
+
+    /// The training run's loss history, and whether there is a test set.
+    pub fn history(&self) -> (Vec<(u64, f64, f64)>, bool) {
+        match &self.trainer {
+            Some(t) => (t.history.points.clone(), !t.test.is_empty()),
+            None => (vec![], false),
+        }
     }
 
     /// Backprop's gradients beside finite differences, for every parameter.
@@ -574,8 +651,8 @@ mod train_tests {
         s.set_learning_rate(0.1).unwrap();
         assert_eq!(
             s.state()["training"]["updates"],
-            0,
-            "an edit starts a new run"
+            4001,
+            "an edit goes on with the run"
         );
     }
 

@@ -8,6 +8,7 @@ use crate::loss::Loss;
 use crate::notation::Notation;
 use crate::pass::Pass;
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
 
 /// Which part of the pass a step belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -85,7 +86,6 @@ pub struct Step {
     pub writes: Vec<Value>,
     /// Short name for the timeline, e.g. `z(1)`, `δ(2)_1`.
     pub label: String,
-    pub text: Explanation,
 }
 
 /// For each value, the index of the step that writes it.
@@ -100,35 +100,51 @@ struct Reveal {
 }
 
 /// A pass and its steps.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Trace {
     pub pass: Pass,
     pub granularity: Granularity,
     pub digits: usize,
     pub steps: Vec<Step>,
     reveal: Reveal,
+    /// Each step's explanation, written the first time it is asked for: building the
+    /// formula texts of every step is most of a trace's cost, and training rebuilds
+    /// the trace every frame while only the current step is shown.
+    texts: Vec<OnceCell<Explanation>>,
+    /// A number no other trace built in this process has: views that depend only on the
+    /// pass (not the cursor) redraw when it changes.
+    pub revision: u64,
 }
+
+static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Trace {
     /// Records `pass` as steps at the given granularity, numbers with `digits`
     /// significant digits in the texts.
     pub fn build(pass: Pass, granularity: Granularity, digits: usize) -> Trace {
-        let mut b = Builder {
-            pass: &pass,
-            granularity,
-            digits,
-            steps: Vec::new(),
-            reveal: Reveal::default(),
-        };
+        let mut b = Builder::new(&pass, granularity, digits, None);
         b.build();
         let (steps, reveal) = (b.steps, b.reveal);
+        let texts = vec![OnceCell::new(); steps.len()];
         Trace {
             pass,
             granularity,
             digits,
             steps,
             reveal,
+            texts,
+            revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+
+    /// The explanation of step `i` (title, note, formulas in plain text and TeX).
+    pub fn text(&self, i: usize) -> &Explanation {
+        self.texts[i].get_or_init(|| {
+            let mut b = Builder::new(&self.pass, self.granularity, self.digits, Some(i));
+            b.build();
+            b.wanted
+                .expect("the builder writes the text of the step it is asked for")
+        })
     }
 
     /// Number of steps, the start step included.
@@ -183,6 +199,9 @@ struct Builder<'a> {
     digits: usize,
     steps: Vec<Step>,
     reveal: Reveal,
+    /// Write the text of this step only (None: structure only).
+    want: Option<usize>,
+    wanted: Option<Explanation>,
 }
 
 /// Lines for a list of units, one block after another.
@@ -201,8 +220,23 @@ fn per_units(units: &[usize], n: &Notation, f: impl Fn(usize, &Notation) -> Line
     out
 }
 
-impl Builder<'_> {
-    fn push(&mut self, step: Step) -> usize {
+impl<'a> Builder<'a> {
+    fn new(pass: &'a Pass, granularity: Granularity, digits: usize, want: Option<usize>) -> Self {
+        Builder {
+            pass,
+            granularity,
+            digits,
+            steps: Vec::new(),
+            reveal: Reveal::default(),
+            want,
+            wanted: None,
+        }
+    }
+
+    fn push(&mut self, step: Step, text: Option<Explanation>) -> usize {
+        if text.is_some() {
+            self.wanted = text;
+        }
         self.steps.push(step);
         self.steps.len() - 1
     }
@@ -266,13 +300,15 @@ impl Builder<'_> {
         self.update();
     }
 
+    /// The explanation of the step about to be pushed, if it is the one asked for.
     fn explanation(
         &self,
         title: Bilingual,
         note: Bilingual,
         write: impl Fn(&Notation) -> Lines,
-    ) -> Explanation {
-        Explanation::build(title, note, self.digits, write)
+    ) -> Option<Explanation> {
+        (self.want == Some(self.steps.len()))
+            .then(|| Explanation::build(title, note, self.digits, write))
     }
 
     fn start(&mut self) {
@@ -299,16 +335,18 @@ impl Builder<'_> {
                 }
             },
         );
-        self.push(Step {
-            phase: Phase::Start,
-            kind: Kind::Start,
-            layer: None,
-            neuron: None,
-            reads: vec![value("input", None, None), value("target", None, None)],
-            writes: vec![],
-            label: "x".into(),
+        self.push(
+            Step {
+                phase: Phase::Start,
+                kind: Kind::Start,
+                layer: None,
+                neuron: None,
+                reads: vec![value("input", None, None), value("target", None, None)],
+                writes: vec![],
+                label: "x".into(),
+            },
             text,
-        });
+        );
     }
 
     fn sub(&self, l: usize, units: &[usize], name: &str) -> String {
@@ -338,24 +376,26 @@ impl Builder<'_> {
             ),
             |n| per_units(units, n, |i, n| explain::weighted_sum(p, l, i, n)),
         );
-        let idx = self.push(Step {
-            phase: Phase::Forward,
-            kind: Kind::WeightedSum,
-            layer: Some(l),
-            neuron: self.neuron_of(units),
-            reads: vec![
-                if l == 0 {
-                    value("input", None, None)
-                } else {
-                    value("a", Some(l - 1), None)
-                },
-                value("weights", Some(l), self.neuron_of(units)),
-                value("biases", Some(l), self.neuron_of(units)),
-            ],
-            writes: vec![value("z", Some(l), self.neuron_of(units))],
-            label: z,
+        let idx = self.push(
+            Step {
+                phase: Phase::Forward,
+                kind: Kind::WeightedSum,
+                layer: Some(l),
+                neuron: self.neuron_of(units),
+                reads: vec![
+                    if l == 0 {
+                        value("input", None, None)
+                    } else {
+                        value("a", Some(l - 1), None)
+                    },
+                    value("weights", Some(l), self.neuron_of(units)),
+                    value("biases", Some(l), self.neuron_of(units)),
+                ],
+                writes: vec![value("z", Some(l), self.neuron_of(units))],
+                label: z,
+            },
             text,
-        });
+        );
         for &i in units {
             self.reveal.z[l][i] = idx;
         }
@@ -393,16 +433,18 @@ impl Builder<'_> {
         } else {
             self.neuron_of(units)
         };
-        let idx = self.push(Step {
-            phase: Phase::Forward,
-            kind: Kind::Activation,
-            layer: Some(l),
-            neuron: self.neuron_of(units),
-            reads: vec![value("z", Some(l), reads_z)],
-            writes: vec![value("a", Some(l), self.neuron_of(units))],
-            label: a,
+        let idx = self.push(
+            Step {
+                phase: Phase::Forward,
+                kind: Kind::Activation,
+                layer: Some(l),
+                neuron: self.neuron_of(units),
+                reads: vec![value("z", Some(l), reads_z)],
+                writes: vec![value("a", Some(l), self.neuron_of(units))],
+                label: a,
+            },
             text,
-        });
+        );
         for &i in units {
             self.reveal.a[l][i] = idx;
         }
@@ -432,16 +474,18 @@ impl Builder<'_> {
             ),
             |n| explain::loss(p, n),
         );
-        let idx = self.push(Step {
-            phase: Phase::Loss,
-            kind: Kind::Loss,
-            layer: None,
-            neuron: None,
-            reads: vec![value("a", Some(last), None), value("target", None, None)],
-            writes: vec![value("loss", None, None)],
-            label: "L".into(),
+        let idx = self.push(
+            Step {
+                phase: Phase::Loss,
+                kind: Kind::Loss,
+                layer: None,
+                neuron: None,
+                reads: vec![value("a", Some(last), None), value("target", None, None)],
+                writes: vec![value("loss", None, None)],
+                label: "L".into(),
+            },
             text,
-        });
+        );
         self.reveal.loss = idx;
     }
 
@@ -478,16 +522,18 @@ impl Builder<'_> {
             reads.push(value("delta", Some(l + 1), None));
             reads.push(value("weights", Some(l + 1), None));
         }
-        let idx = self.push(Step {
-            phase: Phase::Backward,
-            kind: Kind::Delta,
-            layer: Some(l),
-            neuron: self.neuron_of(units),
-            reads,
-            writes: vec![value("delta", Some(l), self.neuron_of(units))],
-            label: d,
+        let idx = self.push(
+            Step {
+                phase: Phase::Backward,
+                kind: Kind::Delta,
+                layer: Some(l),
+                neuron: self.neuron_of(units),
+                reads,
+                writes: vec![value("delta", Some(l), self.neuron_of(units))],
+                label: d,
+            },
             text,
-        });
+        );
         for &i in units {
             self.reveal.delta[l][i] = idx;
         }
@@ -507,26 +553,28 @@ impl Builder<'_> {
             ),
             |n| per_units(units, n, |i, n| explain::gradients(p, l, i, n)),
         );
-        let idx = self.push(Step {
-            phase: Phase::Backward,
-            kind: Kind::Gradients,
-            layer: Some(l),
-            neuron: self.neuron_of(units),
-            reads: vec![
-                value("delta", Some(l), self.neuron_of(units)),
-                if l == 0 {
-                    value("input", None, None)
-                } else {
-                    value("a", Some(l - 1), None)
-                },
-            ],
-            writes: vec![
-                value("grad_weights", Some(l), self.neuron_of(units)),
-                value("grad_biases", Some(l), self.neuron_of(units)),
-            ],
-            label: format!("∇{w}"),
+        let idx = self.push(
+            Step {
+                phase: Phase::Backward,
+                kind: Kind::Gradients,
+                layer: Some(l),
+                neuron: self.neuron_of(units),
+                reads: vec![
+                    value("delta", Some(l), self.neuron_of(units)),
+                    if l == 0 {
+                        value("input", None, None)
+                    } else {
+                        value("a", Some(l - 1), None)
+                    },
+                ],
+                writes: vec![
+                    value("grad_weights", Some(l), self.neuron_of(units)),
+                    value("grad_biases", Some(l), self.neuron_of(units)),
+                ],
+                label: format!("∇{w}"),
+            },
             text,
-        });
+        );
         for &i in units {
             self.reveal.grads[l][i] = idx;
         }
@@ -558,23 +606,25 @@ impl Builder<'_> {
             Bilingual::new(en, zh),
             |n| explain::update(p, n),
         );
-        let idx = self.push(Step {
-            phase: Phase::Update,
-            kind: Kind::Update,
-            layer: None,
-            neuron: None,
-            reads: vec![
-                value("grad_weights", None, None),
-                value("grad_biases", None, None),
-            ],
-            writes: vec![
-                value("weights", None, None),
-                value("biases", None, None),
-                value("loss_after_step", None, None),
-            ],
-            label: "W ← W − η∇".into(),
+        let idx = self.push(
+            Step {
+                phase: Phase::Update,
+                kind: Kind::Update,
+                layer: None,
+                neuron: None,
+                reads: vec![
+                    value("grad_weights", None, None),
+                    value("grad_biases", None, None),
+                ],
+                writes: vec![
+                    value("weights", None, None),
+                    value("biases", None, None),
+                    value("loss_after_step", None, None),
+                ],
+                label: "W ← W − η∇".into(),
+            },
             text,
-        });
+        );
         self.reveal.update = idx;
     }
 }

@@ -10,11 +10,12 @@ pub fn dataset_loss(net: &Network, data: &Dataset) -> f64 {
     if data.is_empty() {
         return 0.0;
     }
+    let mut scratch = crate::network::Scratch::default();
     let total: f64 = data
         .inputs
         .iter()
         .zip(&data.targets)
-        .map(|(x, t)| net.loss_at(x, t))
+        .map(|(x, t)| net.loss_scratch(x, t, &mut scratch))
         .sum();
     total / data.len() as f64
 }

@@ -2,8 +2,10 @@
 //! modules. Errors cross as `Err(JsValue)` with a readable message; JSON crosses as text.
 
 use crate::canvas::MeasuredCanvas;
+use crate::render::heatmap::{self, Domain};
 use crate::render::layout::{self, Hit};
-use crate::render::{curves, graph, network, Theme};
+use crate::render::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
+use crate::session;
 use crate::session::Session;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -30,6 +32,14 @@ struct DrawOpts {
     selected: Option<Hit>,
     #[serde(default)]
     layer: Option<usize>,
+    #[serde(default)]
+    log: bool,
+    /// Every value, whatever the cursor (the gradient chart while training).
+    #[serde(default)]
+    all: bool,
+    /// Draw what each unit computes inside it (2-D inputs).
+    #[serde(default)]
+    unit_maps: bool,
 }
 
 fn one() -> f64 {
@@ -67,6 +77,24 @@ impl DrawOpts {
         }
         (w, h)
     }
+}
+
+/// Puts an RGBA picture on the canvas at (x, y) in one call.
+fn put_rgba(
+    canvas: &HtmlCanvasElement,
+    rgba: &[u8],
+    w: u32,
+    h: u32,
+    x: f64,
+    y: f64,
+) -> Result<(), JsValue> {
+    use wasm_bindgen::Clamped;
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or_else(|| js("this browser has no 2-D canvas".into()))?
+        .dyn_into()?;
+    let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w, h)?;
+    ctx.put_image_data(&img, x, y)
 }
 
 fn backend(canvas: HtmlCanvasElement) -> Result<MeasuredCanvas, JsValue> {
@@ -119,6 +147,11 @@ impl Lab {
 
     pub fn seek_phase(&mut self, phase: &str) -> Result<(), JsValue> {
         self.s.seek_phase(phase).map_err(js)
+    }
+
+    /// Changes whenever the pass changes (weights, example, data): a redraw key.
+    pub fn revision(&self) -> f64 {
+        self.s.trace().revision as f64
     }
 
     pub fn cursor(&self) -> usize {
@@ -190,6 +223,85 @@ impl Lab {
         self.s.train(n as u64).map_err(js)
     }
 
+    /// Up to `max_steps` updates within `budget_ms` milliseconds (one animation frame's
+    /// share); returns the updates made. The page stays responsive at any speed.
+    pub fn train_for(&mut self, max_steps: f64, budget_ms: f64) -> Result<f64, JsValue> {
+        if !(max_steps.is_finite() && max_steps >= 0.0 && budget_ms.is_finite() && budget_ms > 0.0)
+        {
+            return Err(js("train_for: bad step count or time budget".into()));
+        }
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = move || perf.as_ref().map_or(0.0, |p| p.now());
+        let start = now();
+        self.s
+            .train_until(max_steps.min(1e7) as u64, || now() - start < budget_ms)
+            .map(|n| n as f64)
+            .map_err(js)
+    }
+
+    /// True once training has diverged (and stopped).
+    pub fn diverged(&self) -> bool {
+        self.s.diverged()
+    }
+
+    pub fn train_epoch(&mut self) -> Result<f64, JsValue> {
+        self.s.train_epoch().map_err(js)
+    }
+
+    pub fn add_layer(&mut self) -> Result<(), JsValue> {
+        self.s.add_layer().map_err(js)
+    }
+
+    pub fn remove_layer(&mut self) -> Result<(), JsValue> {
+        self.s.remove_layer().map_err(js)
+    }
+
+    /// Adds (`delta` = 1) or removes (−1) a unit of hidden layer `l`.
+    pub fn resize_layer(&mut self, l: usize, delta: i32) -> Result<(), JsValue> {
+        self.s.resize_layer(l, delta).map_err(js)
+    }
+
+    pub fn set_init(&mut self, name: &str) -> Result<(), JsValue> {
+        self.s.set_init(name).map_err(js)
+    }
+
+    pub fn set_batch_size(&mut self, n: usize) -> Result<(), JsValue> {
+        self.s.set_batch_size(n).map_err(js)
+    }
+
+    pub fn set_weight_decay(&mut self, v: f64) -> Result<(), JsValue> {
+        self.s.set_weight_decay(v).map_err(js)
+    }
+
+    pub fn set_dataset(
+        &mut self,
+        kind: &str,
+        points: usize,
+        noise: f64,
+        test_fraction: f64,
+        seed: f64,
+    ) -> Result<(), JsValue> {
+        if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed < 9.0e15) {
+            return Err(js(format!("seed: {seed} is not a whole number ≥ 0")));
+        }
+        self.s
+            .set_dataset(kind, points, noise, test_fraction, seed as u64)
+            .map_err(js)
+    }
+
+    pub fn reset_weights(&mut self) -> Result<(), JsValue> {
+        self.s.reset_weights().map_err(js)
+    }
+
+    pub fn new_weights(&mut self) -> Result<(), JsValue> {
+        self.s.new_weights().map_err(js)
+    }
+
+    /// The data points (train and test), as JSON.
+    pub fn points(&self) -> String {
+        self.s.points().to_string()
+    }
+
     pub fn export_state(&self) -> String {
         self.s.export_state()
     }
@@ -206,7 +318,9 @@ impl Lab {
         let theme = o.theme();
         let t = self.s.trace();
         let lay = layout::layout(&t.pass.network.sizes(), w as f64, h as f64, theme.scale);
+        let canvas2 = canvas.clone();
         let root = backend(canvas)?.into_drawing_area();
+        let maps = o.unit_maps && t.pass.network.inputs() == 2 && self.s.saved().dataset.is_some();
         network::draw(
             &root,
             t,
@@ -215,8 +329,31 @@ impl Lab {
             &lay,
             &theme,
             &o.lang,
+            maps,
         )
-        .map_err(js)
+        .map_err(js)?;
+        if maps {
+            // What each unit computes, in the square inside its circle.
+            let (train, _) = session::datasets(self.s.saved());
+            let dom = Domain::around(&train.inputs);
+            let side = (lay.radius * 1.3).floor().max(4.0);
+            let n = 16usize;
+            let cell = ((side / n as f64).floor() as usize).max(1);
+            let maps = heatmap::unit_rgba(&t.pass.network, &dom, n, cell, &theme);
+            let px = (n * cell) as f64;
+            for (l, units) in maps.iter().enumerate() {
+                for (i, rgba) in units.iter().enumerate() {
+                    let (x, y) = lay.columns[l + 1][i];
+                    let (side, x0, y0) = (
+                        (n * cell) as u32,
+                        (x - px / 2.0).round(),
+                        (y - px / 2.0).round(),
+                    );
+                    put_rgba(&canvas2, rgba, side, side, x0, y0)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// What the network view has at CSS pixel (x, y), as JSON (`null` for nothing).
@@ -230,6 +367,70 @@ impl Lab {
             s,
         );
         Ok(serde_json::to_string(&lay.hit(x * o.dpr, y * o.dpr)).unwrap_or_else(|_| "null".into()))
+    }
+
+    /// Draws what the network learned: the decision-boundary heatmap with the data for
+    /// 2-D inputs (one `putImageData`), the fitted curve for 1-D regression.
+    pub fn draw_data(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
+        let o = DrawOpts::parse(opts)?;
+        let (w, h) = o.size(&canvas);
+        let theme = o.theme();
+        let saved = self.s.saved();
+        let net = &self.s.problem().network;
+        let (train, test) = session::datasets(saved);
+        let points: Vec<data_plot::Point> = train
+            .inputs
+            .iter()
+            .zip(&train.targets)
+            .map(|(x, t)| data_plot::Point { x, t, test: false })
+            .chain(
+                test.inputs
+                    .iter()
+                    .zip(&test.targets)
+                    .map(|(x, t)| data_plot::Point { x, t, test: true }),
+            )
+            .collect();
+        let canvas2 = canvas.clone();
+        let root = backend(canvas)?.into_drawing_area();
+        if net.inputs() != 2 {
+            if net.inputs() == 1 && net.outputs() == 1 {
+                return data_plot::draw_fit(&root, net, &points, &theme, &o.lang).map_err(js);
+            }
+            return Err(js("this view needs a network with 1 or 2 inputs".into()));
+        }
+        let all: Vec<Vec<f64>> = train.inputs.iter().chain(&test.inputs).cloned().collect();
+        let dom = Domain::around(&all);
+        // Coarser cells while training keep a frame short; finer at rest.
+        let cell = ((if o.all { 8.0 } else { 4.0 }) * o.dpr).round().max(1.0) as usize;
+        let (nx, ny) = ((w as usize).div_ceil(cell), (h as usize).div_ceil(cell));
+        let rgba = heatmap::output_rgba(net, &dom, nx, ny, cell, &theme);
+        put_rgba(
+            &canvas2,
+            &rgba,
+            (nx * cell) as u32,
+            (ny * cell) as u32,
+            0.0,
+            0.0,
+        )?;
+        crate::canvas::scatter(&canvas2, &points, &dom, &theme)
+    }
+
+    /// Draws the loss curve of the training run (`opts.log` for a log scale).
+    pub fn draw_loss(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
+        let o = DrawOpts::parse(opts)?;
+        o.size(&canvas);
+        let (points, has_test) = self.s.history();
+        let root = backend(canvas)?.into_drawing_area();
+        loss_curve::draw(&root, &points, has_test, o.log, &o.theme(), &o.lang).map_err(js)
+    }
+
+    /// Draws ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer at the cursor, log scale.
+    pub fn draw_gradients(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
+        let o = DrawOpts::parse(opts)?;
+        o.size(&canvas);
+        let (d, w) = self.s.gradient_norms(o.all || self.s.cursor() == 0);
+        let root = backend(canvas)?.into_drawing_area();
+        gradient_flow::draw(&root, &d, &w, &o.theme(), &o.lang).map_err(js)
     }
 
     /// Draws the computation graph.

@@ -93,11 +93,11 @@ fn step_texts_carry_the_one_shot_numbers() {
             problem.rule(),
         );
         let t = Trace::build(pass.clone(), Granularity::Neuron, 17);
-        for s in &t.steps {
+        for (k, s) in t.steps.iter().enumerate() {
             let (Some(l), Some(i)) = (s.layer, s.neuron) else {
                 continue;
             };
-            let lines = &s.text.plain.numbers;
+            let lines = &t.text(k).plain.numbers;
             let (got, want) = match s.kind {
                 Kind::WeightedSum => (last_number(&lines[0]), pass.forward.z[l][i]),
                 Kind::Activation => (last_number(&lines[0]), pass.forward.a[l][i]),
@@ -111,12 +111,24 @@ fn step_texts_carry_the_one_shot_numbers() {
                 s.label
             );
         }
-        let update = t.steps.last().unwrap();
         assert_eq!(
-            last_number(update.text.plain.numbers.last().unwrap()),
+            last_number(t.text(t.len() - 1).plain.numbers.last().unwrap()),
             pass.loss_after
         );
     }
+}
+
+#[test]
+fn texts_written_on_demand_equal_the_eager_ones() {
+    // A text asked for alone is the same as the one written in a full pass over all steps.
+    let p = preset::get("mazur").unwrap().problem;
+    let a = Trace::build(p.pass(), Granularity::Neuron, 6);
+    let all: Vec<_> = (0..a.len()).map(|k| a.text(k).clone()).collect();
+    let b = Trace::build(p.pass(), Granularity::Neuron, 6);
+    for k in (0..b.len()).rev() {
+        assert_eq!(b.text(k), &all[k], "step {k}");
+    }
+    assert_ne!(all[1], all[2]);
 }
 
 #[test]
@@ -135,13 +147,14 @@ fn tex_and_plain_have_the_same_lines() {
         Granularity::Layer,
         4,
     );
-    for s in &t.steps {
-        assert_eq!(s.text.plain.numbers.len(), s.text.tex.numbers.len());
+    for k in 0..t.len() {
+        let text = t.text(k);
+        assert_eq!(text.plain.numbers.len(), text.tex.numbers.len());
         assert!(
-            s.text.tex.numbers.iter().all(|l| !l.contains('·')),
+            text.tex.numbers.iter().all(|l| !l.contains('·')),
             "TeX uses \\cdot"
         );
-        assert!(!s.text.title.zh.is_empty() && s.text.title.zh != s.text.title.en);
+        assert!(!text.title.zh.is_empty() && text.title.zh != text.title.en);
     }
 }
 

@@ -6,6 +6,7 @@ import { t, setLang, getLang, translatePage } from './i18n.js';
 import { el, replace } from './dom.js';
 import { renderTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
+import { createTraining } from './training.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -39,11 +40,21 @@ const app = {
       if (typeof x === 'string') app.lab.load_preset(x);
       else if (x && typeof x === 'object') app.lab.load(JSON.stringify(x));
       else throw new Error(`load: expected a preset name or an object, got ${x === null ? 'null' : typeof x}`);
+      training.stop();
       view.selected = null;
       syncControls();
     });
   },
+  timed,
+  /** After a change of architecture or data: the selection may no longer exist. */
+  onNetworkChange() {
+    view.selected = null;
+    view.stateKey = '';
+    syncControls();
+  },
 };
+
+let training = null;
 
 function asError(e) {
   return e instanceof Error ? e : new Error(String(e));
@@ -80,10 +91,23 @@ function render() {
   if (!frame) frame = requestAnimationFrame(draw);
 }
 
+/** CSS sizes of the canvases, kept by a ResizeObserver: reading clientWidth while
+ * drawing would force a layout after every DOM change. */
+const canvasSizes = new WeakMap();
+const resizer = new ResizeObserver((entries) => {
+  for (const e of entries) canvasSizes.set(e.target, [e.contentRect.width, e.contentRect.height]);
+  render();
+});
+
 function drawOpts(canvas, extra = {}) {
+  if (!canvasSizes.has(canvas)) {
+    canvasSizes.set(canvas, [canvas.clientWidth, canvas.clientHeight]);
+    resizer.observe(canvas);
+  }
+  const [w, h] = canvasSizes.get(canvas);
   return JSON.stringify({
-    width: Math.max(canvas.clientWidth, 1),
-    height: Math.max(canvas.clientHeight, 1),
+    width: Math.max(w, 1),
+    height: Math.max(h, 1),
     dpr: window.devicePixelRatio || 1,
     dark: view.dark,
     lang: getLang(),
@@ -107,35 +131,48 @@ function draw() {
     const state = JSON.parse(lab.state());
     const steps = JSON.parse(lab.steps());
     const step = JSON.parse(lab.step(state.cursor.index));
-    timed('network', () => lab.draw_network($('network-canvas'), drawOpts($('network-canvas'), { selected: view.selected })));
+    // Inside each unit, what it computes over the input plane, while training or at rest
+    // on step 0; stepping shows the values instead.
+    const unitMaps = state.has_dataset && (training.isPlaying() || state.cursor.index === 0);
+    timed('network', () => lab.draw_network($('network-canvas'), drawOpts($('network-canvas'), { selected: view.selected, unit_maps: unitMaps })));
     timed('curves', () => lab.draw_curves($('curves-canvas'), drawOpts($('curves-canvas'))));
     const graph = $('graph-canvas');
-    const gh = `${lab.graph_height(graph.clientWidth || 600)}px`;
+    const gh = `${lab.graph_height(JSON.parse(drawOpts(graph)).width || 600)}px`;
     if (graph.style.height !== gh) graph.style.height = gh;
     timed('graph', () => lab.draw_graph(graph, drawOpts(graph)));
     renderTimeline($('steps'), steps, state.cursor.index, (i) => app.act(() => lab.seek(i)));
     $('step-count').textContent = t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 });
     renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
-    // The tables are rebuilt only when the network or language changes; a step only
-    // refills the computed cells.
-    const key = JSON.stringify([state.layers.map((l) => [l.weights_before, l.biases_before, l.activation]), state.input, state.target, state.learning_rate, getLang()]);
-    if (view.stateKey !== key) {
+    // The tables are rebuilt only when the network's shape or the language changes; a
+    // step (or a training frame) only refills their numbers.
+    const key = JSON.stringify([state.sizes, state.layers.map((l) => l.activation), getLang()]);
+    const archChanged = view.stateKey !== key;
+    if (archChanged) {
       timed('tables', () => {
         renderValues($('values'), state, edit);
         renderEdit($('edit'), state, ACTIVATIONS, edit, setActivation);
-        const open = $('gradcheck').querySelector('details')?.open;
-        renderGradcheck($('gradcheck'), JSON.parse(lab.gradcheck()));
-        if (open) $('gradcheck').querySelector('details').open = true;
       });
       view.stateKey = key;
     }
-    timed('values', () => updateValues($('values'), state));
-    const sel = view.selected;
-    let chain = null;
-    if (sel && sel.layer !== null && sel.layer !== undefined) {
-      chain = JSON.parse(lab.chain(sel.layer, sel.i, sel.kind === 'edge' ? sel.j : -1));
+    timed('values', () => updateValues(document, state));
+    // The gradient check costs two passes per parameter: only while its panel is open.
+    const details = $('gradcheck').querySelector('details');
+    const gradKey = JSON.stringify([state.layers.map((l) => [l.weights_before, l.biases_before]), state.input, state.target, getLang()]);
+    if (!details || (details.open && view.gradKey !== gradKey && !training.isPlaying())) {
+      renderGradcheck($('gradcheck'), details && details.open ? JSON.parse(lab.gradcheck()) : null, () => { view.gradKey = ''; render(); });
+      view.gradKey = details && details.open ? gradKey : '';
     }
-    renderChain($('chain'), chain, sel && sel.layer !== null ? sel : null, state, edit);
+    training.draw(state, archChanged);
+    const sel = view.selected;
+    const chainKey = JSON.stringify([sel, state.cursor.index, state.loss, state.training.updates, getLang()]);
+    if (view.chainKey !== chainKey) {
+      let chain = null;
+      if (sel && sel.layer !== null && sel.layer !== undefined) {
+        chain = JSON.parse(lab.chain(sel.layer, sel.i, sel.kind === 'edge' ? sel.j : -1));
+      }
+      renderChain($('chain'), chain, sel && sel.layer !== null ? sel : null, state, edit);
+      view.chainKey = chainKey;
+    }
     $('btn-play').querySelector('.icon').textContent = view.playing ? '❚❚' : '▶';
     $('btn-play').querySelector('.label').textContent = view.playing ? t('btn.pause') : t('btn.play');
   } catch (e) {
@@ -204,6 +241,7 @@ function syncControls() {
   const s = JSON.parse(app.lab.state());
   if (s.preset) $('preset').value = s.preset;
   $('granularity').value = s.granularity;
+  training.sync(JSON.parse(app.lab.export_state()));
 }
 
 function stopPlay() {
@@ -273,7 +311,7 @@ function wire() {
     else view.selected = hit;
     render();
   });
-  new ResizeObserver(() => render()).observe(document.body);
+  resizer.observe(document.body);
 }
 
 async function main() {
@@ -294,6 +332,7 @@ async function main() {
     app.lab = new Lab('mazur');
     showMessage(t('error.load', { msg: String(e.message || e) }));
   }
+  training = createTraining(app, { render, showMessage, hideMessage, drawOpts });
   syncControls();
   wire();
   render();

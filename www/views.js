@@ -112,8 +112,34 @@ export function renderValues(box, state, edit) {
   }
 }
 
-/** Refills the computed cells for the current step: values not reached yet show "·". */
-export function updateValues(box, state) {
+/** The value an editable box shows, from its data-key (w-L-I-J, b-L-I, x-J, t-I, lr). */
+function boxValue(key, state) {
+  const [kind, a, b, c] = key.split('-');
+  switch (kind) {
+    case 'w': case 'cw': return state.layers[a]?.weights_before[b]?.[c];
+    case 'b': case 'cb': return state.layers[a]?.biases_before[b];
+    case 'x': return state.input[a];
+    case 't': return state.target[a];
+    case 'lr': return state.learning_rate;
+    default: return undefined;
+  }
+}
+
+/** Refills the computed cells for the current step (values not reached yet show "·"),
+ * and the editable boxes whose values changed (training moves the weights), except the
+ * one being typed in or holding a rejected entry. */
+export function updateValues(root, state) {
+  for (const input of root.querySelectorAll('input.num-input[data-key]')) {
+    if (input === document.activeElement || input.classList.contains('invalid')) continue;
+    const v = boxValue(input.dataset.key, state);
+    if (v === undefined) continue;
+    const text = String(v);
+    if (input.dataset.committed !== text) {
+      input.value = text;
+      input.dataset.committed = text;
+    }
+  }
+  const box = root.getElementById ? root.getElementById('values') : root;
   const notyet = t('values.notyet');
   for (const [td, [l, key, i, j]] of box.cells || []) {
     let v = state.layers[l][key];
@@ -182,12 +208,16 @@ export function renderEdit(box, state, activations, edit, setActivation) {
   replace(box, parts);
 }
 
-/** The gradient check of every parameter, folded away by default. */
-export function renderGradcheck(box, report) {
+/** The gradient check of every parameter, folded away by default; computed when opened. */
+export function renderGradcheck(box, report, onToggle) {
+  if (!report) {
+    replace(box, el('details', { class: 'gradcheck', ontoggle: onToggle }, el('summary', {}, t('gradcheck.title'))));
+    return;
+  }
   const rows = report.entries.map((e) => el('tr', {},
     el('th', { scope: 'row' }, e.from === null ? `b(${e.layer + 1})_${e.to + 1}` : `W(${e.layer + 1})_${e.to + 1}${e.from + 1}`),
     el('td', {}, fmt(e.backprop, 8)), el('td', {}, fmt(e.numeric, 8)), el('td', {}, e.rel_error.toExponential(1))));
-  replace(box, el('details', { class: 'gradcheck' },
+  replace(box, el('details', { class: 'gradcheck', open: true, ontoggle: onToggle },
     el('summary', {}, `${t('gradcheck.title')} — ${t('gradcheck.max', { e: report.max_rel_error.toExponential(1) })}`),
     el('div', { class: 'scroll' }, el('table', { class: 'values' },
       el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, t('chain.backprop')), el('th', {}, t('chain.numeric')), el('th', {}, t('chain.relerr')))),

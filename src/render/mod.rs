@@ -2,8 +2,12 @@
 //! in the browser and to SVG natively. One module per picture; errors become strings.
 
 pub mod curves;
+pub mod data_plot;
+pub mod gradient_flow;
 pub mod graph;
+pub mod heatmap;
 pub mod layout;
+pub mod loss_curve;
 pub mod network;
 
 use plotters::style::RGBColor;

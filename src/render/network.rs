@@ -44,7 +44,9 @@ fn max_abs<'a>(vals: impl Iterator<Item = &'a f64>) -> f64 {
     vals.fold(0.0f64, |m, v| m.max(v.abs()))
 }
 
-/// Draws the network at the trace's cursor. `selected` is the clicked unit or edge.
+/// Draws the network at the trace's cursor. `selected` is the clicked unit or edge;
+/// with `unit_maps` the caller puts a heatmap inside each unit, so no value is written there.
+#[allow(clippy::too_many_arguments)]
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     trace: &Trace,
@@ -53,6 +55,7 @@ pub fn draw<DB: DrawingBackend>(
     layout: &Layout,
     theme: &Theme,
     lang: &str,
+    unit_maps: bool,
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let p = &trace.pass;
@@ -270,7 +273,7 @@ pub fn draw<DB: DrawingBackend>(
             } else {
                 (None, vec![])
             };
-            if let Some(m) = main {
+            if let Some(m) = main.filter(|_| !unit_maps) {
                 area.draw(&Text::new(m, px((x, y)), font(small, ink_on(theme, &fill))))
                     .map_err(err)?;
             }
@@ -350,7 +353,7 @@ pub fn svg(
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
-        draw(&root, trace, cursor, selected, &layout, theme, lang)?;
+        draw(&root, trace, cursor, selected, &layout, theme, lang, false)?;
     }
     Ok(out)
 }

@@ -1,0 +1,145 @@
+//! What the network learned, drawn over the data: for 2-D inputs the data points on
+//! top of the decision-boundary heatmap (filled separately as RGBA), for 1-D regression
+//! the fitted curve through the points.
+
+use super::heatmap::Domain;
+use super::{err, Theme};
+use crate::network::Network;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// A data point: input, target, and whether it is held out for testing.
+pub struct Point<'a> {
+    pub x: &'a [f64],
+    pub t: &'a [f64],
+    pub test: bool,
+}
+
+/// The class of a target: one value above ½ (1 of 0/1, or of −1/1), or the larger of
+/// two one-hot entries.
+pub fn class(t: &[f64]) -> bool {
+    match t.len() {
+        1 => t[0] > 0.5,
+        _ => t.get(1).copied().unwrap_or(0.0) > t[0],
+    }
+}
+
+/// Points over the heatmap (which the caller has already put on the area).
+pub fn draw_points<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[Point],
+    dom: &Domain,
+    theme: &Theme,
+) -> Result<(), String> {
+    let (w, h) = area.dim_in_pixel();
+    let s = theme.scale;
+    let r = (if points.len() > 50 { 4.0 } else { 6.0 } * s).max(2.0) as i32;
+    for p in points {
+        let (x, y) = dom.to_px(p.x, w as f64, h as f64);
+        let c = if class(p.t) {
+            theme.positive
+        } else {
+            theme.negative
+        };
+        let at = (x as i32, y as i32);
+        if p.test {
+            area.draw(&Circle::new(at, r, theme.background.filled()))
+                .map_err(err)?;
+            area.draw(&Circle::new(at, r, c.stroke_width((2.0 * s) as u32)))
+                .map_err(err)?;
+        } else {
+            area.draw(&Circle::new(at, r, c.filled())).map_err(err)?;
+            area.draw(&Circle::new(
+                at,
+                r,
+                theme.background.stroke_width((1.0 * s).max(1.0) as u32),
+            ))
+            .map_err(err)?;
+        }
+    }
+    area.present().map_err(err)?;
+    Ok(())
+}
+
+/// The fitted curve y = f(x) and the points of a 1-D regression.
+pub fn draw_fit<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    net: &Network,
+    points: &[Point],
+    theme: &Theme,
+    lang: &str,
+) -> Result<(), String> {
+    area.fill(&theme.background).map_err(err)?;
+    let s = theme.scale;
+    let text = |px: f64| {
+        ("sans-serif", theme.font(px))
+            .into_font()
+            .color(&theme.text)
+    };
+    let xs: Vec<f64> = points
+        .iter()
+        .map(|p| p.x[0])
+        .filter(|v| v.is_finite())
+        .collect();
+    let x0 = xs.iter().copied().fold(-3.0f64, f64::min);
+    let x1 = xs.iter().copied().fold(3.0f64, f64::max);
+    let curve: Vec<(f64, f64)> = (0..=200)
+        .map(|k| x0 + (x1 - x0) * k as f64 / 200.0)
+        .map(|x| (x, net.forward(&[x]).output()[0]))
+        .collect();
+    let ys = points
+        .iter()
+        .map(|p| p.t[0])
+        .chain(curve.iter().map(|c| c.1))
+        .filter(|v| v.is_finite());
+    let (lo, hi) = ys.fold((-1.2f64, 1.2f64), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = (lo.max(-10.0), hi.min(10.0));
+    let title = if lang == "zh" {
+        "拟合曲线"
+    } else {
+        "Fitted curve"
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, text(14.0))
+        .margin((8.0 * s) as i32)
+        .x_label_area_size((26.0 * s) as i32)
+        .y_label_area_size((40.0 * s) as i32)
+        .build_cartesian_2d(x0..x1, lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.grid)
+        .bold_line_style(theme.grid)
+        .axis_style(theme.muted)
+        .label_style(text(11.0))
+        .x_desc("x")
+        .x_labels(7)
+        .y_labels(5)
+        .draw()
+        .map_err(err)?;
+    let inside = |&(_, y): &(f64, f64)| y >= lo && y <= hi;
+    let r = (3.5 * s).max(2.0) as i32;
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|p| (p.x[0], p.t[0], p.test))
+                .filter(|&(x, y, _)| inside(&(x, y)))
+                .map(|(x, y, test)| {
+                    if test {
+                        Circle::new((x, y), r, theme.negative.stroke_width((1.5 * s) as u32))
+                    } else {
+                        Circle::new((x, y), r, theme.negative.filled())
+                    }
+                }),
+        )
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            curve.into_iter().filter(inside),
+            theme.positive.stroke_width((3.0 * s) as u32),
+        ))
+        .map_err(err)?;
+    area.present().map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+// The training panel: dataset, run controls, architecture, and its three views (what
+// the network learned, the loss curve, the gradient size per layer). The play loop
+// trains in time-boxed slices so the page answers within a frame at every speed.
+
+import { el, replace, fmt } from './dom.js';
+import { t } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Milliseconds of training per animation frame, at most. */
+const BUDGET_MS = 10;
+
+export function createTraining(app, { render, showMessage, hideMessage, drawOpts }) {
+  const run = { playing: false, raf: 0, rate: 0, lastFrame: 0, doneThisSecond: 0, second: 0 };
+
+  /** Runs fn on the lab; a thrown error becomes a visible message. */
+  function guarded(fn) {
+    try {
+      fn();
+      hideMessage();
+    } catch (e) {
+      showMessage(String(e && e.message ? e.message : e));
+    }
+    render();
+  }
+
+  function number(id, what, integer = false) {
+    const raw = $(id).value.trim();
+    const v = raw === '' ? NaN : Number(raw);
+    if (Number.isNaN(v) || (integer && !Number.isInteger(v))) {
+      $(id).classList.add('invalid');
+      throw new Error(t('train.field', { what, v: raw }));
+    }
+    $(id).classList.remove('invalid');
+    return v;
+  }
+
+  function stop() {
+    run.playing = false;
+    cancelAnimationFrame(run.raf);
+    run.raf = 0;
+    render();
+  }
+
+  /** One frame of training: as many of the requested steps as fit in the budget. */
+  function frame() {
+    run.raf = 0;
+    if (!run.playing) return;
+    const want = Number($('tr-speed').value);
+    let done = 0;
+    try {
+      done = app.lab.train_for(want, BUDGET_MS);
+    } catch (e) {
+      showMessage(String(e && e.message ? e.message : e));
+      stop();
+      return;
+    }
+    const now = performance.now();
+    if (now - run.second > 1000) {
+      run.rate = Math.round((run.doneThisSecond * 1000) / Math.max(now - run.second, 1));
+      run.doneThisSecond = 0;
+      run.second = now;
+    }
+    run.doneThisSecond += done;
+    if (app.lab.diverged()) {
+      stop();
+      return;
+    }
+    render();
+    run.raf = requestAnimationFrame(frame);
+  }
+
+  function togglePlay() {
+    if (run.playing) {
+      stop();
+    } else {
+      run.playing = true;
+      run.second = performance.now();
+      run.doneThisSecond = 0;
+      run.raf = requestAnimationFrame(frame);
+      render();
+    }
+  }
+
+  function applyData() {
+    guarded(() => {
+      app.lab.set_dataset($('ds-kind').value, number('ds-points', t('train.points'), true), number('ds-noise', t('train.noise')),
+        number('ds-test', t('train.test')), number('ds-seed', t('train.seed'), true));
+      app.onNetworkChange();
+    });
+  }
+
+  function wire() {
+    $('tr-play').addEventListener('click', togglePlay);
+    $('tr-epoch').addEventListener('click', () => guarded(() => app.lab.train_epoch()));
+    $('tr-reset').addEventListener('click', () => { stop(); guarded(() => app.lab.reset_weights()); });
+    $('tr-new').addEventListener('click', () => { stop(); guarded(() => { app.lab.new_weights(); app.onNetworkChange(); }); });
+    $('ds-apply').addEventListener('click', () => { stop(); applyData(); });
+    $('ds-kind').addEventListener('change', () => { stop(); applyData(); });
+    $('tr-batch').addEventListener('change', (e) => guarded(() => app.lab.set_batch_size(Number(e.target.value))));
+    $('tr-init').addEventListener('change', (e) => { stop(); guarded(() => { app.lab.set_init(e.target.value); app.onNetworkChange(); }); });
+    $('tr-l2').addEventListener('change', () => guarded(() => app.lab.set_weight_decay(number('tr-l2', 'λ'))));
+    $('tr-l2').addEventListener('keydown', (e) => { e.stopPropagation(); if (e.key === 'Enter') e.target.dispatchEvent(new Event('change')); });
+    for (const id of ['ds-points', 'ds-noise', 'ds-test', 'ds-seed']) {
+      $(id).addEventListener('keydown', (e) => { e.stopPropagation(); if (e.key === 'Enter') applyData(); });
+    }
+    $('tr-log').addEventListener('change', render);
+    $('ar-add').addEventListener('click', () => { stop(); guarded(() => { app.lab.add_layer(); app.onNetworkChange(); }); });
+    $('ar-remove').addEventListener('click', () => { stop(); guarded(() => { app.lab.remove_layer(); app.onNetworkChange(); }); });
+  }
+
+  /** Brings the controls in line with the loaded state (after a load or a preset). */
+  function sync(saved) {
+    const d = saved.dataset;
+    if (d && d.kind) {
+      $('ds-kind').value = d.kind;
+      $('ds-points').value = d.points;
+      $('ds-noise').value = d.noise;
+      $('ds-test').value = d.test_fraction;
+      $('ds-seed').value = d.seed;
+    }
+    $('tr-batch').value = String(saved.training.batch_size);
+    if (![...$('tr-batch').options].some((o) => o.value === String(saved.training.batch_size))) {
+      $('tr-batch').append(el('option', { value: saved.training.batch_size }, String(saved.training.batch_size)));
+      $('tr-batch').value = String(saved.training.batch_size);
+    }
+    $('tr-init').value = saved.training.init;
+    $('tr-l2').value = String(saved.weight_decay || 0);
+  }
+
+  /** The hidden layers with their +/− unit buttons. */
+  function drawLayers(state) {
+    const sizes = state.sizes;
+    replace($('ar-layers'), sizes.slice(1, -1).map((n, l) => el('span', {},
+      t('train.layer', { l: l + 1, n }),
+      el('button', { type: 'button', 'aria-label': t('train.addunit', { l: l + 1 }), onclick: () => { stop(); guarded(() => { app.lab.resize_layer(l, 1); app.onNetworkChange(); }); } }, '+'),
+      el('button', { type: 'button', 'aria-label': t('train.removeunit', { l: l + 1 }), onclick: () => { stop(); guarded(() => { app.lab.resize_layer(l, -1); app.onNetworkChange(); }); } }, '−'))));
+  }
+
+  /** Redraws the panel's views and status (called from the page's draw). */
+  function draw(state, archChanged) {
+    const lab = app.lab;
+    if (archChanged) drawLayers(state);
+    const tr = state.training;
+    const status = $('tr-status');
+    if (tr.diverged) {
+      status.textContent = t('train.diverged', { step: tr.status.step });
+      status.classList.add('diverged');
+    } else if (!state.has_dataset) {
+      status.textContent = t('train.nodata');
+      status.classList.remove('diverged');
+    } else {
+      const last = tr.last_loss;
+      status.textContent = t('train.status', {
+        updates: tr.updates, examples: tr.examples, epoch: tr.epoch ?? 0,
+        train: last ? fmt(last[0]) : '·', test: last && tr.has_test ? fmt(last[1]) : '·', rate: run.rate,
+      });
+      status.classList.remove('diverged');
+    }
+    $('tr-play').querySelector('.icon').textContent = run.playing ? '❚❚' : '▶';
+    $('tr-play').querySelector('.label').textContent = run.playing ? t('train.pause') : t('train.play');
+    // What the network learned and the loss curve depend on the weights, not on the
+    // cursor: redrawn only when the pass changes (or the size, scale or language).
+    const key = JSON.stringify([lab.revision(), run.playing, $('tr-log').checked, drawOpts($('data-canvas')), drawOpts($('loss-canvas'))]);
+    if (key !== run.drawnKey) {
+      run.drawnKey = key;
+      const data = $('data-canvas');
+      if (state.sizes[0] <= 2 && (state.sizes[0] === 2 || state.sizes.at(-1) === 1)) {
+        data.hidden = false;
+        app.timed('data', () => lab.draw_data(data, drawOpts(data, { all: run.playing })));
+      } else {
+        data.hidden = true;
+      }
+      app.timed('loss', () => lab.draw_loss($('loss-canvas'), drawOpts($('loss-canvas'), { log: $('tr-log').checked })));
+    }
+    app.timed('gradients', () => lab.draw_gradients($('grad-canvas'), drawOpts($('grad-canvas'), { all: run.playing })));
+  }
+
+  wire();
+  return { draw, sync, stop, isPlaying: () => run.playing };
+}
