@@ -249,9 +249,10 @@ impl Session {
 
     /// Where training stands, for `state()`.
     fn training_state(&self) -> Value {
+        let batch_size = self.saved.training.batch_size;
         match &self.trainer {
             None => {
-                json!({"updates": 0, "examples": 0, "epoch": 0, "status": {"state": "ok"}, "diverged": false, "has_test": false})
+                json!({"updates": 0, "examples": 0, "epoch": 0, "status": {"state": "ok"}, "diverged": false, "has_test": false, "batch_size": batch_size})
             }
             Some(t) => json!({
                 "updates": t.updates,
@@ -260,6 +261,7 @@ impl Session {
                 "status": t.status,
                 "diverged": matches!(t.status, Status::Diverged { .. }),
                 "has_test": !t.test.is_empty(),
+                "batch_size": batch_size,
                 "last_loss": t.history.points.last().map(|p| [p.1, p.2]),
             }),
         }

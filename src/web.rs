@@ -297,6 +297,11 @@ impl Lab {
         self.s.new_weights().map_err(js)
     }
 
+    /// The next mini-batch update, step by step, as JSON.
+    pub fn batch_walk(&self) -> Result<String, JsValue> {
+        self.s.batch_walk().map(|v| v.to_string()).map_err(js)
+    }
+
     /// The data points (train and test), as JSON.
     pub fn points(&self) -> String {
         self.s.points().to_string()

@@ -203,6 +203,24 @@ impl Session {
         self.train((train.len().max(1) / batch).max(1) as u64)
     }
 
+    /// The next mini-batch update worked out step by step (what `train(1)` will do),
+    /// with its step texts; an error when the batch size is 1.
+    pub fn batch_walk(&self) -> Result<Value, String> {
+        let (train, _) = datasets(&self.saved);
+        let n = train.len();
+        let k = match self.saved.training.batch_size {
+            0 => n,
+            b => b.min(n),
+        };
+        if k < 2 {
+            return Err("the walk-through needs a batch of at least 2 examples".into());
+        }
+        let next = self.trainer.as_ref().map_or(0, |t| t.next);
+        let indices: Vec<usize> = (0..k).map(|j| (next + j) % n).collect();
+        let bt = crate::batch::build(&self.saved.problem.network, &train.inputs, &train.targets, &indices, self.saved.problem.rule(), crate::session::UI_DIGITS);
+        Ok(json!({"indices": bt.indices, "steps": bt.steps}))
+    }
+
     /// The data points, for the heatmap's scatter: inputs, class or value, train/test.
     pub fn points(&self) -> Value {
         let (train, test) = datasets(&self.saved);

@@ -12,6 +12,8 @@ const BUDGET_MS = 10;
 
 export function createTraining(app, { render, showMessage, hideMessage, drawOpts }) {
   const run = { playing: false, raf: 0, rate: 0, lastFrame: 0, doneThisSecond: 0, second: 0 };
+  /** The mini-batch walk-through: its steps (from the core) and its own cursor. */
+  const walk = { key: '', steps: [], at: 0 };
 
   /** Runs fn on the lab; a thrown error becomes a visible message. */
   function guarded(fn) {
@@ -105,6 +107,9 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
       $(id).addEventListener('keydown', (e) => { e.stopPropagation(); if (e.key === 'Enter') applyData(); });
     }
     $('tr-log').addEventListener('change', render);
+    $('bw-prev').addEventListener('click', () => { walk.at = Math.max(0, walk.at - 1); render(); });
+    $('bw-next').addEventListener('click', () => { walk.at = Math.min(walk.steps.length - 1, walk.at + 1); render(); });
+    $('bw-apply').addEventListener('click', () => guarded(() => { app.lab.train(1); walk.at = 0; }));
     $('ar-add').addEventListener('click', () => { stop(); guarded(() => { app.lab.add_layer(); app.onNetworkChange(); }); });
     $('ar-remove').addEventListener('click', () => { stop(); guarded(() => { app.lab.remove_layer(); app.onNetworkChange(); }); });
   }
@@ -137,9 +142,36 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
       el('button', { type: 'button', 'aria-label': t('train.removeunit', { l: l + 1 }), onclick: () => { stop(); guarded(() => { app.lab.resize_layer(l, -1); app.onNetworkChange(); }); } }, '−'))));
   }
 
+  /** The mini-batch walk-through, shown when a batch holds 2 or more examples. */
+  function drawWalk(state) {
+    const box = $('batch-walk');
+    const k = state.training.batch_size;
+    const show = state.has_dataset && k !== 1 && !run.playing;
+    box.hidden = !show;
+    if (!show) return;
+    const key = JSON.stringify([app.lab.revision(), k, state.training.updates]);
+    if (walk.key !== key) {
+      walk.key = key;
+      try {
+        walk.steps = JSON.parse(app.lab.batch_walk()).steps;
+      } catch {
+        box.hidden = true;
+        return;
+      }
+      walk.at = Math.min(walk.at, walk.steps.length - 1);
+    }
+    const step = walk.steps[walk.at];
+    const lang = document.documentElement.lang.startsWith('zh') ? 'zh' : 'en';
+    $('bw-count').textContent = t('batch.count', { i: walk.at, n: walk.steps.length - 1 });
+    $('bw-title').textContent = step.title[lang];
+    $('bw-note').textContent = step.note[lang];
+    replace($('bw-lines'), step.lines.map((l) => el('div', {}, l)));
+  }
+
   /** Redraws the panel's views and status (called from the page's draw). */
   function draw(state, archChanged) {
     const lab = app.lab;
+    drawWalk(state);
     if (archChanged) drawLayers(state);
     const tr = state.training;
     const status = $('tr-status');

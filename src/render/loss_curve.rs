@@ -41,9 +41,9 @@ pub fn draw<DB: DrawingBackend>(
         });
     if vals.is_empty() {
         let msg = if lang == "zh" {
-            "还没有训练：按“播放”或“一轮”开始"
+            "还没有训练：点击“训练”或“训练一轮”"
         } else {
-            "Not trained yet: press Play or One epoch"
+            "Not trained yet: press Train or One epoch"
         };
         area.draw(&Text::new(
             msg,

@@ -1,0 +1,188 @@
+//! One mini-batch update, step by step: each example's forward pass, loss and backward
+//! pass, its gradients added to the running sum, then the sum averaged and the one
+//! update made. The same numbers as the trainer's next update.
+
+use crate::explain::Bilingual;
+use crate::network::{Gradients, Network, UpdateRule};
+use crate::notation::Notation;
+use crate::pass::Pass;
+use crate::train::{add_into, scale};
+use serde::Serialize;
+
+/// Weights listed per accumulate/average step before the rest are summarised.
+const SHOWN: usize = 6;
+
+/// What a batch step does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchKind {
+    Start,
+    Forward,
+    Loss,
+    Backward,
+    Accumulate,
+    Average,
+    Update,
+}
+
+/// One step of a batch walk-through, with its text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BatchStep {
+    pub kind: BatchKind,
+    /// The example (0-based within the batch), for per-example steps.
+    pub example: Option<usize>,
+    pub title: Bilingual,
+    pub note: Bilingual,
+    pub lines: Vec<String>,
+}
+
+/// A mini-batch update, worked out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchTrace {
+    /// Indices of the examples in the training set.
+    pub indices: Vec<usize>,
+    /// Each example's pass (all on the same weights).
+    pub passes: Vec<Pass>,
+    /// Σ_e ∂L_e/∂θ after each example.
+    pub running: Vec<Vec<Gradients>>,
+    /// (1/k) Σ_e ∂L_e/∂θ.
+    pub mean: Vec<Gradients>,
+    /// The network after the one update.
+    pub updated: Network,
+    pub steps: Vec<BatchStep>,
+}
+
+/// The first few weights of a network as (layer, i, j), in order.
+fn first_weights(net: &Network) -> Vec<(usize, usize, usize)> {
+    let mut v = Vec::new();
+    for (l, layer) in net.layers.iter().enumerate() {
+        for i in 0..layer.width() {
+            for j in 0..layer.fan_in() {
+                v.push((l, i, j));
+            }
+        }
+    }
+    v
+}
+
+/// Works out the update of `net` on the examples `indices` of (inputs, targets).
+pub fn build(net: &Network, inputs: &[Vec<f64>], targets: &[Vec<f64>], indices: &[usize], rule: UpdateRule, digits: usize) -> BatchTrace {
+    let k = indices.len().max(1);
+    let n = Notation::plain(digits);
+    let passes: Vec<Pass> = indices.iter().map(|&e| Pass::run(net, &inputs[e], &targets[e], rule)).collect();
+    let mut running = Vec::new();
+    let mut acc: Option<Vec<Gradients>> = None;
+    for p in &passes {
+        match &mut acc {
+            None => acc = Some(p.grads.clone()),
+            Some(a) => add_into(a, &p.grads),
+        }
+        running.push(acc.clone().unwrap_or_default());
+    }
+    let mut mean = acc.unwrap_or_default();
+    scale(&mut mean, 1.0 / k as f64);
+    let mut updated = net.clone();
+    updated.update(&mean, &rule);
+    let ws = first_weights(net);
+    let shown = &ws[..ws.len().min(SHOWN)];
+    let wname = |&(l, i, j): &(usize, usize, usize)| n.w(l, i, j);
+    let more = ws.len().saturating_sub(SHOWN);
+
+    let mut steps = vec![BatchStep {
+        kind: BatchKind::Start,
+        example: None,
+        title: Bilingual::new(format!("A mini-batch of {k} examples"), format!("一个含 {k} 个样本的小批量")),
+        note: Bilingual::new(
+            "Each example runs forward and backward on the same weights; their gradients are added up, averaged, and only then is one update made.",
+            "每个样本都用同一组权重做前向和反向传播；它们的梯度先累加、再平均，最后只做一次更新。",
+        ),
+        lines: indices.iter().zip(&passes).enumerate().map(|(e, (&ix, p))| {
+            let x: Vec<String> = p.input().iter().map(|v| n.num(*v)).collect();
+            let t: Vec<String> = p.target.iter().map(|v| n.num(*v)).collect();
+            format!("e = {}: #{ix}  x = ({}), t = ({})", e + 1, x.join(", "), t.join(", "))
+        }).collect(),
+    }];
+    for (e, p) in passes.iter().enumerate() {
+        let ex = e + 1;
+        steps.push(BatchStep {
+            kind: BatchKind::Forward,
+            example: Some(e),
+            title: Bilingual::new(format!("Example {ex}: forward pass"), format!("样本 {ex}：前向传播")),
+            note: Bilingual::new("z = W a + b and a = f(z), layer by layer, with the weights shared by the whole batch.", "逐层计算 z = W a + b 与 a = f(z)，整个批次使用同一组权重。"),
+            lines: p.forward.a.iter().enumerate().map(|(l, a)| {
+                format!("{} = ({})", n.sym("a", l + 1, ""), a.iter().map(|v| n.num(*v)).collect::<Vec<_>>().join(", "))
+            }).collect(),
+        });
+        steps.push(BatchStep {
+            kind: BatchKind::Loss,
+            example: Some(e),
+            title: Bilingual::new(format!("Example {ex}: loss"), format!("样本 {ex}：损失")),
+            note: Bilingual::new(p.network.loss.formula(), p.network.loss.formula()),
+            lines: vec![format!("L_{ex} = {}", n.num(p.loss))],
+        });
+        steps.push(BatchStep {
+            kind: BatchKind::Backward,
+            example: Some(e),
+            title: Bilingual::new(format!("Example {ex}: backward pass"), format!("样本 {ex}：反向传播")),
+            note: Bilingual::new("δ from the top layer down, then this example's gradients ∂L_e/∂W = δ aᵀ.", "从最后一层往前计算 δ，再得到这个样本的梯度 ∂L_e/∂W = δ aᵀ。"),
+            lines: shown.iter().map(|&(l, i, j)| format!("∂L_{ex}/∂{} = {}", wname(&(l, i, j)), n.num(p.grads[l].weights[i][j]))).collect(),
+        });
+        let run = &running[e];
+        steps.push(BatchStep {
+            kind: BatchKind::Accumulate,
+            example: Some(e),
+            title: Bilingual::new(format!("Example {ex}: add its gradients to the sum"), format!("样本 {ex}：把梯度加到总和上")),
+            note: Bilingual::new(
+                format!("Σ ∂L/∂W now holds the gradients of examples 1 to {ex}{}.", if more > 0 { format!(" (the first {SHOWN} weights of {} shown)", ws.len()) } else { String::new() }),
+                format!("Σ ∂L/∂W 现在包含样本 1 到 {ex} 的梯度{}。", if more > 0 { format!("（显示 {} 个权重中的前 {SHOWN} 个）", ws.len()) } else { String::new() }),
+            ),
+            lines: shown.iter().map(|&(l, i, j)| {
+                let prev = if e == 0 { 0.0 } else { running[e - 1][l].weights[i][j] };
+                format!("Σ ∂L/∂{} = {} + {} = {}", wname(&(l, i, j)), n.num(prev), n.factor(p.grads[l].weights[i][j]), n.num(run[l].weights[i][j]))
+            }).collect(),
+        });
+    }
+    let last = running.last().cloned().unwrap_or_default();
+    steps.push(BatchStep {
+        kind: BatchKind::Average,
+        example: None,
+        title: Bilingual::new(format!("Average over the {k} examples"), format!("对 {k} 个样本取平均")),
+        note: Bilingual::new("The batch gradient is the mean of the examples' gradients: ∂L/∂W = (1/k) Σ_e ∂L_e/∂W.", "批量梯度是各样本梯度的平均：∂L/∂W = (1/k) Σ_e ∂L_e/∂W。"),
+        lines: shown.iter().map(|&(l, i, j)| format!("∂L/∂{} = {} / {k} = {}", wname(&(l, i, j)), n.num(last[l].weights[i][j]), n.num(mean[l].weights[i][j]))).collect(),
+    });
+    steps.push(BatchStep {
+        kind: BatchKind::Update,
+        example: None,
+        title: Bilingual::new("One update with the averaged gradient", "用平均梯度做一次更新"),
+        note: Bilingual::new(format!("W ← W − η ∂L/∂W, η = {}", n.num(rule.learning_rate)), format!("W ← W − η ∂L/∂W，η = {}", n.num(rule.learning_rate))),
+        lines: shown.iter().map(|&(l, i, j)| format!("{} = {} − {} · {} = {}", wname(&(l, i, j)), n.num(net.layers[l].weights[i][j]), n.factor(rule.learning_rate), n.factor(mean[l].weights[i][j]), n.num(updated.layers[l].weights[i][j]))).collect(),
+    });
+    BatchTrace { indices: indices.to_vec(), passes, running, mean, updated, steps }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Dataset;
+    use crate::train::{Config, Trainer};
+
+    #[test]
+    fn the_walk_through_makes_the_trainers_next_update() {
+        let p = crate::preset::get("xor").unwrap().problem;
+        let data = Dataset {
+            inputs: vec![vec![0.0, 0.0], vec![0.0, 1.0], vec![1.0, 0.0], vec![1.0, 1.0]],
+            targets: vec![vec![0.0], vec![1.0], vec![1.0], vec![0.0]],
+        };
+        let rule = p.rule();
+        let mut t = Trainer::new(p.network.clone(), data.clone(), Dataset { inputs: vec![], targets: vec![] }, Config { rule, batch_size: 3 });
+        let bt = build(&t.network, &data.inputs, &data.targets, &t.next_batch(), rule, 4);
+        t.step();
+        assert_eq!(bt.updated, t.network);
+        assert_eq!(bt.steps.len(), 1 + 4 * 3 + 2);
+        assert_eq!(bt.steps.last().unwrap().kind, BatchKind::Update);
+        // The running sum after the last example is k times the mean.
+        let l = &bt.running[2][0].weights[0][0];
+        assert!((l / 3.0 - bt.mean[0].weights[0][0]).abs() < 1e-15);
+        assert!(bt.steps[4].lines[0].starts_with("Σ ∂L/∂W(1)_11 = 0 + "));
+    }
+}
