@@ -42,6 +42,7 @@ dist: setup-web
 	  dist/pkg/backprop_lab_bg.wasm -o dist/pkg/backprop_lab_bg.wasm
 	cp index.html dist/
 	cp www/*.js www/*.css dist/www/
+	mkdir -p dist/examples && cp www/examples/* dist/examples/
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1)"
 
 serve: dist

@@ -66,10 +66,20 @@ fn first_weights(net: &Network) -> Vec<(usize, usize, usize)> {
 }
 
 /// Works out the update of `net` on the examples `indices` of (inputs, targets).
-pub fn build(net: &Network, inputs: &[Vec<f64>], targets: &[Vec<f64>], indices: &[usize], rule: UpdateRule, digits: usize) -> BatchTrace {
+pub fn build(
+    net: &Network,
+    inputs: &[Vec<f64>],
+    targets: &[Vec<f64>],
+    indices: &[usize],
+    rule: UpdateRule,
+    digits: usize,
+) -> BatchTrace {
     let k = indices.len().max(1);
     let n = Notation::plain(digits);
-    let passes: Vec<Pass> = indices.iter().map(|&e| Pass::run(net, &inputs[e], &targets[e], rule)).collect();
+    let passes: Vec<Pass> = indices
+        .iter()
+        .map(|&e| Pass::run(net, &inputs[e], &targets[e], rule))
+        .collect();
     let mut running = Vec::new();
     let mut acc: Option<Vec<Gradients>> = None;
     for p in &passes {
@@ -123,41 +133,127 @@ pub fn build(net: &Network, inputs: &[Vec<f64>], targets: &[Vec<f64>], indices: 
         steps.push(BatchStep {
             kind: BatchKind::Backward,
             example: Some(e),
-            title: Bilingual::new(format!("Example {ex}: backward pass"), format!("样本 {ex}：反向传播")),
-            note: Bilingual::new("δ from the top layer down, then this example's gradients ∂L_e/∂W = δ aᵀ.", "从最后一层往前计算 δ，再得到这个样本的梯度 ∂L_e/∂W = δ aᵀ。"),
-            lines: shown.iter().map(|&(l, i, j)| format!("∂L_{ex}/∂{} = {}", wname(&(l, i, j)), n.num(p.grads[l].weights[i][j]))).collect(),
+            title: Bilingual::new(
+                format!("Example {ex}: backward pass"),
+                format!("样本 {ex}：反向传播"),
+            ),
+            note: Bilingual::new(
+                "δ from the top layer down, then this example's gradients ∂L_e/∂W = δ aᵀ.",
+                "从最后一层往前计算 δ，再得到这个样本的梯度 ∂L_e/∂W = δ aᵀ。",
+            ),
+            lines: shown
+                .iter()
+                .map(|&(l, i, j)| {
+                    format!(
+                        "∂L_{ex}/∂{} = {}",
+                        wname(&(l, i, j)),
+                        n.num(p.grads[l].weights[i][j])
+                    )
+                })
+                .collect(),
         });
         let run = &running[e];
         steps.push(BatchStep {
             kind: BatchKind::Accumulate,
             example: Some(e),
-            title: Bilingual::new(format!("Example {ex}: add its gradients to the sum"), format!("样本 {ex}：把梯度加到总和上")),
-            note: Bilingual::new(
-                format!("Σ ∂L/∂W now holds the gradients of examples 1 to {ex}{}.", if more > 0 { format!(" (the first {SHOWN} weights of {} shown)", ws.len()) } else { String::new() }),
-                format!("Σ ∂L/∂W 现在包含样本 1 到 {ex} 的梯度{}。", if more > 0 { format!("（显示 {} 个权重中的前 {SHOWN} 个）", ws.len()) } else { String::new() }),
+            title: Bilingual::new(
+                format!("Example {ex}: add its gradients to the sum"),
+                format!("样本 {ex}：把梯度加到总和上"),
             ),
-            lines: shown.iter().map(|&(l, i, j)| {
-                let prev = if e == 0 { 0.0 } else { running[e - 1][l].weights[i][j] };
-                format!("Σ ∂L/∂{} = {} + {} = {}", wname(&(l, i, j)), n.num(prev), n.factor(p.grads[l].weights[i][j]), n.num(run[l].weights[i][j]))
-            }).collect(),
+            note: Bilingual::new(
+                format!(
+                    "Σ ∂L/∂W now holds the gradients of examples 1 to {ex}{}.",
+                    if more > 0 {
+                        format!(" (the first {SHOWN} weights of {} shown)", ws.len())
+                    } else {
+                        String::new()
+                    }
+                ),
+                format!(
+                    "Σ ∂L/∂W 现在包含样本 1 到 {ex} 的梯度{}。",
+                    if more > 0 {
+                        format!("（显示 {} 个权重中的前 {SHOWN} 个）", ws.len())
+                    } else {
+                        String::new()
+                    }
+                ),
+            ),
+            lines: shown
+                .iter()
+                .map(|&(l, i, j)| {
+                    let prev = if e == 0 {
+                        0.0
+                    } else {
+                        running[e - 1][l].weights[i][j]
+                    };
+                    format!(
+                        "Σ ∂L/∂{} = {} + {} = {}",
+                        wname(&(l, i, j)),
+                        n.num(prev),
+                        n.factor(p.grads[l].weights[i][j]),
+                        n.num(run[l].weights[i][j])
+                    )
+                })
+                .collect(),
         });
     }
     let last = running.last().cloned().unwrap_or_default();
     steps.push(BatchStep {
         kind: BatchKind::Average,
         example: None,
-        title: Bilingual::new(format!("Average over the {k} examples"), format!("对 {k} 个样本取平均")),
-        note: Bilingual::new("The batch gradient is the mean of the examples' gradients: ∂L/∂W = (1/k) Σ_e ∂L_e/∂W.", "批量梯度是各样本梯度的平均：∂L/∂W = (1/k) Σ_e ∂L_e/∂W。"),
-        lines: shown.iter().map(|&(l, i, j)| format!("∂L/∂{} = {} / {k} = {}", wname(&(l, i, j)), n.num(last[l].weights[i][j]), n.num(mean[l].weights[i][j]))).collect(),
+        title: Bilingual::new(
+            format!("Average over the {k} examples"),
+            format!("对 {k} 个样本取平均"),
+        ),
+        note: Bilingual::new(
+            "The batch gradient is the mean of the examples' gradients: ∂L/∂W = (1/k) Σ_e ∂L_e/∂W.",
+            "批量梯度是各样本梯度的平均：∂L/∂W = (1/k) Σ_e ∂L_e/∂W。",
+        ),
+        lines: shown
+            .iter()
+            .map(|&(l, i, j)| {
+                format!(
+                    "∂L/∂{} = {} / {k} = {}",
+                    wname(&(l, i, j)),
+                    n.num(last[l].weights[i][j]),
+                    n.num(mean[l].weights[i][j])
+                )
+            })
+            .collect(),
     });
     steps.push(BatchStep {
         kind: BatchKind::Update,
         example: None,
-        title: Bilingual::new("One update with the averaged gradient", "用平均梯度做一次更新"),
-        note: Bilingual::new(format!("W ← W − η ∂L/∂W, η = {}", n.num(rule.learning_rate)), format!("W ← W − η ∂L/∂W，η = {}", n.num(rule.learning_rate))),
-        lines: shown.iter().map(|&(l, i, j)| format!("{} = {} − {} · {} = {}", wname(&(l, i, j)), n.num(net.layers[l].weights[i][j]), n.factor(rule.learning_rate), n.factor(mean[l].weights[i][j]), n.num(updated.layers[l].weights[i][j]))).collect(),
+        title: Bilingual::new(
+            "One update with the averaged gradient",
+            "用平均梯度做一次更新",
+        ),
+        note: Bilingual::new(
+            format!("W ← W − η ∂L/∂W, η = {}", n.num(rule.learning_rate)),
+            format!("W ← W − η ∂L/∂W，η = {}", n.num(rule.learning_rate)),
+        ),
+        lines: shown
+            .iter()
+            .map(|&(l, i, j)| {
+                format!(
+                    "{} = {} − {} · {} = {}",
+                    wname(&(l, i, j)),
+                    n.num(net.layers[l].weights[i][j]),
+                    n.factor(rule.learning_rate),
+                    n.factor(mean[l].weights[i][j]),
+                    n.num(updated.layers[l].weights[i][j])
+                )
+            })
+            .collect(),
     });
-    BatchTrace { indices: indices.to_vec(), passes, running, mean, updated, steps }
+    BatchTrace {
+        indices: indices.to_vec(),
+        passes,
+        running,
+        mean,
+        updated,
+        steps,
+    }
 }
 
 #[cfg(test)]
@@ -170,12 +266,35 @@ mod tests {
     fn the_walk_through_makes_the_trainers_next_update() {
         let p = crate::preset::get("xor").unwrap().problem;
         let data = Dataset {
-            inputs: vec![vec![0.0, 0.0], vec![0.0, 1.0], vec![1.0, 0.0], vec![1.0, 1.0]],
+            inputs: vec![
+                vec![0.0, 0.0],
+                vec![0.0, 1.0],
+                vec![1.0, 0.0],
+                vec![1.0, 1.0],
+            ],
             targets: vec![vec![0.0], vec![1.0], vec![1.0], vec![0.0]],
         };
         let rule = p.rule();
-        let mut t = Trainer::new(p.network.clone(), data.clone(), Dataset { inputs: vec![], targets: vec![] }, Config { rule, batch_size: 3 });
-        let bt = build(&t.network, &data.inputs, &data.targets, &t.next_batch(), rule, 4);
+        let mut t = Trainer::new(
+            p.network.clone(),
+            data.clone(),
+            Dataset {
+                inputs: vec![],
+                targets: vec![],
+            },
+            Config {
+                rule,
+                batch_size: 3,
+            },
+        );
+        let bt = build(
+            &t.network,
+            &data.inputs,
+            &data.targets,
+            &t.next_batch(),
+            rule,
+            4,
+        );
         t.step();
         assert_eq!(bt.updated, t.network);
         assert_eq!(bt.steps.len(), 1 + 4 * 3 + 2);

@@ -3,6 +3,7 @@
 //! curve; the web page and the command-line tool only show what it computes.
 
 pub mod activation;
+pub mod batch;
 #[cfg(target_arch = "wasm32")]
 pub mod canvas;
 pub mod chain;
@@ -21,6 +22,7 @@ pub mod number;
 pub mod pass;
 pub mod preset;
 pub mod problem;
+pub mod quiz;
 pub mod render;
 pub mod rng;
 pub mod session;
@@ -30,4 +32,3 @@ pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod workbench;
-pub mod batch;

@@ -534,6 +534,42 @@ impl Session {
             .unwrap_or(Value::Null)
     }
 
+    /// What step `i` asks the student to predict (null for the start step).
+    pub fn question(&self, i: usize) -> Value {
+        match crate::quiz::question(&self.trace, i) {
+            Some(q) => json!({"symbol": q.symbol}),
+            None => Value::Null,
+        }
+    }
+
+    /// Checks a prediction of step `i`'s value: whether it is close enough, and the value.
+    pub fn check(&self, i: usize, guess: f64) -> Result<Value, String> {
+        let q = crate::quiz::question(&self.trace, i)
+            .ok_or_else(|| format!("step {i} asks nothing"))?;
+        Ok(
+            json!({"correct": crate::quiz::close_enough(guess, q.value), "value": q.value, "symbol": q.symbol}),
+        )
+    }
+
+    /// A new homework problem from `seed` (sizes input first, hidden activation), loaded
+    /// for stepping; its answer key is `document()`.
+    pub fn new_exercise(
+        &mut self,
+        seed: u64,
+        sizes: &[usize],
+        activation: &str,
+    ) -> Result<(), String> {
+        let act = crate::activation::Activation::parse(activation)?;
+        let problem = crate::exercise::generate(seed, sizes, act)?;
+        let mut saved = self.saved.clone();
+        saved.problem = problem;
+        saved.preset = None;
+        saved.dataset = None;
+        saved.view.cursor = 0;
+        *self = Session::from_saved(saved);
+        Ok(())
+    }
+
     /// The saved state (what "export" writes and links carry), cursor included.
     pub fn export_state(&self) -> String {
         let mut s = self.saved.clone();

@@ -70,7 +70,7 @@ impl Default for View {
 }
 
 /// Every panel name the page knows.
-pub const PANELS: [&str; 8] = [
+pub const PANELS: [&str; 11] = [
     "network",
     "graph",
     "curves",
@@ -79,6 +79,9 @@ pub const PANELS: [&str; 8] = [
     "values",
     "gradcheck",
     "training",
+    "chain",
+    "edit",
+    "io",
 ];
 
 /// Every mode the page knows.

@@ -302,6 +302,61 @@ impl Lab {
         self.s.batch_walk().map(|v| v.to_string()).map_err(js)
     }
 
+    /// The network (`"network"`) or the computation graph (`"graph"`) at the cursor as an
+    /// SVG document, drawn by the same code as the canvas.
+    pub fn svg(&self, view: &str, lang: &str, width: u32, height: u32) -> Result<String, JsValue> {
+        let (t, c, theme) = (self.s.trace(), self.s.cursor(), Theme::light());
+        if !(200..=8000).contains(&width) || !(100..=8000).contains(&height) {
+            return Err(js(
+                "svg: size out of range (200 to 8000 by 100 to 8000 pixels)".into(),
+            ));
+        }
+        match view {
+            "network" => network::svg(t, c, None, &theme, lang, (width, height)),
+            "graph" => graph::svg(t, c, &theme, lang, width),
+            other => Err(format!(
+                "svg: unknown view \"{}\" (expected network or graph)",
+                crate::json::clip(other)
+            )),
+        }
+        .map_err(js)
+    }
+
+    /// What step `i` asks a student to predict, as JSON (`null`: nothing).
+    pub fn question(&self, i: usize) -> String {
+        self.s.question(i).to_string()
+    }
+
+    /// Checks a prediction of step `i`'s value: `{correct, value, symbol}` as JSON.
+    pub fn check(&self, i: usize, guess: f64) -> Result<String, JsValue> {
+        self.s.check(i, guess).map(|v| v.to_string()).map_err(js)
+    }
+
+    /// Loads a new homework problem drawn from `seed` (2-2-2 … as "2,3,2").
+    pub fn new_exercise(
+        &mut self,
+        seed: f64,
+        sizes: &str,
+        activation: &str,
+    ) -> Result<(), JsValue> {
+        let sizes: Vec<usize> = sizes
+            .split(',')
+            .map(|s| s.trim().parse::<usize>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| {
+                js(format!(
+                    "exercise: \"{}\" is not a list of layer sizes",
+                    crate::json::clip(sizes)
+                ))
+            })?;
+        if !(seed.is_finite() && (0.0..9.0e15).contains(&seed)) {
+            return Err(js("exercise: the seed must be a whole number ≥ 0".into()));
+        }
+        self.s
+            .new_exercise(seed as u64, &sizes, activation)
+            .map_err(js)
+    }
+
     /// The data points (train and test), as JSON.
     pub fn points(&self) -> String {
         self.s.points().to_string()

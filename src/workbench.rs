@@ -217,7 +217,14 @@ impl Session {
         }
         let next = self.trainer.as_ref().map_or(0, |t| t.next);
         let indices: Vec<usize> = (0..k).map(|j| (next + j) % n).collect();
-        let bt = crate::batch::build(&self.saved.problem.network, &train.inputs, &train.targets, &indices, self.saved.problem.rule(), crate::session::UI_DIGITS);
+        let bt = crate::batch::build(
+            &self.saved.problem.network,
+            &train.inputs,
+            &train.targets,
+            &indices,
+            self.saved.problem.rule(),
+            crate::session::UI_DIGITS,
+        );
         Ok(json!({"indices": bt.indices, "steps": bt.steps}))
     }
 

@@ -7,6 +7,10 @@ import { el, replace } from './dom.js';
 import { renderTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
+import { encode, decode } from './link.js';
+import { createIo } from './io.js';
+import { createQuiz } from './quiz.js';
+import { PANELS, parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -14,8 +18,12 @@ const params = new URLSearchParams(location.search);
 const view = {
   selected: null, // {kind: 'edge', layer, i, j} | {kind: 'neuron', layer, i}
   playing: null,
-  dark: false,
   stateKey: '',
+  mode: 'normal', // normal | presenter | quiz
+  panels: [...PANELS],
+  embed: false,
+  controls: 'full', // full | steps | none
+  linkKey: '',
 };
 
 const app = {
@@ -41,6 +49,7 @@ const app = {
       else if (x && typeof x === 'object') app.lab.load(JSON.stringify(x));
       else throw new Error(`load: expected a preset name or an object, got ${x === null ? 'null' : typeof x}`);
       training.stop();
+      quiz.reset();
       view.selected = null;
       syncControls();
     });
@@ -55,6 +64,14 @@ const app = {
 };
 
 let training = null;
+let quiz = null;
+
+/** The next step; in quiz mode a step first asks for its value. */
+function forward() {
+  if (view.mode === 'quiz' && quiz.next()) return;
+  app.lab.next();
+  render();
+}
 
 function asError(e) {
   return e instanceof Error ? e : new Error(String(e));
@@ -109,7 +126,8 @@ function drawOpts(canvas, extra = {}) {
     width: Math.max(w, 1),
     height: Math.max(h, 1),
     dpr: window.devicePixelRatio || 1,
-    dark: view.dark,
+    dark: view.mode === 'presenter',
+    zoom: view.mode === 'presenter' ? 1.5 : 1,
     lang: getLang(),
     ...extra,
   });
@@ -137,7 +155,8 @@ function draw() {
     timed('network', () => lab.draw_network($('network-canvas'), drawOpts($('network-canvas'), { selected: view.selected, unit_maps: unitMaps })));
     timed('curves', () => lab.draw_curves($('curves-canvas'), drawOpts($('curves-canvas'))));
     const graph = $('graph-canvas');
-    const gh = `${lab.graph_height(JSON.parse(drawOpts(graph)).width || 600)}px`;
+    const go = JSON.parse(drawOpts(graph));
+    const gh = `${lab.graph_height((go.width || 600) / go.zoom) * go.zoom}px`;
     if (graph.style.height !== gh) graph.style.height = gh;
     timed('graph', () => lab.draw_graph(graph, drawOpts(graph)));
     renderTimeline($('steps'), steps, state.cursor.index, (i) => app.act(() => lab.seek(i)));
@@ -163,6 +182,8 @@ function draw() {
       view.gradKey = details && details.open ? gradKey : '';
     }
     training.draw(state, archChanged);
+    quiz.draw(state, view.mode);
+    updateLink(state);
     const sel = view.selected;
     const chainKey = JSON.stringify([sel, state.cursor.index, state.loss, state.training.updates, getLang()]);
     if (view.chainKey !== chainKey) {
@@ -180,6 +201,97 @@ function draw() {
   }
   // A named measure per redraw, for the benchmark (make bench) and the browser's profiler.
   performance.measure('backprop-lab:draw', { start: t0 });
+}
+
+// ---- links, modes, panels ------------------------------------------------------
+
+/** The whole state as an object: the core's saved state plus the page's view. */
+function fullState() {
+  const s = JSON.parse(app.lab.export_state());
+  s.view.lang = getLang();
+  s.view.panels = view.panels;
+  s.view.mode = view.mode;
+  return s;
+}
+
+/** Applies the language, panels and mode a loaded state carries. */
+function applyLoadedView() {
+  const v = JSON.parse(app.lab.export_state()).view;
+  if (v.lang !== getLang()) setLanguage(v.lang);
+  view.panels = v.panels;
+  setMode(v.mode);
+}
+
+/** The shareable link of the current view. */
+function currentLink() {
+  const q = new URLSearchParams();
+  if (view.embed) q.set('embed', '1');
+  if (view.controls !== (view.embed ? 'steps' : 'full')) q.set('controls', view.controls);
+  const query = q.toString() ? `?${q}` : '';
+  return `${location.origin}${location.pathname}${query}${encode(fullState())}`;
+}
+
+/** Keeps the address bar's hash on the current state, so a reload restores it. */
+function updateLink(state) {
+  if (training.isPlaying()) return;
+  const key = JSON.stringify([app.lab.revision(), state.cursor.index, getLang(), view.mode, view.panels]);
+  if (key === view.linkKey) return;
+  view.linkKey = key;
+  history.replaceState(null, '', currentLink());
+}
+
+async function copyLink() {
+  const link = currentLink();
+  $('link-out').value = link;
+  $('link-out').hidden = false;
+  $('link-out').select();
+  try {
+    await navigator.clipboard.writeText(link);
+    showNote(t('link.copied'));
+  } catch {
+    showNote(t('link.select'));
+  }
+}
+
+function showNote(text) {
+  $('note-text').textContent = text;
+  $('note').hidden = false;
+  clearTimeout(view.noteTimer);
+  view.noteTimer = setTimeout(() => { $('note').hidden = true; }, 4000);
+}
+
+function setMode(mode) {
+  if (mode === 'quiz' && view.mode !== 'quiz') {
+    quiz.reset();
+    app.lab.set_granularity('neuron');
+    app.lab.reset();
+  }
+  view.mode = mode;
+  $('btn-quiz').setAttribute('aria-pressed', String(mode === 'quiz'));
+  applyMode(view);
+  applyPanels(view.panels, view.mode, view.controls);
+  if (mode !== 'presenter' && document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  $('btn-presenter').setAttribute('aria-pressed', String(mode === 'presenter'));
+  render();
+}
+
+function fullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  else document.documentElement.requestFullscreen().catch(() => {});
+}
+
+/** The view settings of the URL (embed, controls, panels, mode); a bad one is named. */
+function readConfig() {
+  view.embed = params.get('embed') === '1';
+  const controls = params.get('controls') || (view.embed ? 'steps' : 'full');
+  if (!['full', 'steps', 'none'].includes(controls)) throw new Error(`controls: "${controls.slice(0, 20)}" (expected full, steps or none)`);
+  view.controls = controls;
+  if (params.get('panels')) view.panels = parsePanels(params.get('panels'));
+  const mode = params.get('mode');
+  if (mode) {
+    if (!['normal', 'presenter', 'quiz'].includes(mode)) throw new Error(`mode: "${mode.slice(0, 20)}" (expected normal, presenter or quiz)`);
+    view.mode = mode;
+  }
 }
 
 // ---- edits ---------------------------------------------------------------------
@@ -279,11 +391,15 @@ function onKey(e) {
   const onButton = tag === 'BUTTON' || tag === 'SUMMARY';
   let handled = true;
   switch (e.key) {
-    case 'ArrowRight': case 'PageDown': lab.next(); break;
-    case ' ': if (onButton) return; lab.next(); break;
+    case 'ArrowRight': case 'PageDown': forward(); break;
+    case ' ': if (onButton) return; forward(); break;
     case 'ArrowLeft': case 'PageUp': lab.prev(); break;
     case 'Home': lab.reset(); break;
     case 'End': lab.end(); break;
+    case 'b': case 'B': case '.': if (view.mode !== 'presenter') return; toggleBlank(); break;
+    case 'p': case 'P': setMode(view.mode === 'presenter' ? 'normal' : 'presenter'); break;
+    case 'f': case 'F': if (view.mode !== 'presenter') return; fullscreen(); break;
+    case 'Escape': if (view.mode !== 'presenter') return; setMode('normal'); break;
     default: handled = false;
   }
   if (handled) {
@@ -292,10 +408,25 @@ function onKey(e) {
   }
 }
 
+/** Horizontal swipes step the pass on touch screens. */
+function swipe(el) {
+  let start = null;
+  el.addEventListener('pointerdown', (e) => { if (e.pointerType !== 'mouse') start = [e.clientX, e.clientY]; });
+  el.addEventListener('pointerup', (e) => {
+    if (!start) return;
+    const [dx, dy] = [e.clientX - start[0], e.clientY - start[1]];
+    start = null;
+    if (Math.abs(dx) > 40 && Math.abs(dx) > 2 * Math.abs(dy)) {
+      if (dx < 0) forward();
+      else app.act(() => app.lab.prev());
+    }
+  });
+}
+
 function wire() {
   $('btn-start').addEventListener('click', () => app.act(() => app.lab.reset()));
   $('btn-prev').addEventListener('click', () => app.act(() => app.lab.prev()));
-  $('btn-next').addEventListener('click', () => app.act(() => app.lab.next()));
+  $('btn-next').addEventListener('click', forward);
   $('btn-end').addEventListener('click', () => app.act(() => app.lab.end()));
   $('btn-play').addEventListener('click', togglePlay);
   $('message-close').addEventListener('click', hideMessage);
@@ -303,6 +434,12 @@ function wire() {
   $('preset').addEventListener('change', (e) => app.load(e.target.value).catch(() => {}));
   $('granularity').addEventListener('change', (e) => { try { app.act(() => app.lab.set_granularity(e.target.value)); } catch { /* shown */ } });
   $('lang').addEventListener('change', (e) => setLanguage(e.target.value));
+  $('btn-link').addEventListener('click', copyLink);
+  $('btn-presenter').addEventListener('click', () => setMode(view.mode === 'presenter' ? 'normal' : 'presenter'));
+  $('btn-quiz').addEventListener('click', () => setMode(view.mode === 'quiz' ? 'normal' : 'quiz'));
+  $('blank').addEventListener('click', toggleBlank);
+  swipe($('network-canvas'));
+  swipe($('panel-step'));
   document.addEventListener('keydown', onKey);
   const net = $('network-canvas');
   net.addEventListener('click', (e) => {
@@ -325,14 +462,46 @@ async function main() {
   PRESETS = JSON.parse(presets());
   ACTIVATIONS = JSON.parse(activations());
   fillPresets();
+  const problems = [];
+  try {
+    readConfig();
+  } catch (e) {
+    problems.push(String(e.message || e));
+  }
+  // The state: a link's hash first, else the preset of the query, else Mazur.
   const wanted = params.get('preset') || 'mazur';
   try {
     app.lab = new Lab(wanted);
   } catch (e) {
     app.lab = new Lab('mazur');
-    showMessage(t('error.load', { msg: String(e.message || e) }));
+    problems.push(t('error.load', { msg: String(e.message || e) }));
   }
+  try {
+    const text = decode(location.hash);
+    if (text !== null) {
+      app.lab.load(text);
+      const v = JSON.parse(app.lab.export_state()).view;
+      if (!params.get('lang')) setLang(v.lang);
+      if (!params.get('panels')) view.panels = v.panels;
+      if (!params.get('mode')) view.mode = v.mode;
+    }
+  } catch (e) {
+    problems.push(t('error.link', { msg: String(e.message || e) }));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  translatePage();
+  $('lang').value = getLang();
+  applyMode(view);
+  applyPanels(view.panels, view.mode, view.controls);
+  if (problems.length) showMessage(problems.join(' · '));
   training = createTraining(app, { render, showMessage, hideMessage, drawOpts });
+  app.fullState = fullState;
+  quiz = createQuiz(app, { render, showMessage });
+  if (view.mode === 'quiz' && !location.hash) {
+    view.mode = 'normal';
+    setMode('quiz');
+  }
+  createIo(app, { showMessage, showNote, onLoaded: () => { training.stop(); hideMessage(); view.selected = null; app.onNetworkChange(); applyLoadedView(); } });
   syncControls();
   wire();
   render();

@@ -9,8 +9,11 @@ pub struct Layout {
     /// Column 0 is the input, column l+1 is layer l; each holds its units' centres.
     pub columns: Vec<Vec<(f64, f64)>>,
     pub radius: f64,
-    /// Left edge of the loss box, right of the output column and its targets.
-    pub loss_x: f64,
+    /// Centre of the loss box: right of the output column and its targets, or below
+    /// the output column on a narrow view.
+    pub loss_at: (f64, f64),
+    /// A narrow view (under 600 CSS pixels): short headings.
+    pub narrow: bool,
     pub width: f64,
     pub height: f64,
     pub scale: f64,
@@ -29,10 +32,11 @@ pub enum Hit {
 /// Lays out `sizes` (input first) in a `w` × `h` area; `scale` = device pixels per CSS pixel × zoom.
 pub fn layout(sizes: &[usize], w: f64, h: f64, scale: f64) -> Layout {
     let cols = sizes.len().max(1);
-    let left = 64.0 * scale;
-    let right = 230.0 * scale;
+    let narrow = w / scale < 600.0;
+    let left = if narrow { 46.0 } else { 64.0 } * scale;
+    let right = if narrow { 104.0 } else { 230.0 } * scale;
     let top = 34.0 * scale;
-    let bottom = 26.0 * scale;
+    let bottom = if narrow { 86.0 } else { 26.0 } * scale;
     let span_x = (w - left - right).max(10.0);
     let dx = if cols > 1 {
         span_x / (cols - 1) as f64
@@ -58,7 +62,12 @@ pub fn layout(sizes: &[usize], w: f64, h: f64, scale: f64) -> Layout {
     Layout {
         columns,
         radius,
-        loss_x: left + span_x + radius + 96.0 * scale,
+        loss_at: if narrow {
+            (left + span_x, h - 30.0 * scale)
+        } else {
+            (left + span_x + radius + 148.0 * scale, h / 2.0)
+        },
+        narrow,
         width: w,
         height: h,
         scale,

@@ -87,19 +87,19 @@ pub fn draw<DB: DrawingBackend>(
     // Column headings.
     for (c, col) in layout.columns.iter().enumerate() {
         let x = col.first().map_or(0.0, |p| p.0);
-        let head = if c == 0 {
-            if lang == "zh" {
-                "输入 x".to_string()
-            } else {
-                "input x".to_string()
-            }
-        } else {
-            let act = p.network.layers[c - 1].activation.symbol();
-            if lang == "zh" {
-                format!("第 {c} 层 · {act}")
-            } else {
-                format!("layer {c} · {act}")
-            }
+        let head = match (c, lang, layout.narrow) {
+            (0, _, true) => "x".to_string(),
+            (0, "zh", _) => "输入 x".to_string(),
+            (0, _, _) => "input x".to_string(),
+            (c, _, true) => format!("{c}·{}", p.network.layers[c - 1].activation.symbol()),
+            (c, "zh", _) => format!(
+                "第 {c} 层 · {}",
+                p.network.layers[c - 1].activation.symbol()
+            ),
+            (c, _, _) => format!(
+                "layer {c} · {}",
+                p.network.layers[c - 1].activation.symbol()
+            ),
         };
         area.draw(&Text::new(head, px((x, 14.0 * s)), font(12.0, theme.muted)))
             .map_err(err)?;
@@ -301,7 +301,7 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(err)?;
     }
     if trace.shows_loss(cursor) {
-        let (x, y) = (layout.loss_x + 52.0 * s, layout.height / 2.0);
+        let (x, y) = layout.loss_at;
         let hl = step.phase == Phase::Loss;
         area.draw(&Rectangle::new(
             [

@@ -1,0 +1,94 @@
+// Export and import: PNG of any view, SVG of the network and graph (drawn by the core),
+// the worked example as Markdown / LaTeX / JSON, the state as JSON; opening a state or
+// fixture file by picker or drag-and-drop, validated like every load.
+
+import { t, getLang } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const CANVAS = { network: 'network-canvas', graph: 'graph-canvas', curves: 'curves-canvas', data: 'data-canvas', loss: 'loss-canvas', gradients: 'grad-canvas' };
+
+/** Offers `blob` as a download named `name`. */
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function createIo(app, { showMessage, showNote, onLoaded }) {
+  function png() {
+    const canvas = $(CANVAS[$('io-view').value]);
+    canvas.toBlob((blob) => blob && download(blob, `backprop-lab-${$('io-view').value}.png`), 'image/png');
+  }
+
+  function svg() {
+    const view = $('io-view').value;
+    if (view !== 'network' && view !== 'graph') {
+      showMessage(t('io.svgonly'));
+      return;
+    }
+    try {
+      const text = app.lab.svg(view, getLang(), 1200, view === 'network' ? 640 : 360);
+      download(new Blob([text], { type: 'image/svg+xml' }), `backprop-lab-${view}.svg`);
+    } catch (e) {
+      showMessage(String(e.message || e));
+    }
+  }
+
+  /** Shows the worked example in the text box and offers it as a file. */
+  function trace(format, ext) {
+    try {
+      const text = app.lab.document(format, getLang());
+      $('io-out').hidden = false;
+      $('io-out').value = text;
+      download(new Blob([text], { type: 'text/plain;charset=utf-8' }), `backprop-lab-trace.${ext}`);
+    } catch (e) {
+      showMessage(String(e.message || e));
+    }
+  }
+
+  function save() {
+    const text = JSON.stringify(app.fullState(), null, 2);
+    download(new Blob([text], { type: 'application/json' }), 'backprop-lab-state.json');
+  }
+
+  /** Reads and loads a file; on failure the previous state stays. */
+  async function open(file) {
+    if (!file) return;
+    if (file.size > 20_000_000) {
+      showMessage(t('io.bad', { name: file.name, msg: 'the file is larger than 20 MB' }));
+      return;
+    }
+    try {
+      const text = await file.text();
+      app.lab.load(text);
+      onLoaded();
+      showNote(t('io.loaded', { name: file.name }));
+    } catch (e) {
+      showMessage(t('io.bad', { name: file.name, msg: String(e.message || e) }));
+    }
+  }
+
+  $('io-png').addEventListener('click', png);
+  $('io-svg').addEventListener('click', svg);
+  $('io-md').addEventListener('click', () => trace('markdown', 'md'));
+  $('io-tex').addEventListener('click', () => trace('latex', 'tex'));
+  $('io-json').addEventListener('click', () => trace('json', 'json'));
+  $('io-save').addEventListener('click', save);
+  $('io-file').addEventListener('change', (e) => { open(e.target.files[0]); e.target.value = ''; });
+  let depth = 0;
+  document.addEventListener('dragenter', (e) => { if (e.dataTransfer?.types?.includes('Files')) { depth++; document.body.classList.add('dragging'); } });
+  document.addEventListener('dragleave', () => { depth = Math.max(0, depth - 1); if (!depth) document.body.classList.remove('dragging'); });
+  document.addEventListener('dragover', (e) => { if (e.dataTransfer?.types?.includes('Files')) e.preventDefault(); });
+  document.addEventListener('drop', (e) => {
+    depth = 0;
+    document.body.classList.remove('dragging');
+    if (!e.dataTransfer?.files?.length) return;
+    e.preventDefault();
+    open(e.dataTransfer.files[0]);
+  });
+}

@@ -1,0 +1,31 @@
+// Links that carry the whole state: the saved state (network, weights, example, step,
+// panels, language, mode) as base64url JSON in the URL's hash, #s=…
+
+const PREFIX = '#s=';
+
+/** The hash for a state object. */
+export function encode(state) {
+  const bytes = new TextEncoder().encode(JSON.stringify(state));
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return PREFIX + btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The JSON text in a hash, or null when the hash holds no state; throws on a damaged one. */
+export function decode(hash) {
+  if (!hash || !hash.startsWith(PREFIX)) return null;
+  const b64 = hash.slice(PREFIX.length).replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*$/.test(b64)) throw new Error('the link is damaged (it has characters a link never has)');
+  let bin;
+  try {
+    bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  } catch {
+    throw new Error('the link is damaged or cut short');
+  }
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error('the link is damaged or cut short');
+  }
+}

@@ -1,0 +1,105 @@
+// Predict, then reveal: in quiz mode each step first asks for the value it is about to
+// reveal; the core checks the prediction (with a tolerance) and the step is shown.
+
+import { t, getLang } from './i18n.js';
+import { fmt } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+
+export function createQuiz(app, { render, showMessage }) {
+  const q = { asking: null, right: 0, asked: 0, answered: new Set(), seed: 0 };
+
+  function reset() {
+    Object.assign(q, { asking: null, right: 0, asked: 0, answered: new Set() });
+    $('quiz-result').textContent = '';
+    $('quiz-form').hidden = true;
+    $('quiz-keytext').hidden = true;
+    $('quiz-key').setAttribute('aria-expanded', 'false');
+  }
+
+  /** In quiz mode, "next" first asks; returns true when it did (the step waits). */
+  function next() {
+    const lab = app.lab;
+    const k = lab.cursor() + 1;
+    if (k >= lab.count() || q.answered.has(k)) return false;
+    const question = JSON.parse(lab.question(k));
+    if (!question) return false;
+    if (q.asking === k) {
+      $('quiz-guess').focus();
+      return true;
+    }
+    q.asking = k;
+    $('quiz-question').textContent = t('quiz.ask', { symbol: question.symbol });
+    $('quiz-guess').value = '';
+    $('quiz-form').hidden = false;
+    $('quiz-result').textContent = '';
+    $('quiz-guess').focus();
+    return true;
+  }
+
+  /** Reveals the asked step, with the verdict on `guess` (null: shown without a guess). */
+  function answer(guess) {
+    const k = q.asking;
+    if (k === null) return;
+    const res = JSON.parse(app.lab.check(k, guess === null ? NaN : guess));
+    q.answered.add(k);
+    q.asking = null;
+    q.asked += 1;
+    const value = fmt(res.value, 6);
+    if (guess === null) {
+      $('quiz-result').textContent = t('quiz.shown', { symbol: res.symbol, value });
+    } else if (res.correct) {
+      q.right += 1;
+      $('quiz-result').textContent = t('quiz.right', { symbol: res.symbol, value });
+    } else {
+      $('quiz-result').textContent = t('quiz.wrong', { symbol: res.symbol, value, guess: String(guess) });
+    }
+    $('quiz-form').hidden = true;
+    app.lab.seek(k);
+    render();
+    $('panel-step').focus();
+  }
+
+  $('quiz-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const raw = $('quiz-guess').value.trim();
+    const v = raw === '' ? NaN : Number(raw);
+    if (Number.isNaN(v)) {
+      $('quiz-result').textContent = t('quiz.nan');
+      return;
+    }
+    answer(v);
+  });
+  $('quiz-guess').addEventListener('keydown', (e) => e.stopPropagation());
+  $('quiz-skip').addEventListener('click', () => answer(null));
+  $('quiz-new').addEventListener('click', () => {
+    try {
+      const r = new Uint32Array(1);
+      crypto.getRandomValues(r);
+      q.seed = r[0];
+      app.lab.new_exercise(q.seed, '2,2,2', 'sigmoid');
+      reset();
+      app.onNetworkChange();
+      app.lab.set_granularity('neuron');
+      render();
+    } catch (e) {
+      showMessage(String(e.message || e));
+    }
+  });
+  $('quiz-key').addEventListener('click', () => {
+    const open = $('quiz-keytext').hidden;
+    $('quiz-keytext').hidden = !open;
+    $('quiz-key').setAttribute('aria-expanded', String(open));
+    if (open) $('quiz-keytext').textContent = app.lab.document('text', getLang());
+  });
+
+  /** Shows the quiz area in quiz mode, with the running score. */
+  function draw(state, mode) {
+    $('quiz').hidden = mode !== 'quiz';
+    if (mode !== 'quiz') return;
+    const done = state.cursor.index === state.cursor.count - 1 && q.asked > 0;
+    $('quiz-score').textContent = t(done ? 'quiz.done' : 'quiz.score', { right: q.right, asked: q.asked });
+  }
+
+  return { next, reset, draw, isAsking: () => q.asking !== null };
+}
