@@ -69,6 +69,18 @@ impl Forward {
     }
 }
 
+/// Buffers for one example's forward and backward pass, reused from step to step so
+/// training allocates nothing per example.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Workspace {
+    /// z(l) per layer.
+    pub z: Vec<Vec<f64>>,
+    /// a(l) per layer.
+    pub a: Vec<Vec<f64>>,
+    /// δ(l) per layer.
+    pub delta: Vec<Vec<f64>>,
+}
+
 /// The gradients of one layer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gradients {
@@ -176,17 +188,39 @@ impl Network {
 
     /// Forward pass: z(l) and a(l) for every layer.
     pub fn forward(&self, x: &[f64]) -> Forward {
-        let mut z = Vec::with_capacity(self.layers.len());
-        let mut a: Vec<Vec<f64>> = Vec::with_capacity(self.layers.len());
-        for layer in &self.layers {
-            let zl = layer.weighted_sum(a.last().map_or(x, Vec::as_slice));
-            a.push(layer.activation.apply(&zl));
-            z.push(zl);
-        }
+        let mut ws = Workspace::default();
+        self.forward_into(x, &mut ws);
         Forward {
             input: x.to_vec(),
-            z,
-            a,
+            z: ws.z,
+            a: ws.a,
+        }
+    }
+
+    /// The forward pass into reusable buffers: `ws.z` and `ws.a` per layer.
+    pub fn forward_into(&self, x: &[f64], ws: &mut Workspace) {
+        let n = self.layers.len();
+        ws.z.resize(n, Vec::new());
+        ws.a.resize(n, Vec::new());
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (done, rest) = ws.a.split_at_mut(l);
+            let a_prev = if l == 0 { x } else { &done[l - 1] };
+            let z = &mut ws.z[l];
+            z.clear();
+            z.extend(
+                layer
+                    .weights
+                    .iter()
+                    .zip(&layer.biases)
+                    .map(|(row, b)| row.iter().zip(a_prev).map(|(w, a)| w * a).sum::<f64>() + b),
+            );
+            let a = &mut rest[0];
+            a.clear();
+            if layer.activation.is_softmax() {
+                a.extend(crate::activation::softmax(z));
+            } else {
+                a.extend(z.iter().map(|&v| layer.activation.f(v)));
+            }
         }
     }
 
@@ -214,23 +248,33 @@ impl Network {
     /// δ(L) = ∂L/∂z(L) of the output layer.
     pub fn output_delta(&self, fwd: &Forward, t: &[f64]) -> Vec<f64> {
         let last = self.layers.len() - 1;
-        let (z, y) = (&fwd.z[last], &fwd.a[last]);
-        let act = self.layers[last].activation;
+        let mut out = Vec::new();
+        self.output_delta_into(&fwd.z[last], &fwd.a[last], t, &mut out);
+        out
+    }
+
+    /// δ(L) from the output layer's z and y = a, written into `out`.
+    fn output_delta_into(&self, z: &[f64], y: &[f64], t: &[f64], out: &mut Vec<f64>) {
+        let act = self.layers[self.layers.len() - 1].activation;
+        out.clear();
         if self.loss == Loss::CrossEntropy && act.is_softmax() {
             // ∂/∂z_i of −Σ t log softmax(z) = y_i Σ_k t_k − t_i (= y_i − t_i when Σt = 1).
             let st: f64 = t.iter().sum();
-            return y.iter().zip(t).map(|(y, t)| y * st - t).collect();
+            out.extend(y.iter().zip(t).map(|(y, t)| y * st - t));
+            return;
         }
         let g = self.loss.dy(y, t);
         if act.is_softmax() {
             // Softmax Jacobian: δ_i = y_i (g_i − Σ_k g_k y_k).
             let gy: f64 = g.iter().zip(y).map(|(g, y)| g * y).sum();
-            return y.iter().zip(&g).map(|(y, g)| y * (g - gy)).collect();
+            out.extend(y.iter().zip(&g).map(|(y, g)| y * (g - gy)));
+            return;
         }
-        g.iter()
-            .zip(z.iter().zip(y))
-            .map(|(g, (&z, &a))| g * act.df_from(z, a))
-            .collect()
+        out.extend(
+            g.iter()
+                .zip(z.iter().zip(y))
+                .map(|(g, (&z, &a))| g * act.df_from(z, a)),
+        );
     }
 
     /// Σ_i W(l+1)_ij δ(l+1)_i for each unit j of layer l: what flows back into a(l).
@@ -244,33 +288,87 @@ impl Network {
     /// Backward pass, top layer down; returns gradients in forward order.
     /// Hidden deltas use the current (not yet updated) weights.
     pub fn backward(&self, fwd: &Forward, t: &[f64]) -> Vec<Gradients> {
+        let mut ws = Workspace {
+            z: fwd.z.clone(),
+            a: fwd.a.clone(),
+            ..Workspace::default()
+        };
+        let mut grads = Vec::new();
+        self.backward_into(&fwd.input, t, &mut ws, &mut grads, false);
+        grads
+    }
+
+    /// The backward pass from the forward values in `ws`, writing the gradients into
+    /// `grads` (or adding them, with `accumulate`: the sum over a mini-batch).
+    pub fn backward_into(
+        &self,
+        x: &[f64],
+        t: &[f64],
+        ws: &mut Workspace,
+        grads: &mut Vec<Gradients>,
+        accumulate: bool,
+    ) {
         let n = self.layers.len();
-        let mut deltas = vec![Vec::new(); n];
-        deltas[n - 1] = self.output_delta(fwd, t);
+        ws.delta.resize(n, Vec::new());
+        let mut out = std::mem::take(&mut ws.delta[n - 1]);
+        self.output_delta_into(&ws.z[n - 1], &ws.a[n - 1], t, &mut out);
+        ws.delta[n - 1] = out;
         for l in (0..n - 1).rev() {
             let act = self.layers[l].activation;
-            deltas[l] = self
-                .back_sum(l + 1, &deltas[l + 1])
+            let w = &self.layers[l + 1].weights;
+            let (lower, upper) = ws.delta.split_at_mut(l + 1);
+            let (d, du) = (&mut lower[l], &upper[0]);
+            d.clear();
+            d.extend((0..self.layers[l].width()).map(|j| {
+                let s: f64 = w.iter().zip(du).map(|(row, d)| row[j] * d).sum();
+                s * act.df_from(ws.z[l][j], ws.a[l][j])
+            }));
+        }
+        if grads.len() != n {
+            *grads = self
+                .layers
                 .iter()
-                .zip(fwd.z[l].iter().zip(&fwd.a[l]))
-                .map(|(s, (&z, &a))| s * act.df_from(z, a))
+                .map(|layer| Gradients {
+                    delta: vec![0.0; layer.width()],
+                    weights: vec![vec![0.0; layer.fan_in()]; layer.width()],
+                    biases: vec![0.0; layer.width()],
+                })
                 .collect();
         }
-        deltas
-            .into_iter()
-            .enumerate()
-            .map(|(l, delta)| {
-                let a_prev = fwd.a_prev(l);
-                Gradients {
-                    weights: delta
-                        .iter()
-                        .map(|d| a_prev.iter().map(|a| d * a).collect())
-                        .collect(),
-                    biases: delta.clone(),
-                    delta,
+        for (l, g) in grads.iter_mut().enumerate() {
+            let a_prev = if l == 0 { x } else { &ws.a[l - 1] };
+            for (i, &d) in ws.delta[l].iter().enumerate() {
+                if accumulate {
+                    g.delta[i] += d;
+                    g.biases[i] += d;
+                    for (gw, a) in g.weights[i].iter_mut().zip(a_prev) {
+                        *gw += d * a;
+                    }
+                } else {
+                    g.delta[i] = d;
+                    g.biases[i] = d;
+                    for (gw, a) in g.weights[i].iter_mut().zip(a_prev) {
+                        *gw = d * a;
+                    }
                 }
-            })
-            .collect()
+            }
+        }
+    }
+
+    /// True when an update with these gradients leaves every parameter finite.
+    pub fn update_stays_finite(&self, grads: &[Gradients], rule: &UpdateRule) -> bool {
+        let eta = rule.learning_rate;
+        self.layers.iter().zip(grads).all(|(layer, g)| {
+            layer.weights.iter().zip(&g.weights).all(|(row, grow)| {
+                row.iter()
+                    .zip(grow)
+                    .all(|(w, gw)| (w - eta * (gw + rule.weight_decay * w)).is_finite())
+            }) && layer
+                .biases
+                .iter()
+                .zip(&g.biases)
+                .all(|(b, gb)| (b - eta * gb).is_finite())
+        })
     }
 
     /// Update: W ← W − η (∂L/∂W + λW), b ← b − η ∂L/∂b (unless biases are frozen).

@@ -2,7 +2,7 @@
 //! optional L2 weight decay, a bounded loss history and divergence detection.
 
 use crate::dataset::Dataset;
-use crate::network::{Gradients, Network, UpdateRule};
+use crate::network::{Gradients, Network, UpdateRule, Workspace};
 use serde::Serialize;
 
 /// Mean loss of `net` over a dataset (0 for an empty one).
@@ -22,20 +22,26 @@ pub fn dataset_loss(net: &Network, data: &Dataset) -> f64 {
 
 /// Gradients averaged over the examples `idx` of `data`.
 pub fn batch_gradients(net: &Network, data: &Dataset, idx: &[usize]) -> Vec<Gradients> {
-    let mut sum: Option<Vec<Gradients>> = None;
-    for &k in idx {
-        let fwd = net.forward(&data.inputs[k]);
-        let g = net.backward(&fwd, &data.targets[k]);
-        match &mut sum {
-            None => sum = Some(g),
-            Some(acc) => add_into(acc, &g),
-        }
+    let mut grads = Vec::new();
+    batch_gradients_into(net, data, idx, &mut Workspace::default(), &mut grads);
+    grads
+}
+
+/// The same, in reusable buffers.
+fn batch_gradients_into(
+    net: &Network,
+    data: &Dataset,
+    idx: &[usize],
+    ws: &mut Workspace,
+    grads: &mut Vec<Gradients>,
+) {
+    for (n, &k) in idx.iter().enumerate() {
+        net.forward_into(&data.inputs[k], ws);
+        net.backward_into(&data.inputs[k], &data.targets[k], ws, grads, n > 0);
     }
-    let mut g = sum.unwrap_or_default();
     if idx.len() > 1 {
-        scale(&mut g, 1.0 / idx.len() as f64);
+        scale(grads, 1.0 / idx.len() as f64);
     }
-    g
 }
 
 /// acc += g, layer by layer.
@@ -140,6 +146,9 @@ pub struct Trainer {
     pub next: usize,
     pub status: Status,
     pub history: History,
+    /// Buffers of the passes and the gradients, reused every step.
+    ws: Workspace,
+    grads: Vec<Gradients>,
 }
 
 impl Trainer {
@@ -154,6 +163,8 @@ impl Trainer {
             next: 0,
             status: Status::Ok,
             history: History::new(2048),
+            ws: Workspace::default(),
+            grads: Vec::new(),
         };
         t.record();
         t
@@ -182,19 +193,31 @@ impl Trainer {
             return false;
         }
         let idx = self.next_batch();
-        let grads = batch_gradients(&self.network, &self.train, &idx);
-        let mut next = self.network.clone();
-        next.update(&grads, &self.config.rule);
+        batch_gradients_into(
+            &self.network,
+            &self.train,
+            &idx,
+            &mut self.ws,
+            &mut self.grads,
+        );
         self.updates += 1;
         self.examples += idx.len() as u64;
         self.next = (self.next + idx.len()) % self.train.len();
-        let probe = &idx[0];
-        let loss = next.loss_at(&self.train.inputs[*probe], &self.train.targets[*probe]);
-        if !next.is_finite() || !loss.is_finite() {
+        // Divergence: a non-finite gradient or parameter. The weights are left as they
+        // were, the last finite ones.
+        let finite = self
+            .grads
+            .iter()
+            .all(|g| g.delta.iter().all(|d| d.is_finite()));
+        if !finite
+            || !self
+                .network
+                .update_stays_finite(&self.grads, &self.config.rule)
+        {
             self.status = Status::Diverged { step: self.updates };
             return false;
         }
-        self.network = next;
+        self.network.update(&self.grads, &self.config.rule);
         true
     }
 

@@ -149,6 +149,18 @@ impl Lab {
         self.s.seek_phase(phase).map_err(js)
     }
 
+    /// Bytes of wasm linear memory (the benchmark checks it stays flat while training).
+    pub fn memory_bytes(&self) -> f64 {
+        wasm_bindgen::memory()
+            .dyn_into::<js_sys::WebAssembly::Memory>()
+            .map(|m| {
+                m.buffer()
+                    .dyn_into::<js_sys::ArrayBuffer>()
+                    .map_or(0.0, |b| b.byte_length() as f64)
+            })
+            .unwrap_or(0.0)
+    }
+
     /// Changes whenever the pass changes (weights, example, data): a redraw key.
     pub fn revision(&self) -> f64 {
         self.s.trace().revision as f64

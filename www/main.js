@@ -508,6 +508,8 @@ async function main() {
 }
 
 const api = makeApi(app);
+// The benchmark (make bench) reaches the lab itself; not part of the public API.
+if (params.get('bench') === '1') window.__backpropLabInternals = app;
 const ready = main().then(() => api);
 window.backpropLab = { ...api, ready };
 listen(api, ready);

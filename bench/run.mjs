@@ -1,0 +1,212 @@
+// make bench: size, start-up, step and training speed, heatmap and memory of the built
+// page (dist/) in headless Chromium, plus native training speed and a plain-JS
+// baseline. Prints a table and writes bench/results.json. Medians over repeated runs.
+import { chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+
+const DIST = new URL('../dist/', import.meta.url).pathname;
+const PORT = 8131;
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/** A static file server for dist/ (and bench/ for the JS baseline). */
+function serve() {
+  const root = new URL('..', import.meta.url).pathname;
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = path.startsWith('/bench/') ? join(root, normalize(path)) : join(DIST, normalize(path === '/' ? '/index.html' : path));
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((ok) => server.listen(PORT, '127.0.0.1', () => ok(server)));
+}
+
+const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const p95 = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]; };
+const round = (x, d = 2) => Number(x.toFixed(d));
+
+/** A seeded network description of the given sizes (tanh hidden, sigmoid output). */
+function network(sizes, seed = 1) {
+  let s = seed;
+  const rand = () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 4294967296; };
+  return {
+    layers: sizes.slice(1).map((w, l) => ({
+      activation: l === sizes.length - 2 ? 'sigmoid' : 'tanh',
+      weights: Array.from({ length: w }, () => Array.from({ length: sizes[l] }, () => (rand() * 2 - 1) / Math.sqrt(sizes[l]))),
+      biases: Array.from({ length: w }, () => 0),
+    })),
+    loss: 'half_sse',
+  };
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--enable-precise-memory-info'],
+});
+const server = await serve();
+const base = `http://127.0.0.1:${PORT}/`;
+const results = { date: new Date().toISOString(), budgets: { gzip_total_kb: 150, step_p95_ms: 8 } };
+
+// ---- size: every byte the page transfers --------------------------------------------
+{
+  const page = await browser.newPage();
+  const files = new Map();
+  page.on('response', async (r) => {
+    const url = new URL(r.url());
+    if (url.origin !== new URL(base).origin) return;
+    const name = url.pathname === '/' ? '/index.html' : url.pathname;
+    try { files.set(name, await r.body()); } catch { /* redirects have no body */ }
+  });
+  await page.goto(`${base}index.html?preset=mazur`);
+  await page.evaluate(() => window.backpropLab.ready);
+  await page.waitForTimeout(300);
+  const rows = [...files.entries()].map(([name, body]) => ({ file: name, raw: body.length, gzip: gzipSync(body, { level: 9 }).length }));
+  rows.sort((a, b) => b.gzip - a.gzip);
+  results.size = { files: rows, raw_total: rows.reduce((a, r) => a + r.raw, 0), gzip_total: rows.reduce((a, r) => a + r.gzip, 0) };
+  await page.close();
+}
+
+// ---- start: navigation to the first fully drawn frame, median of 10 ----------------
+{
+  const times = [];
+  for (let k = 0; k < 10; k++) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${base}index.html?preset=mazur`);
+    await page.evaluate(() => window.backpropLab.ready);
+    await page.waitForFunction(() => performance.getEntriesByName('backprop-lab:draw').length > 0);
+    times.push(await page.evaluate(() => { const m = performance.getEntriesByName('backprop-lab:draw')[0]; return m.startTime + m.duration; }));
+    await page.close();
+  }
+  results.start_ms = { median: round(median(times), 1), runs: times.map((t) => round(t, 1)) };
+}
+
+// ---- step: next() plus the redraw of every visible panel ---------------------------
+async function stepTimes(page, n) {
+  return page.evaluate(async (n) => {
+    const out = [];
+    for (let k = 0; k < n; k++) {
+      performance.clearMeasures();
+      if (!window.backpropLab.next()) window.backpropLab.reset();
+      await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
+      const m = performance.getEntriesByName('backprop-lab:draw')[0];
+      if (m) out.push(m.duration);
+    }
+    return out;
+  }, n);
+}
+{
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${base}index.html?preset=mazur`);
+  await page.evaluate(() => window.backpropLab.ready);
+  const mazur = await stepTimes(page, 200);
+  const big = { network: network([2, 16, 16, 16, 16, 16, 16, 16, 16, 1]), input: [0.5, -0.3], target: [1], learning_rate: 0.1 };
+  await page.evaluate((b) => window.backpropLab.load(b), big);
+  await page.waitForTimeout(200);
+  const deep = await stepTimes(page, 200);
+  results.step_ms = {
+    mazur: { median: round(median(mazur)), p95: round(p95(mazur)) },
+    net_8x16: { median: round(median(deep)), p95: round(p95(deep)) },
+  };
+  await page.close();
+}
+
+// ---- training: 2-8-8-1 tanh, 500 points, online SGD: wasm, native, plain JS --------
+{
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${base}index.html?preset=mazur&bench=1`);
+  await page.evaluate(() => window.backpropLab.ready);
+  const state = {
+    network: network([2, 8, 8, 1], 7), input: [0, 0], target: [0], learning_rate: 0.03,
+    dataset: { kind: 'circle', points: 500, noise: 0.1, test_fraction: 0, seed: 1 }, training: { batch_size: 1 },
+  };
+  await page.evaluate((s) => window.backpropLab.load(s), state);
+  const wasm = await page.evaluate(() => {
+    const rates = [];
+    window.backpropLab.train(10_000);
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now();
+      window.backpropLab.train(100_000);
+      rates.push(100_000 * 1000 / (performance.now() - t0));
+    }
+    return rates;
+  });
+  // The plain-JS baseline runs in a page of its own, in the same browser.
+  const jsPage = await browser.newPage();
+  await jsPage.goto(`${base}bench/blank.html`);
+  const js = await jsPage.evaluate(async () => {
+    const { trainRate } = await import('/bench/baseline.js');
+    let s = 1;
+    const rand = () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 4294967296; };
+    const points = Array.from({ length: 500 }, () => { const x = [rand() * 2 - 1, rand() * 2 - 1]; return { x, t: Math.hypot(x[0], x[1]) < 0.5 ? 1 : 0 }; });
+    trainRate([2, 8, 8, 1], points, 10_000);
+    return Array.from({ length: 5 }, () => trainRate([2, 8, 8, 1], points, 100_000));
+  });
+  await jsPage.close();
+  const native = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'bench_native'], { encoding: 'utf8' }).trim().split('\n').pop());
+  results.training_steps_per_s = {
+    wasm: Math.round(median(wasm)),
+    native: Math.round(native.native_steps_per_second),
+    plain_js: Math.round(median(js)),
+    ratio_wasm_to_js: round(median(wasm) / median(js)),
+  };
+
+  // Heatmap: the decision boundary drawn on a 100×100 grid (a 400×400 canvas, 4 px cells).
+  const heat = await page.evaluate(() => {
+    const { lab } = window.__backpropLabInternals;
+    const c = document.createElement('canvas');
+    c.style.width = '400px';
+    c.style.height = '400px';
+    document.body.append(c);
+    const opts = JSON.stringify({ width: 400, height: 400, dpr: 1 });
+    const t = [];
+    for (let k = 0; k < 20; k++) {
+      const t0 = performance.now();
+      lab.draw_data(c, opts);
+      t.push(performance.now() - t0);
+    }
+    t.sort((a, b) => a - b);
+    return t[10];
+  });
+  results.heatmap_100x100_ms = round(heat);
+
+  // Memory: wasm memory after 10 000 steps against after 1 000 000.
+  const mem = await page.evaluate(() => {
+    const { lab } = window.__backpropLabInternals;
+    window.backpropLab.load(window.backpropLab.exportState());
+    window.backpropLab.train(10_000);
+    const after10k = lab.memory_bytes();
+    for (let k = 0; k < 99; k++) window.backpropLab.train(10_000);
+    return { after_10k: after10k, after_1m: lab.memory_bytes() };
+  });
+  results.wasm_memory_bytes = { ...mem, growth: mem.after_1m - mem.after_10k };
+  await page.close();
+}
+
+await browser.close();
+server.close();
+writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+
+// ---- the table --------------------------------------------------------------------
+const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+const lines = [];
+lines.push('Backprop Lab benchmark (headless Chromium, dist/)', '');
+lines.push('size (bytes the page transfers)');
+for (const r of results.size.files) lines.push(`  ${r.file.padEnd(30)} ${kb(r.raw).padStart(10)} raw ${kb(r.gzip).padStart(10)} gzip`);
+lines.push(`  ${'total'.padEnd(30)} ${kb(results.size.raw_total).padStart(10)} raw ${kb(results.size.gzip_total).padStart(10)} gzip   (budget 150 KB gzip: ${results.size.gzip_total <= 150 * 1024 ? 'within' : 'OVER'})`);
+lines.push('', `start: navigation to first drawn frame   median ${results.start_ms.median} ms (10 runs)`);
+lines.push(`step (next + redraw of every panel)      Mazur median ${results.step_ms.mazur.median} ms, p95 ${results.step_ms.mazur.p95} ms`);
+lines.push(`                                         8 × 16 net median ${results.step_ms.net_8x16.median} ms, p95 ${results.step_ms.net_8x16.p95} ms   (budget p95 < 8 ms: ${Math.max(results.step_ms.mazur.p95, results.step_ms.net_8x16.p95) < 8 ? 'within' : 'OVER'})`);
+const tr = results.training_steps_per_s;
+lines.push(`training 2-8-8-1 tanh, 500 points, online  wasm ${tr.wasm}/s, native ${tr.native}/s, plain JS ${tr.plain_js}/s, wasm/JS ${tr.ratio_wasm_to_js}`);
+lines.push(`heatmap redraw, 100 × 100 grid           ${results.heatmap_100x100_ms} ms`);
+lines.push(`wasm memory after 10k / 1M steps         ${results.wasm_memory_bytes.after_10k} / ${results.wasm_memory_bytes.after_1m} bytes (growth ${results.wasm_memory_bytes.growth})`);
+console.log(lines.join('\n'));
