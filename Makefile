@@ -10,7 +10,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 WASM := target/wasm32-unknown-unknown/release/backprop_lab.wasm
 PORT ?= 8000
 
-.PHONY: bench test test-native test-wasm test-e2e check-shared lint cli setup setup-web setup-browser dist serve clean
+.PHONY: bench fuzz test test-native test-wasm test-e2e check-shared lint cli setup setup-web setup-browser dist serve clean
 
 test: test-native check-shared lint test-wasm test-e2e
 
@@ -70,6 +70,10 @@ test-wasm: setup
 ## End-to-end user flows (Playwright, Debian's Chromium) against dist/.
 test-e2e: setup dist
 	npx playwright test
+
+## Fuzzing: FUZZ_SECONDS (default 600) of random loads and edit/step sequences.
+fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} $(CARGO) test --release --test fuzz_test -- --ignored --nocapture
 
 ## The benchmark: prints a table and writes bench/results.json.
 bench: setup dist

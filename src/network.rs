@@ -355,19 +355,22 @@ impl Network {
         }
     }
 
-    /// True when an update with these gradients leaves every parameter finite.
+    /// True when an update with these gradients leaves every parameter finite and
+    /// within ±[`MAX_MAGNITUDE`] (beyond that a run has diverged, and the state could
+    /// no longer be saved or edited).
     pub fn update_stays_finite(&self, grads: &[Gradients], rule: &UpdateRule) -> bool {
         let eta = rule.learning_rate;
+        let ok = |v: f64| v.is_finite() && v.abs() <= MAX_MAGNITUDE;
         self.layers.iter().zip(grads).all(|(layer, g)| {
             layer.weights.iter().zip(&g.weights).all(|(row, grow)| {
                 row.iter()
                     .zip(grow)
-                    .all(|(w, gw)| (w - eta * (gw + rule.weight_decay * w)).is_finite())
+                    .all(|(w, gw)| ok(w - eta * (gw + rule.weight_decay * w)))
             }) && layer
                 .biases
                 .iter()
                 .zip(&g.biases)
-                .all(|(b, gb)| (b - eta * gb).is_finite())
+                .all(|(b, gb)| ok(b - eta * gb))
         })
     }
 

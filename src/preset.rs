@@ -172,7 +172,7 @@ pub fn get(name: &str) -> Result<Preset, String> {
             Loss::Mse,
             Init::He,
             2,
-            0.05,
+            0.01,
             spec(Kind::Sine, 60, 0.1, 0.2),
             1.0,
         ),

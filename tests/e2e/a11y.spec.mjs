@@ -52,14 +52,28 @@ test.describe('axe-core', () => {
     });
   }
 
+  /** Steps with the keyboard until the cursor is at a step of `kind`. */
+  async function stepTo(page, key, kind) {
+    await focusPage(page);
+    await page.keyboard.press(key);
+    await expect.poll(() => page.evaluate(() => window.backpropLab.state().cursor.kind)).toBe(kind);
+    await painted(page);
+  }
+
   test('no serious or critical violations: at the end of the pass (every value shown)', async ({ page }) => {
     await open(page, '?preset=mazur');
-    await focusPage(page);
-    await page.keyboard.press('End');
-    await expect.poll(() => page.evaluate(() => window.backpropLab.state().cursor.kind)).toBe('update');
-    await painted(page);
+    await stepTo(page, 'End', 'update');
     await expect(page.locator('#values td.after').first()).not.toHaveText('·');
     expect(await axeViolations(page), 'axe after End').toEqual([]);
+  });
+
+  test('no serious or critical violations: on a backward step', async ({ page }) => {
+    // Each phase has its own colour in the step panel: start and update are covered
+    // above, the backward phase's here.
+    await open(page, '?preset=mazur');
+    for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowRight');
+    await stepTo(page, 'ArrowRight', 'delta');
+    expect(await axeViolations(page), 'axe on step 6 (backward)').toEqual([]);
   });
 });
 
