@@ -89,13 +89,13 @@ pub fn weighted_sum(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
     let layer = &p.network.layers[l];
     let a_prev = p.forward.a_prev(l);
     let mut sym: Vec<String> = (0..layer.fan_in())
-        .map(|j| format!("{}{}{}", n.w(l, i, j), n.dot().trim(), n.a(l, j)))
+        .map(|j| format!("{}{}{}", n.w(l, i, j), n.tdot(), n.a(l, j)))
         .collect();
     sym.push(n.b(l, i));
     let mut num: Vec<String> = layer.weights[i]
         .iter()
         .zip(a_prev)
-        .map(|(w, a)| format!("{}{}{}", n.factor(*w), n.dot().trim(), n.factor(*a)))
+        .map(|(w, a)| format!("{}{}{}", n.factor(*w), n.tdot(), n.factor(*a)))
         .collect();
     num.push(n.factor(layer.biases[i]));
     let z = n.z(l, i);
@@ -128,8 +128,8 @@ pub fn activation(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
         ),
         Activation::LeakyRelu if z > 0.0 => (format!("{} ({} > 0)", zs, zs), n.num(z)),
         Activation::LeakyRelu => (
-            format!("0.01{}{} ({} ≤ 0)", n.dot().trim(), zs, zs),
-            format!("0.01{}{}", n.dot().trim(), zn),
+            format!("0.01{}{} ({} ≤ 0)", n.tdot(), zs, zs),
+            format!("0.01{}{}", n.tdot(), zn),
         ),
         Activation::Linear => (zs.clone(), n.num(z)),
         Activation::Softmax => {
@@ -201,7 +201,7 @@ pub fn loss(p: &Pass, n: &Notation) -> Lines {
                 .collect();
             let v: Vec<String> = used
                 .iter()
-                .map(|&i| format!("{}{}{}", n.num(t[i]), n.dot().trim(), n.log(&n.num(y[i]))))
+                .map(|&i| format!("{}{}{}", n.num(t[i]), n.tdot(), n.log(&n.num(y[i]))))
                 .collect();
             (
                 format!("-{}", n.paren(&join_terms(n, s, PLUS))),
@@ -225,7 +225,7 @@ fn derivative(p: &Pass, l: usize, i: usize, n: &Notation) -> (String, String) {
     match act {
         Activation::Sigmoid => (
             format!("{asym}{}", one_minus(&asym)),
-            format!("{}{}{}", n.num(a), n.dot().trim(), one_minus(&n.num(a))),
+            format!("{}{}{}", n.num(a), n.tdot(), one_minus(&n.num(a))),
         ),
         Activation::Tanh => (one_minus(&n.sq(&asym)), one_minus(&n.sq(&n.factor(a)))),
         Activation::Relu | Activation::LeakyRelu => {
@@ -277,7 +277,7 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
                 return Lines {
                     symbols: vec![format!(
                         "{d} = {ys}{}{}{}{}",
-                        n.dot().trim(),
+                        n.tdot(),
                         n.paren(&format!("{}{}", n.sum("k"), "t_k")),
                         n.minus(),
                         n.t(i)
@@ -285,7 +285,7 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
                     numbers: vec![format!(
                         "{d} = {}{}{}{}{} = {value}",
                         n.num(y),
-                        n.dot().trim(),
+                        n.tdot(),
                         n.factor(st),
                         n.minus(),
                         n.factor(t)
@@ -298,7 +298,7 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
             return Lines {
                 symbols: vec![format!(
                     "{d} = {ys}{}{}",
-                    n.dot().trim(),
+                    n.tdot(),
                     n.paren(&format!(
                         "{dl}{}{}{}{}",
                         n.minus(),
@@ -310,7 +310,7 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
                 numbers: vec![format!(
                     "{d} = {}{}{} = {value}",
                     n.num(y),
-                    n.dot().trim(),
+                    n.tdot(),
                     n.paren(&format!("{}{}{}", n.num(g[i]), n.minus(), n.factor(gy)))
                 )],
             };
@@ -359,21 +359,14 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
     let du = &p.grads[l + 1].delta;
     let k_count = upper.width();
     let sym_terms: Vec<String> = (0..k_count)
-        .map(|k| {
-            format!(
-                "{}{}{}",
-                n.w(l + 1, k, i),
-                n.dot().trim(),
-                n.delta(l + 1, k)
-            )
-        })
+        .map(|k| format!("{}{}{}", n.w(l + 1, k, i), n.tdot(), n.delta(l + 1, k)))
         .collect();
     let num_terms: Vec<String> = (0..k_count)
         .map(|k| {
             format!(
                 "{}{}{}",
                 n.factor(upper.weights[k][i]),
-                n.dot().trim(),
+                n.tdot(),
                 n.factor(du[k])
             )
         })
@@ -419,7 +412,7 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
                     "{}{}{}{}",
                     n.sum("k"),
                     n.sym("W", l + 2, &format!("k{}", i + 1)),
-                    n.dot().trim(),
+                    n.tdot(),
                     n.sym("δ", l + 2, "k")
                 )),
                 "f′".replace(
@@ -531,14 +524,6 @@ pub fn update(p: &Pass, n: &Notation) -> Lines {
             }
         }
     }
-    numbers.push(format!(
-        "L{} = {}",
-        if n.style == crate::notation::Style::Tex {
-            "_{\\text{new}}"
-        } else {
-            " (new)"
-        },
-        n.num(p.loss_after)
-    ));
+    numbers.push(format!("L{} = {}", n.after(), n.num(p.loss_after)));
     Lines { symbols, numbers }
 }

@@ -138,6 +138,25 @@ impl Notation {
         }
     }
 
+    /// The multiplication dot inside a tight product: `W·a` / `W \cdot a` (TeX needs
+    /// the space after the command before a letter).
+    pub fn tdot(&self) -> &'static str {
+        if self.is_tex() {
+            r"\cdot "
+        } else {
+            "·"
+        }
+    }
+
+    /// The mark of a value after the update: `L⁺`, `L^{+}`.
+    pub fn after(&self) -> &'static str {
+        if self.is_tex() {
+            "^{+}"
+        } else {
+            "⁺"
+        }
+    }
+
     /// The subtraction sign.
     pub fn minus(&self) -> &'static str {
         if self.is_tex() {

@@ -32,7 +32,7 @@ pub fn question(t: &Trace, i: usize) -> Option<Question> {
         (Kind::Delta, Some(l)) => (n.delta(l, u), p.grads[l].delta[u]),
         (Kind::Gradients, Some(l)) => (n.d("L", &n.w(l, u, 0)), p.grads[l].weights[u][0]),
         (Kind::Update, _) => (
-            format!("{} (new)", n.w(0, 0, 0)),
+            format!("{}{}", n.w(0, 0, 0), n.after()),
             p.updated.layers[0].weights[0][0],
         ),
         _ => return None,

@@ -29,6 +29,33 @@ pub struct Session {
     pub(crate) initial: crate::network::Network,
 }
 
+/// Checks that the dataset's examples fit problem `p`'s network (shapes; probabilities
+/// for cross-entropy): a softmax output cannot learn a regression's real-valued targets.
+pub(crate) fn check_data(saved: &SavedState, p: &Problem) -> Result<(), String> {
+    if saved.dataset.is_none() {
+        return Ok(());
+    }
+    let mut with = saved.clone();
+    with.problem = p.clone();
+    let (train, test) = datasets(&with);
+    for (k, (x, t)) in train
+        .inputs
+        .iter()
+        .zip(&train.targets)
+        .chain(test.inputs.iter().zip(&test.targets))
+        .enumerate()
+    {
+        p.network.validate_example(x, t).map_err(|e| {
+            if p.network.loss == crate::loss::Loss::CrossEntropy {
+                "softmax with cross-entropy needs a classification dataset (this one's targets are not probabilities)".to_string()
+            } else {
+                format!("dataset example {k}: {e}")
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// The training and test sets of a saved state: generated, given, or the one example.
 pub fn datasets(saved: &SavedState) -> (Dataset, Dataset) {
     let p = &saved.problem;
@@ -175,6 +202,7 @@ impl Session {
         let mut p = self.saved.problem.clone();
         f(&mut p)?;
         p.validate()?;
+        check_data(&self.saved, &p)?;
         self.trace = build_trace(&p, self.saved.view.granularity);
         self.saved.problem = p;
         self.cursor = self.cursor.min(self.trace.len() - 1);

@@ -583,8 +583,9 @@ impl<'a> Builder<'a> {
     fn update(&mut self) {
         let p = self.pass;
         let eta = crate::number::fmt(p.rule.learning_rate, self.digits);
-        let mut en = format!("Every weight takes a step of size η = {eta} against its gradient.");
-        let mut zh = format!("每个权重沿梯度的反方向迈出一步，步长为学习率 η = {eta}。");
+        let mut en = format!("Every weight takes a step of size η = {eta} against its gradient; ⁺ marks a value after the update.");
+        let mut zh =
+            format!("每个权重沿梯度的反方向迈出一步，步长为学习率 η = {eta}；⁺ 表示更新后的值。");
         if p.rule.weight_decay != 0.0 {
             let lam = crate::number::fmt(p.rule.weight_decay, self.digits);
             en.push_str(&format!(

@@ -9,6 +9,7 @@ use crate::loss::Loss;
 use crate::network::Network;
 use crate::problem::Problem;
 use crate::session::{build_trace, datasets, Session};
+
 use crate::state::Data;
 use serde_json::{json, Value};
 
@@ -46,6 +47,7 @@ impl Session {
             p.target.resize(p.network.outputs(), 0.0);
         }
         saved.problem.validate()?;
+        crate::session::check_data(&saved, &saved.problem)?;
         self.trace = build_trace(&saved.problem, saved.view.granularity);
         self.cursor = 0;
         self.initial = saved.problem.network.clone();
@@ -189,8 +191,10 @@ impl Session {
     /// Fresh weights from the next seed.
     pub fn new_weights(&mut self) -> Result<(), String> {
         let (sizes, acts, loss) = self.architecture();
-        self.saved.training.seed = self.saved.training.seed.wrapping_add(1);
+        let seed = self.saved.training.seed;
+        self.saved.training.seed = seed.wrapping_add(1);
         self.redraw(&sizes, &acts, loss)
+            .inspect_err(|_| self.saved.training.seed = seed)
     }
 
     /// One epoch of updates.

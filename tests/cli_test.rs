@@ -180,7 +180,7 @@ fn exercise_and_its_key() {
     let key = stdout(&run(&[
         "exercise", "--seed", "7", "--layers", "2,3,2", "--key",
     ]));
-    assert!(key.contains("Backward pass") && key.contains("L (new)"));
+    assert!(key.contains("Backward pass") && key.contains("L⁺ = "));
     // The problem JSON at the end loads back and gives the key's loss.
     let s = backprop_lab::state::load(json_line).unwrap();
     let loss = backprop_lab::number::fmt(s.problem.pass().loss, 4);

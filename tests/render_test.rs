@@ -80,8 +80,8 @@ fn network_view_reveals_values_step_by_step() {
     );
     let start = network::svg(&t, 0, None, &Theme::light(), "en", (800, 450)).unwrap();
     let end = network::svg(&t, t.len() - 1, None, &Theme::light(), "en", (800, 450)).unwrap();
-    // 2 inputs + 4 units, each a background disc, a fill and a ring.
-    assert_eq!(count(&start, "<circle"), 18);
+    // Inputs: a background disc, a fill and a ring each; units not reached yet: no fill.
+    assert_eq!(count(&start, "<circle"), 2 * 3 + 4 * 2);
     assert!(
         !start.contains("0.5933") && !start.contains("L = "),
         "nothing computed is shown at step 0"

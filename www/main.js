@@ -313,7 +313,10 @@ function edit(what, idx, text, input) {
     else if (what === 'bias') lab.set_bias(idx[0], idx[1], v);
     else if (what === 'input') lab.set_input(idx[0], v);
     else if (what === 'target') lab.set_target(idx[0], v);
-    else if (what === 'lr') lab.set_learning_rate(v);
+    else if (what === 'lr') {
+      lab.set_learning_rate(v);
+      if (v > 10) showNote(t('lr.large', { v }));
+    }
     input?.classList.remove('invalid');
     input?.removeAttribute('aria-invalid');
     hideMessage();
@@ -486,7 +489,7 @@ async function main() {
       if (!params.get('mode')) view.mode = v.mode;
     }
   } catch (e) {
-    problems.push(t('error.link', { msg: String(e.message || e) }));
+    problems.push(t('error.link', { msg: e.code ? t(e.code) : String(e.message || e) }));
     history.replaceState(null, '', location.pathname + location.search);
   }
   translatePage();

@@ -234,7 +234,7 @@ pub fn draw<DB: DrawingBackend>(
             } else if has_a {
                 signed(theme, p.forward.a[l][i], amax, 0.12)
             } else {
-                theme.background.mix(1.0)
+                theme.background.mix(0.0)
             };
             area.draw(&Circle::new(
                 px((x, y)),
