@@ -34,7 +34,7 @@ setup: setup-web setup-browser
 
 ## A self-contained static site: works from any file host and offline.
 dist: setup-web
-	$(CARGO) build --release --target wasm32-unknown-unknown --lib
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target wasm32-unknown-unknown --lib
 	rm -rf dist && mkdir -p dist/pkg dist/www
 	$(WASM_BINDGEN) --target web --no-typescript --out-dir dist/pkg $(WASM)
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

@@ -64,7 +64,7 @@ impl Activation {
     pub fn f(self, z: f64) -> f64 {
         match self {
             Activation::Sigmoid => sigmoid(z),
-            Activation::Tanh => z.tanh(),
+            Activation::Tanh => tanh(z),
             Activation::Relu => relu(z),
             Activation::LeakyRelu => leaky_relu(z),
             Activation::Linear | Activation::Softmax => z,
@@ -164,12 +164,31 @@ impl Activation {
     }
 }
 
+/// e^x: [`crate::fastmath::exp`] in the browser (the software libm call dominated
+/// training there), std natively.
+#[inline]
+fn exp(x: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return crate::fastmath::exp(x);
+    #[cfg(not(target_arch = "wasm32"))]
+    return x.exp();
+}
+
+/// tanh x: [`crate::fastmath::tanh`] in the browser, std natively.
+#[inline]
+fn tanh(x: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return crate::fastmath::tanh(x);
+    #[cfg(not(target_arch = "wasm32"))]
+    return x.tanh();
+}
+
 /// σ(z) = 1 / (1 + e^(−z)), computed without overflow for large |z|.
 pub fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + exp(-z))
     } else {
-        let e = z.exp();
+        let e = exp(z);
         e / (1.0 + e)
     }
 }
@@ -182,7 +201,7 @@ pub fn sigmoid_df(z: f64) -> f64 {
 
 /// tanh′(z) = 1 − tanh²(z).
 pub fn tanh_df(z: f64) -> f64 {
-    let t = z.tanh();
+    let t = tanh(z);
     1.0 - t * t
 }
 
@@ -225,7 +244,7 @@ pub fn leaky_relu_df(z: f64) -> f64 {
 /// softmax(z)_i = e^(z_i − m) / Σ_k e^(z_k − m), m = max z (for stability).
 pub fn softmax(z: &[f64]) -> Vec<f64> {
     let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|&v| (v - m).exp()).collect();
+    let e: Vec<f64> = z.iter().map(|&v| exp(v - m)).collect();
     let s: f64 = e.iter().sum();
     e.iter().map(|&v| v / s).collect()
 }
@@ -233,7 +252,7 @@ pub fn softmax(z: &[f64]) -> Vec<f64> {
 /// log softmax(z)_i = z_i − logΣ_k e^(z_k), accurate even when a softmax output underflows.
 pub fn log_softmax(z: &[f64]) -> Vec<f64> {
     let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let lse = m + z.iter().map(|&v| (v - m).exp()).sum::<f64>().ln();
+    let lse = m + z.iter().map(|&v| exp(v - m)).sum::<f64>().ln();
     z.iter().map(|&v| v - lse).collect()
 }
 

@@ -32,3 +32,4 @@ pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod workbench;
+pub mod fastmath;

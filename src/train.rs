@@ -221,10 +221,15 @@ impl Trainer {
         true
     }
 
-    /// `n` updates, recording the loss curve every epoch or so; stops early on divergence.
-    /// Returns the mean training loss afterwards.
-    pub fn run(&mut self, n: u64) -> f64 {
-        let per_epoch = (self.train.len() / self.batch()).max(1) as u64;
+    /// `n` updates, recording the loss curve every epoch or few; stops early on divergence.
+    /// Returns the updates made. (The mean loss is [`Trainer::train_loss`]: a pass over
+    /// the data, so not computed here; the page calls this every few steps.)
+    pub fn run(&mut self, n: u64) -> u64 {
+        let before = self.updates;
+        // A point of the loss curve costs a pass over the data: every epoch on small
+        // sets, every 4 epochs on larger ones (else it costs as much as the training).
+        let epochs = if self.train.len() + self.test.len() <= 64 { 1 } else { 4 };
+        let per_epoch = (self.train.len() / self.batch()).max(1) as u64 * epochs;
         for _ in 0..n {
             if !self.step() {
                 break;
@@ -233,7 +238,7 @@ impl Trainer {
                 self.record();
             }
         }
-        self.train_loss()
+        self.updates - before
     }
 
     /// Mean loss over the training set.

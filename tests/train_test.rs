@@ -162,7 +162,8 @@ fn xor_preset_learns() {
             batch_size: 1,
         },
     );
-    let loss = t.run(8_000);
+    assert_eq!(t.run(8_000), 8_000);
+    let loss = t.train_loss();
     assert!(loss < 0.01, "XOR loss after 2000 epochs: {loss}");
     assert!(t.history.points.len() > 10);
 }

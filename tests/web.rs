@@ -102,3 +102,17 @@ fn training_through_the_binding() {
     assert!(l1 < l0);
     assert!(lab.train(-1.0).is_err() && lab.train(0.5).is_err());
 }
+
+/// In the browser tanh and exp are the engine's own: the fixtures still hold to 1e-9.
+#[wasm_bindgen_test]
+fn fixtures_hold_with_the_browser_maths() {
+    for text in [
+        include_str!("fixtures/tanh-softmax-3-4-3-ce.json"),
+        include_str!("fixtures/mazur-2-2-2.json"),
+        include_str!("fixtures/train-xor-2-2-1-sigmoid.json"),
+    ] {
+        let r = backprop_lab::fixture::check_text(text).unwrap();
+        assert!(r.passed(), "{}: {:?}", r.name, r.failures);
+        assert!(r.worst < 1e-12, "{}: {}", r.name, r.worst);
+    }
+}
