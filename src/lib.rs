@@ -11,6 +11,7 @@ pub mod dataset;
 pub mod document;
 pub mod exercise;
 pub mod explain;
+pub mod fastmath;
 pub mod fixture;
 pub mod gradcheck;
 pub mod init;
@@ -32,4 +33,3 @@ pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod workbench;
-pub mod fastmath;

@@ -228,7 +228,11 @@ impl Trainer {
         let before = self.updates;
         // A point of the loss curve costs a pass over the data: every epoch on small
         // sets, every 4 epochs on larger ones (else it costs as much as the training).
-        let epochs = if self.train.len() + self.test.len() <= 64 { 1 } else { 4 };
+        let epochs = if self.train.len() + self.test.len() <= 64 {
+            1
+        } else {
+            4
+        };
         let per_epoch = (self.train.len() / self.batch()).max(1) as u64 * epochs;
         for _ in 0..n {
             if !self.step() {

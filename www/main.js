@@ -173,7 +173,9 @@ function draw() {
       });
       view.stateKey = key;
     }
-    timed('values', () => updateValues(document, state));
+    const revision = lab.revision();
+    timed('values', () => updateValues(document, state, archChanged || revision !== view.revision));
+    view.revision = revision;
     // The gradient check costs two passes per parameter: only while its panel is open.
     const details = $('gradcheck').querySelector('details');
     const gradKey = JSON.stringify([state.layers.map((l) => [l.weights_before, l.biases_before]), state.input, state.target, getLang()]);
@@ -231,13 +233,15 @@ function currentLink() {
   return `${location.origin}${location.pathname}${query}${encode(fullState())}`;
 }
 
-/** Keeps the address bar's hash on the current state, so a reload restores it. */
+/** Keeps the address bar's hash on the current state, so a reload restores it; written
+ * a moment after the last change (encoding the state is not free, stepping should be). */
 function updateLink(state) {
   if (training.isPlaying()) return;
   const key = JSON.stringify([app.lab.revision(), state.cursor.index, getLang(), view.mode, view.panels]);
   if (key === view.linkKey) return;
   view.linkKey = key;
-  history.replaceState(null, '', currentLink());
+  clearTimeout(view.linkTimer);
+  view.linkTimer = setTimeout(() => history.replaceState(null, '', currentLink()), 250);
 }
 
 async function copyLink() {

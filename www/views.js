@@ -128,8 +128,9 @@ function boxValue(key, state) {
 /** Refills the computed cells for the current step (values not reached yet show "·"),
  * and the editable boxes whose values changed (training moves the weights), except the
  * one being typed in or holding a rejected entry. */
-export function updateValues(root, state) {
-  for (const input of root.querySelectorAll('input.num-input[data-key]')) {
+export function updateValues(root, state, weightsChanged = true) {
+  // The boxes hold weights and inputs: they change with training or a load, not a step.
+  for (const input of weightsChanged ? root.querySelectorAll('input.num-input[data-key]') : []) {
     if (input === document.activeElement || input.classList.contains('invalid')) continue;
     const v = boxValue(input.dataset.key, state);
     if (v === undefined) continue;
@@ -141,12 +142,15 @@ export function updateValues(root, state) {
   }
   const box = root.getElementById ? root.getElementById('values') : root;
   const notyet = t('values.notyet');
-  for (const [td, [l, key, i, j]] of box.cells || []) {
+  for (const cell of box.cells || []) {
+    const [td, [l, key, i, j]] = cell;
     let v = state.layers[l][key];
     if (v !== null && v !== undefined) v = v[i];
     if (j !== undefined && v !== null && v !== undefined) v = v[j];
     const text = fmt(v);
-    if (td.textContent !== text) {
+    // The last text is kept with the cell: reading textContent back costs more.
+    if (cell[2] !== text) {
+      cell[2] = text;
       td.textContent = text;
       const missing = v === null || v === undefined;
       td.classList.toggle('notyet', missing);
