@@ -10,7 +10,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 WASM := target/wasm32-unknown-unknown/release/backprop_lab.wasm
 PORT ?= 8000
 
-.PHONY: bench fuzz test test-native test-wasm test-e2e check-shared lint cli setup setup-web setup-browser dist serve clean
+.PHONY: bench fuzz soak test test-native test-wasm test-e2e check-shared lint cli setup setup-web setup-browser dist serve clean
 
 test: test-native check-shared lint test-wasm test-e2e
 
@@ -78,6 +78,10 @@ fuzz:
 ## The benchmark: prints a table and writes bench/results.json.
 bench: setup dist
 	node bench/run.mjs
+
+## Soak: SOAK_SECONDS (default 600) of continuous training in headless Chromium.
+soak: setup dist
+	node bench/soak.mjs
 
 lint:
 	$(CARGO) fmt --check
