@@ -40,7 +40,10 @@ while (Date.now() - start < SECONDS * 1000) {
   const s = await page.evaluate(async () => {
     const t0 = performance.now();
     const before = document.getElementById('step-count').textContent;
-    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    // → moves on; at the end of the pass Home goes back (→ would change nothing).
+    const c = window.backpropLab.state().cursor;
+    const key = c.index + 1 < c.count ? 'ArrowRight' : 'Home';
+    document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
     while (document.getElementById('step-count').textContent === before && performance.now() - t0 < 2000) {
       await new Promise((r) => requestAnimationFrame(r));
     }

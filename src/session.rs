@@ -198,7 +198,10 @@ impl Session {
 
     /// Applies an edit to a copy of the problem; if valid, recomputes the trace and
     /// keeps the cursor (clamped). Otherwise nothing changes.
-    fn edit(&mut self, f: impl FnOnce(&mut Problem) -> Result<(), String>) -> Result<(), String> {
+    pub(crate) fn edit(
+        &mut self,
+        f: impl FnOnce(&mut Problem) -> Result<(), String>,
+    ) -> Result<(), String> {
         let mut p = self.saved.problem.clone();
         f(&mut p)?;
         p.validate()?;
@@ -227,9 +230,15 @@ impl Session {
     /// Returns the mean training loss. Divergence stops training, keeps the last
     /// finite weights and shows in `state().training.status`.
     pub fn train(&mut self, n: u64) -> Result<f64, String> {
-        if n > 10_000_000 {
+        // One blocking call: bounded by the examples it touches, not only the updates.
+        let (train, _) = datasets(&self.saved);
+        let per_update = match self.saved.training.batch_size {
+            0 => train.len().max(1),
+            b => b.min(train.len().max(1)),
+        } as u64;
+        if n.saturating_mul(per_update) > 10_000_000 {
             return Err(format!(
-                "train: {n} steps at once is too many (at most 10000000)"
+                "train: {n} updates of {per_update} examples at once is too many (at most 10000000 examples; train in smaller calls)"
             ));
         }
         self.train_until(n, || true)?;
@@ -461,6 +470,16 @@ impl Session {
                 })
             })
             .collect();
+        // The output unit by unit (null until reached), or null before any.
+        let last = p.depth() - 1;
+        let y = p.forward.output();
+        let output = if (0..y.len()).any(|i| t.shows_a(last, i, c)) {
+            json!((0..y.len())
+                .map(|i| t.shows_a(last, i, c).then_some(y[i]))
+                .collect::<Vec<_>>())
+        } else {
+            Value::Null
+        };
         json!({
             "cursor": {
                 "index": c,
@@ -475,7 +494,7 @@ impl Session {
             "loss_after_step": if updated { json!(p.loss_after) } else { Value::Null },
             "input": p.input(),
             "target": p.target,
-            "output": if t.shows_a(p.depth() - 1, 0, c) { json!(p.forward.output()) } else { Value::Null },
+            "output": output,
             "learning_rate": p.rule.learning_rate,
             "loss_name": p.network.loss.name(),
             "sizes": p.network.sizes(),
@@ -727,5 +746,33 @@ mod train_tests {
         let mut s = Session::from_preset("mazur").unwrap();
         let l = s.train(1).unwrap();
         assert!((l - 0.28047144679143016).abs() < 1e-15);
+    }
+}
+
+#[cfg(test)]
+mod reveal_tests {
+    use super::*;
+
+    #[test]
+    fn output_is_revealed_unit_by_unit() {
+        let mut s = Session::from_preset("mazur").unwrap();
+        s.set_granularity("neuron").unwrap();
+        // Steps: x, z1_1, a1_1, z1_2, a1_2, z2_1, a2_1 … (sigmoid, per neuron).
+        s.seek(6).unwrap();
+        let out = &s.state()["output"];
+        assert!(out[0].is_number() && out[1].is_null(), "{out}");
+        s.seek(8).unwrap();
+        assert!(s.state()["output"][1].is_number());
+    }
+
+    #[test]
+    fn one_blocking_train_call_is_bounded_by_examples() {
+        let mut s = Session::from_preset("spiral").unwrap();
+        s.set_batch_size(0).unwrap();
+        assert!(s
+            .train(1_000_000)
+            .unwrap_err()
+            .contains("at most 10000000 examples"));
+        assert!(s.train(10).is_ok());
     }
 }

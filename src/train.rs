@@ -233,7 +233,7 @@ impl Trainer {
         } else {
             4
         };
-        let per_epoch = (self.train.len() / self.batch()).max(1) as u64 * epochs;
+        let per_epoch = self.train.len().div_ceil(self.batch()).max(1) as u64 * epochs;
         for _ in 0..n {
             if !self.step() {
                 break;

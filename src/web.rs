@@ -500,7 +500,7 @@ impl Lab {
     pub fn draw_gradients(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
         let o = DrawOpts::parse(opts)?;
         o.size(&canvas);
-        let (d, w) = self.s.gradient_norms(o.all || self.s.cursor() == 0);
+        let (d, w) = self.s.gradient_norms(o.all);
         let root = backend(canvas)?.into_drawing_area();
         gradient_flow::draw(&root, &d, &w, &o.theme(), &o.lang).map_err(js)
     }

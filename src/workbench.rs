@@ -7,7 +7,6 @@ use crate::dataset::{Kind, Spec};
 use crate::init::{self, Init};
 use crate::loss::Loss;
 use crate::network::Network;
-use crate::problem::Problem;
 use crate::session::{build_trace, datasets, Session};
 
 use crate::state::Data;
@@ -135,13 +134,10 @@ impl Session {
         if !(v.is_finite() && (0.0..=1e3).contains(&v)) {
             return Err(format!("weight decay: {v} is out of range (0 to 1000)"));
         }
-        let mut p: Problem = self.saved.problem.clone();
-        p.weight_decay = v;
-        self.trace = build_trace(&p, self.saved.view.granularity);
-        self.saved.problem = p;
-        self.cursor = self.cursor.min(self.trace.len() - 1);
-        self.sync_trainer();
-        Ok(())
+        self.edit(|p| {
+            p.weight_decay = v;
+            Ok(())
+        })
     }
 
     /// A generated dataset. Changing between regression and classification adapts the
@@ -204,7 +200,7 @@ impl Session {
             0 => train.len().max(1),
             b => b.min(train.len().max(1)),
         };
-        self.train((train.len().max(1) / batch).max(1) as u64)
+        self.train(train.len().max(1).div_ceil(batch) as u64)
     }
 
     /// The next mini-batch update worked out step by step (what `train(1)` will do),

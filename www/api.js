@@ -8,14 +8,14 @@ export function makeApi(app) {
     next: () => app.act(() => app.lab.next()),
     prev: () => app.act(() => app.lab.prev()),
     reset: () => app.act(() => app.lab.reset()),
-    seek: (i) => app.act(() => app.lab.seek(checkIndex(i))),
+    seek: (i) => app.act(() => app.lab.seek(checkIndex(i, 'seek'))),
     state: () => JSON.parse(app.lab.state()),
     train: (n) => app.act(() => app.lab.train(checkCount(n))),
-    setWeight: (l, i, j, v) => app.act(() => app.lab.set_weight(l, i, j, checkNumber(v))),
-    setBias: (l, i, v) => app.act(() => app.lab.set_bias(l, i, checkNumber(v))),
-    setInput: (j, v) => app.act(() => app.lab.set_input(j, checkNumber(v))),
-    setTarget: (i, v) => app.act(() => app.lab.set_target(i, checkNumber(v))),
-    exportState: () => JSON.parse(app.lab.export_state()),
+    setWeight: (l, i, j, v) => app.act(() => app.lab.set_weight(checkIndex(l, 'layer'), checkIndex(i, 'unit'), checkIndex(j, 'input'), checkNumber(v))),
+    setBias: (l, i, v) => app.act(() => app.lab.set_bias(checkIndex(l, 'layer'), checkIndex(i, 'unit'), checkNumber(v))),
+    setInput: (j, v) => app.act(() => app.lab.set_input(checkIndex(j, 'input'), checkNumber(v))),
+    setTarget: (i, v) => app.act(() => app.lab.set_target(checkIndex(i, 'output'), checkNumber(v))),
+    exportState: () => app.fullState(),
     trace: (format = 'markdown') => {
       const text = app.lab.document(String(format), app.lang());
       return format === 'json' ? JSON.parse(text) : text;
@@ -24,8 +24,10 @@ export function makeApi(app) {
   return api;
 }
 
-function checkIndex(i) {
-  if (!Number.isInteger(i) || i < 0) throw new Error(`seek: ${JSON.stringify(i)} is not a step number`);
+/** A 0-based index: a whole number from 0 (wasm would turn 0.5 into 0 and −1 into 2³²−1). */
+function checkIndex(i, what) {
+  const kind = what === 'seek' ? 'a step number' : 'an index';
+  if (!Number.isInteger(i) || i < 0 || i > 1e6) throw new Error(`${what}: ${JSON.stringify(i)} is not ${kind} (a whole number from 0)`);
   return i;
 }
 
@@ -39,9 +41,11 @@ function checkNumber(v) {
   return v;
 }
 
-/** Answers {backpropLab: {id, method, args}} messages from a host page. */
+/** Answers {backpropLab: {id, method, args}} messages from the page embedding this one
+ * (the iframe's parent), and from no other window. */
 export function listen(api, ready) {
   window.addEventListener('message', async (e) => {
+    if (window.parent === window || e.source !== window.parent) return;
     const m = e.data && e.data.backpropLab;
     if (!m || typeof m !== 'object' || !('method' in m)) return;
     const reply = (body) => {

@@ -46,7 +46,10 @@ const app = {
   async load(x) {
     return app.act(() => {
       if (typeof x === 'string') app.lab.load_preset(x);
-      else if (x && typeof x === 'object') app.lab.load(JSON.stringify(x));
+      else if (x && typeof x === 'object') {
+        app.lab.load(JSON.stringify(x));
+        if (x.view) applyLoadedView();
+      }
       else throw new Error(`load: expected a preset name or an object, got ${x === null ? 'null' : typeof x}`);
       training.stop();
       quiz.reset();
@@ -73,6 +76,22 @@ function forward() {
   render();
 }
 
+/** Moves to step `i`; in quiz mode never past the first question not yet answered
+ * (that one is asked instead), so no value is seen before it is predicted. */
+function goTo(i) {
+  if (view.mode === 'quiz') {
+    const stop = quiz.firstOpen(app.lab.cursor(), i);
+    if (stop !== null) {
+      app.lab.seek(stop - 1);
+      quiz.next();
+      render();
+      return;
+    }
+  }
+  app.lab.seek(i);
+  render();
+}
+
 function asError(e) {
   return e instanceof Error ? e : new Error(String(e));
 }
@@ -94,6 +113,7 @@ function hideMessage() {
 
 function fatal(msg) {
   stopPlay();
+  for (const el of document.querySelectorAll('body > :not(#fatal)')) el.inert = true;
   $('fatal-text').textContent = msg;
   $('fatal').hidden = false;
   $('fatal-reload').focus();
@@ -159,13 +179,14 @@ function draw() {
     const gh = `${lab.graph_height((go.width || 600) / go.zoom) * go.zoom}px`;
     if (graph.style.height !== gh) graph.style.height = gh;
     timed('graph', () => lab.draw_graph(graph, drawOpts(graph)));
-    renderTimeline($('steps'), steps, state.cursor.index, (i) => app.act(() => lab.seek(i)));
+    renderTimeline($('steps'), steps, state.cursor.index, (i) => { try { goTo(i); } catch (e) { handleError(e); } });
     $('step-count').textContent = t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 });
     renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
     // The tables are rebuilt only when the network's shape or the language changes; a
     // step (or a training frame) only refills their numbers.
     const key = JSON.stringify([state.sizes, state.layers.map((l) => l.activation), getLang()]);
     const archChanged = view.stateKey !== key;
+    if (archChanged) fillChainPick(state);
     if (archChanged) {
       timed('tables', () => {
         renderValues($('values'), state, edit);
@@ -187,7 +208,7 @@ function draw() {
     quiz.draw(state, view.mode);
     updateLink(state);
     const sel = view.selected;
-    const chainKey = JSON.stringify([sel, state.cursor.index, state.loss, state.training.updates, getLang()]);
+    const chainKey = JSON.stringify([sel, state.cursor.index, lab.revision(), getLang()]);
     if (view.chainKey !== chainKey) {
       let chain = null;
       if (sel && sel.layer !== null && sel.layer !== undefined) {
@@ -241,7 +262,13 @@ function updateLink(state) {
   if (key === view.linkKey) return;
   view.linkKey = key;
   clearTimeout(view.linkTimer);
-  view.linkTimer = setTimeout(() => history.replaceState(null, '', currentLink()), 250);
+  view.linkTimer = setTimeout(flushLink, 250);
+}
+
+/** Writes the pending link now (before a reload or when leaving the page). */
+function flushLink() {
+  clearTimeout(view.linkTimer);
+  if (app.lab && !training.isPlaying()) history.replaceState(null, '', currentLink());
 }
 
 async function copyLink() {
@@ -272,6 +299,8 @@ function setMode(mode) {
   }
   view.mode = mode;
   $('btn-quiz').setAttribute('aria-pressed', String(mode === 'quiz'));
+  $('btn-presenter').setAttribute('aria-pressed', String(mode === 'presenter'));
+  $('granularity').value = JSON.parse(app.lab.state()).granularity;
   applyMode(view);
   applyPanels(view.panels, view.mode, view.controls);
   if (mode !== 'presenter' && document.fullscreenElement) document.exitFullscreen().catch(() => {});
@@ -296,6 +325,17 @@ function readConfig() {
     if (!['normal', 'presenter', 'quiz'].includes(mode)) throw new Error(`mode: "${mode.slice(0, 20)}" (expected normal, presenter or quiz)`);
     view.mode = mode;
   }
+}
+
+/** Every weight and bias as a choice, so the chain rule is reachable by keyboard. */
+function fillChainPick(state) {
+  const opts = [el('option', { value: '' }, t('chain.pickNone'))];
+  state.layers.forEach((L, l) => L.weights_before.forEach((row, i) => {
+    row.forEach((_, j) => opts.push(el('option', { value: JSON.stringify({ kind: 'edge', layer: l, i, j }) }, `W(${l + 1})_${i + 1},${j + 1}`)));
+    opts.push(el('option', { value: JSON.stringify({ kind: 'neuron', layer: l, i }) }, `b(${l + 1})_${i + 1}`));
+  }));
+  replace($('chain-pick'), opts);
+  $('chain-pick').value = view.selected ? JSON.stringify(view.selected) : '';
 }
 
 // ---- edits ---------------------------------------------------------------------
@@ -374,7 +414,13 @@ function togglePlay() {
   } else {
     if (app.lab.cursor() + 1 >= app.lab.count()) app.lab.reset();
     view.playing = setInterval(() => {
-      if (!app.lab.next()) stopPlay();
+      const at = app.lab.cursor();
+      if (view.mode === 'quiz') {
+        stopPlay();
+        forward();
+        return;
+      }
+      if (!app.lab.next() || app.lab.cursor() === at) stopPlay();
       render();
     }, matchMedia('(prefers-reduced-motion: reduce)').matches ? 1500 : 900);
   }
@@ -388,10 +434,12 @@ function setLanguage(l) {
   translatePage();
   fillPresets();
   view.stateKey = '';
+  if (training) flushLink();
   render();
 }
 
 function onKey(e) {
+  if (!$('fatal').hidden) return;
   const tag = e.target.tagName;
   if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || e.ctrlKey || e.metaKey || e.altKey) return;
   const lab = app.lab;
@@ -402,7 +450,7 @@ function onKey(e) {
     case ' ': if (onButton) return; forward(); break;
     case 'ArrowLeft': case 'PageUp': lab.prev(); break;
     case 'Home': lab.reset(); break;
-    case 'End': lab.end(); break;
+    case 'End': goTo(lab.count() - 1); break;
     case 'b': case 'B': case '.': if (view.mode !== 'presenter') return; toggleBlank(); break;
     case 'p': case 'P': setMode(view.mode === 'presenter' ? 'normal' : 'presenter'); break;
     case 'f': case 'F': if (view.mode !== 'presenter') return; fullscreen(); break;
@@ -434,14 +482,16 @@ function wire() {
   $('btn-start').addEventListener('click', () => app.act(() => app.lab.reset()));
   $('btn-prev').addEventListener('click', () => app.act(() => app.lab.prev()));
   $('btn-next').addEventListener('click', forward);
-  $('btn-end').addEventListener('click', () => app.act(() => app.lab.end()));
+  $('btn-end').addEventListener('click', () => goTo(app.lab.count() - 1));
   $('btn-play').addEventListener('click', togglePlay);
   $('message-close').addEventListener('click', hideMessage);
   $('fatal-reload').addEventListener('click', () => location.reload());
   $('preset').addEventListener('change', (e) => app.load(e.target.value).catch(() => {}));
-  $('granularity').addEventListener('change', (e) => { try { app.act(() => app.lab.set_granularity(e.target.value)); } catch { /* shown */ } });
+  $('granularity').addEventListener('change', (e) => { try { app.act(() => app.lab.set_granularity(e.target.value)); quiz.reset(); } catch { /* shown */ } });
   $('lang').addEventListener('change', (e) => setLanguage(e.target.value));
   $('btn-link').addEventListener('click', copyLink);
+  window.addEventListener('pagehide', flushLink);
+  $('chain-pick').addEventListener('change', (e) => { view.selected = e.target.value ? JSON.parse(e.target.value) : null; render(); });
   $('btn-presenter').addEventListener('click', () => setMode(view.mode === 'presenter' ? 'normal' : 'presenter'));
   $('btn-quiz').addEventListener('click', () => setMode(view.mode === 'quiz' ? 'normal' : 'quiz'));
   $('blank').addEventListener('click', toggleBlank);
@@ -453,6 +503,8 @@ function wire() {
     const hit = JSON.parse(app.lab.hit_network(e.offsetX, e.offsetY, drawOpts(net)));
     if (hit && hit.kind === 'neuron' && hit.layer === null) view.selected = null;
     else view.selected = hit;
+    const pick = view.selected ? JSON.stringify({ kind: view.selected.kind, layer: view.selected.layer, i: view.selected.i, ...(view.selected.kind === 'edge' ? { j: view.selected.j } : {}) }) : '';
+    $('chain-pick').value = [...$('chain-pick').options].some((o) => o.value === pick) ? pick : '';
     render();
   });
   resizer.observe(document.body);
@@ -508,7 +560,8 @@ async function main() {
     view.mode = 'normal';
     setMode('quiz');
   }
-  createIo(app, { showMessage, showNote, onLoaded: () => { training.stop(); hideMessage(); view.selected = null; app.onNetworkChange(); applyLoadedView(); } });
+  app.onNewExercise = () => training.stop();
+  createIo(app, { showMessage, showNote, onLoaded: () => { training.stop(); quiz.reset(); hideMessage(); view.selected = null; app.onNetworkChange(); applyLoadedView(); } });
   syncControls();
   wire();
   render();

@@ -77,6 +77,7 @@ export function createQuiz(app, { render, showMessage }) {
       const r = new Uint32Array(1);
       crypto.getRandomValues(r);
       q.seed = r[0];
+      app.onNewExercise?.();
       app.lab.new_exercise(q.seed, '2,2,2', 'sigmoid');
       reset();
       app.onNetworkChange();
@@ -93,13 +94,26 @@ export function createQuiz(app, { render, showMessage }) {
     if (open) $('quiz-keytext').textContent = app.lab.document('text', getLang());
   });
 
+  /** The first step in (from, to] with a question not yet answered, or null. */
+  function firstOpen(from, to) {
+    for (let k = from + 1; k <= to; k++) {
+      if (!q.answered.has(k) && JSON.parse(app.lab.question(k))) return k;
+    }
+    return null;
+  }
+
   /** Shows the quiz area in quiz mode, with the running score. */
   function draw(state, mode) {
     $('quiz').hidden = mode !== 'quiz';
     if (mode !== 'quiz') return;
+    // A question is open only while the cursor waits just before its step.
+    if (q.asking !== null && q.asking !== state.cursor.index + 1) {
+      q.asking = null;
+      $('quiz-form').hidden = true;
+    }
     const done = state.cursor.index === state.cursor.count - 1 && q.asked > 0;
     $('quiz-score').textContent = t(done ? 'quiz.done' : 'quiz.score', { right: q.right, asked: q.asked });
   }
 
-  return { next, reset, draw, isAsking: () => q.asking !== null };
+  return { next, reset, draw, firstOpen, isAsking: () => q.asking !== null };
 }

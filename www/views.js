@@ -44,7 +44,13 @@ export function renderStep(parts, step, state) {
   parts.note.textContent = step.text.note[lang];
   replace(parts.symbols, step.text.plain.symbols.map((s) => el('div', {}, s)));
   replace(parts.numbers, step.text.plain.numbers.map((s) => el('div', {}, s)));
-  parts.live.textContent = `${step.text.title[lang]}. ${step.text.plain.numbers.join('; ')}`;
+  // Announce a step once (not at every redraw while training).
+  const announce = `${step.text.title[lang]}. ${step.text.plain.numbers.join('; ')}`;
+  const key = `${c.index}|${lang}|${announce.length}`;
+  if (parts.live.dataset.key !== key) {
+    parts.live.dataset.key = key;
+    parts.live.textContent = announce;
+  }
 }
 
 /** A text box for a number; commits on Enter or when it loses focus. */
@@ -61,7 +67,7 @@ function numberBox(value, label, key, onCommit) {
   input.dataset.committed = String(value);
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') commit();
-    if (e.key === 'Escape') { input.value = input.dataset.committed = String(value); input.blur(); }
+    if (e.key === 'Escape') { input.value = input.dataset.committed; input.blur(); }
     e.stopPropagation();
   });
   input.addEventListener('change', commit);
