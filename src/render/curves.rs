@@ -97,11 +97,7 @@ pub fn draw<DB: DrawingBackend>(
     y0 = (y0 - 0.1 * (y1 - y0)).max(-8.0);
     y1 = (y1 + 0.1 * (y1 - y0)).min(8.0);
 
-    let text = |px: f64| {
-        ("sans-serif", theme.font(px))
-            .into_font()
-            .color(&theme.text)
-    };
+    let text = |px: f64| theme.text_style(px);
     let mut chart = ChartBuilder::on(area)
         .caption(&labels.title, text(16.0))
         .margin(theme.font(8.0) as i32)

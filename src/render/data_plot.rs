@@ -71,11 +71,7 @@ pub fn draw_fit<DB: DrawingBackend>(
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let s = theme.scale;
-    let text = |px: f64| {
-        ("sans-serif", theme.font(px))
-            .into_font()
-            .color(&theme.text)
-    };
+    let text = |px: f64| theme.text_style(px);
     let xs: Vec<f64> = points
         .iter()
         .map(|p| p.x[0])

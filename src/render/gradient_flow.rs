@@ -16,11 +16,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let s = theme.scale;
-    let text = |px: f64| {
-        ("sans-serif", theme.font(px))
-            .into_font()
-            .color(&theme.text)
-    };
+    let text = |px: f64| theme.text_style(px);
     let n = delta.len().max(1);
     let vals: Vec<f64> = delta
         .iter()

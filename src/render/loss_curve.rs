@@ -17,11 +17,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let s = theme.scale;
-    let text = |px: f64| {
-        ("sans-serif", theme.font(px))
-            .into_font()
-            .color(&theme.text)
-    };
+    let text = |px: f64| theme.text_style(px);
     let (title, xl, tr, te) = if lang == "zh" {
         ("损失曲线", "已见样本数", "训练", "测试")
     } else {
@@ -75,47 +71,37 @@ pub fn draw<DB: DrawingBackend>(
         .y_label_area_size((52.0 * s) as i32);
     let (pc, nc) = (theme.positive, theme.negative);
     let width = (2.0 * s) as u32;
+    // The mesh and the two lines, the same on either y scale.
+    macro_rules! lines {
+        ($c:expr $(, $tweak:ident($($arg:tt)*))?) => {{
+            let mut c = $c;
+            c.configure_mesh()
+                .light_line_style(theme.grid)
+                .bold_line_style(theme.grid)
+                .axis_style(theme.muted)
+                .label_style(text(11.0))
+                .x_desc(xl)
+                .x_labels(5)
+                .y_labels(5)
+                $(.$tweak($($arg)*))?
+                .draw()
+                .map_err(err)?;
+            c.draw_series(LineSeries::new(train, pc.stroke_width(width))).map_err(err)?;
+            if has_test {
+                c.draw_series(LineSeries::new(test, nc.stroke_width(width))).map_err(err)?;
+            }
+        }};
+    }
     if log {
         let (lo, hi) = (lo / 1.5, (hi * 1.5).max(lo * 10.0));
-        let mut c = chart
+        let c = chart
             .build_cartesian_2d(0f64..x1, (lo..hi).log_scale())
             .map_err(err)?;
-        c.configure_mesh()
-            .light_line_style(theme.grid)
-            .bold_line_style(theme.grid)
-            .axis_style(theme.muted)
-            .label_style(text(11.0))
-            .x_desc(xl)
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .x_labels(5)
-            .y_labels(5)
-            .draw()
-            .map_err(err)?;
-        c.draw_series(LineSeries::new(train, pc.stroke_width(width)))
-            .map_err(err)?;
-        if has_test {
-            c.draw_series(LineSeries::new(test, nc.stroke_width(width)))
-                .map_err(err)?;
-        }
+        lines!(c, y_label_formatter(&|v| format!("{v:.0e}")));
     } else {
         let hi = if hi > lo { hi * 1.05 } else { lo + 1.0 };
-        let mut c = chart.build_cartesian_2d(0f64..x1, 0f64..hi).map_err(err)?;
-        c.configure_mesh()
-            .light_line_style(theme.grid)
-            .bold_line_style(theme.grid)
-            .axis_style(theme.muted)
-            .label_style(text(11.0))
-            .x_desc(xl)
-            .x_labels(5)
-            .y_labels(5)
-            .draw()
-            .map_err(err)?;
-        c.draw_series(LineSeries::new(train, pc.stroke_width(width)))
-            .map_err(err)?;
-        if has_test {
-            c.draw_series(LineSeries::new(test, nc.stroke_width(width)))
-                .map_err(err)?;
-        }
+        let c = chart.build_cartesian_2d(0f64..x1, 0f64..hi).map_err(err)?;
+        lines!(c);
     }
     // Legend drawn as plain text (see curves.rs on why not plotters' legend).
     let (w, _) = area.dim_in_pixel();

@@ -65,6 +65,14 @@ impl Theme {
         self
     }
 
+    /// The charts' text: sans-serif at `px` (scaled) in the ink colour.
+    pub fn text_style(&self, px: f64) -> plotters::style::TextStyle<'static> {
+        use plotters::style::{Color, IntoFont};
+        ("sans-serif", self.font(px))
+            .into_font()
+            .color(&self.text.to_rgba())
+    }
+
     /// A font size in pixels, scaled.
     pub fn font(&self, px: f64) -> f64 {
         px * self.scale
