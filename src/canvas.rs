@@ -1,136 +1,154 @@
-//! plotters' canvas backend with text measured by the canvas itself (`measureText`).
-//! plotters' default web measurement inserts a styled `<span>` per label, which a
-//! strict Content-Security-Policy blocks and which forces a page layout each time.
+//! Recorded pictures drawn on a `<canvas>`, with text measured by the canvas itself
+//! (`measureText`). plotters' default web measurement inserts a styled `<span>` per
+//! label, which a strict Content-Security-Policy blocks and which forces a layout.
 
+use crate::render::recorder::{replay_op, Font, Ink, Op};
 use plotters::prelude::*;
-use plotters_backend::{BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::BackendCoord;
 use plotters_canvas::CanvasBackend;
+use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// A [`CanvasBackend`] that answers `estimate_text_size` from `measureText`.
+/// A [`CanvasBackend`] that answers `estimate_text_size` from `measureText`, and
+/// replays recorded pictures with as few canvas calls as it can.
 pub struct MeasuredCanvas {
     inner: CanvasBackend,
     context: CanvasRenderingContext2d,
+    /// The font last set on the context (setting it again is not free).
+    font: RefCell<String>,
 }
 
 impl MeasuredCanvas {
     pub fn new(canvas: HtmlCanvasElement) -> Option<MeasuredCanvas> {
         let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
         let inner = CanvasBackend::with_canvas_object(canvas)?;
-        Some(MeasuredCanvas { inner, context })
+        Some(MeasuredCanvas {
+            inner,
+            context,
+            font: RefCell::new(String::new()),
+        })
     }
-}
 
-type Error = <CanvasBackend as DrawingBackend>::ErrorType;
-
-impl DrawingBackend for MeasuredCanvas {
-    type ErrorType = Error;
-
-    fn get_size(&self) -> (u32, u32) {
+    pub fn size(&self) -> (u32, u32) {
         self.inner.get_size()
     }
 
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.ensure_prepared()
+    fn set_font(&self, css: String) {
+        let mut last = self.font.borrow_mut();
+        if *last != css {
+            self.context.set_font(&css);
+            *last = css;
+        }
     }
 
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.present()
-    }
-
-    fn draw_pixel(
-        &mut self,
-        point: BackendCoord,
-        color: plotters_backend::BackendColor,
-    ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_pixel(point, color)
-    }
-
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_line(from, to, style)
-    }
-
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        ul: BackendCoord,
-        br: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_rect(ul, br, style, fill)
-    }
-
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_path(path, style)
-    }
-
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_circle(center, radius, style, fill)
-    }
-
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.fill_polygon(vert, style)
-    }
-
-    fn draw_text<S: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        style: &S,
-        pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.draw_text(text, style, pos)
-    }
-
-    fn estimate_text_size<S: BackendTextStyle>(
-        &self,
-        text: &str,
-        style: &S,
-    ) -> Result<(u32, u32), DrawingErrorKind<Error>> {
-        self.context.set_font(&format!(
-            "{} {}px {}",
-            style.style().as_str(),
-            style.size(),
-            style.family().as_str()
-        ));
+    /// Text size as the canvas will draw it: `measureText` width, font-size height.
+    pub fn measure(&self, text: &str, font: &Font) -> (u32, u32) {
+        self.set_font(font.css());
         let width = self
             .context
             .measure_text(text)
             .map(|m| m.width())
             .unwrap_or(0.0);
-        Ok((
+        (
             width.ceil().max(0.0) as u32,
-            style.size().ceil().max(0.0) as u32,
-        ))
+            font.size.ceil().max(0.0) as u32,
+        )
     }
 
-    fn blit_bitmap(
-        &mut self,
-        pos: BackendCoord,
-        (w, h): (u32, u32),
-        src: &[u8],
-    ) -> Result<(), DrawingErrorKind<Error>> {
-        self.inner.blit_bitmap(pos, (w, h), src)
+    /// Draws a recorded picture. Consecutive lines and paths of one style become one
+    /// canvas path (a network's hundreds of edges cost a few strokes), and text styles
+    /// are set only when they change.
+    pub fn replay(&mut self, ops: &[Op]) -> Result<(), String> {
+        let ctx = self.context.clone();
+        let mut text_style: Option<(Ink, &'static str, &'static str)> = None;
+        let mut k = 0;
+        while k < ops.len() {
+            match &ops[k] {
+                Op::Line(_, _, s) | Op::Path(_, s) => {
+                    let s = *s;
+                    ctx.begin_path();
+                    while let Some(Op::Line(_, _, t) | Op::Path(_, t)) = ops.get(k) {
+                        if *t != s {
+                            break;
+                        }
+                        match &ops[k] {
+                            Op::Line(a, b, _) => {
+                                let (a, b) = crisp(*a, *b);
+                                ctx.move_to(a.0, a.1);
+                                ctx.line_to(b.0, b.1);
+                            }
+                            Op::Path(pts, _) => {
+                                for (n, p) in pts.iter().enumerate() {
+                                    let (x, y) = (f64::from(p.0), f64::from(p.1));
+                                    if n == 0 {
+                                        ctx.move_to(x, y);
+                                    } else {
+                                        ctx.line_to(x, y);
+                                    }
+                                }
+                            }
+                            _ => unreachable!("the loop only takes lines and paths"),
+                        }
+                        k += 1;
+                    }
+                    if s.ink.alpha > 0.0 {
+                        ctx.set_stroke_style_str(&s.ink.css());
+                        ctx.set_line_width(f64::from(s.width));
+                        ctx.stroke();
+                    }
+                    continue;
+                }
+                Op::Text(text, font, pos) if font.quarter_turns == 0 => {
+                    if font.ink.alpha > 0.0 {
+                        let align = match font.anchor.h_pos {
+                            HPos::Left => "start",
+                            HPos::Right => "end",
+                            HPos::Center => "center",
+                        };
+                        let baseline = match font.anchor.v_pos {
+                            VPos::Top => "top",
+                            VPos::Center => "middle",
+                            VPos::Bottom => "bottom",
+                        };
+                        let style = (font.ink, align, baseline);
+                        if text_style != Some(style) {
+                            ctx.set_fill_style_str(&font.ink.css());
+                            ctx.set_text_align(align);
+                            ctx.set_text_baseline(baseline);
+                            text_style = Some(style);
+                        }
+                        self.set_font(font.css());
+                        ctx.fill_text(text, f64::from(pos.0), f64::from(pos.1))
+                            .map_err(|e| format!("drawing failed: {e:?}"))?;
+                    }
+                }
+                op => {
+                    // plotters' canvas backend sets its own styles: forget ours.
+                    replay_op(&mut self.inner, op).map_err(crate::render::err)?;
+                    text_style = None;
+                    self.font.borrow_mut().clear();
+                }
+            }
+            k += 1;
+        }
+        Ok(())
     }
+}
+
+/// Moves a horizontal or vertical line onto the half pixel, so a 1-px line stays sharp.
+fn crisp(a: BackendCoord, b: BackendCoord) -> ((f64, f64), (f64, f64)) {
+    let (mut a, mut b) = ((f64::from(a.0), f64::from(a.1)), (f64::from(b.0), f64::from(b.1)));
+    if a.0 == b.0 {
+        a.0 -= 0.5;
+        b.0 -= 0.5;
+    }
+    if a.1 == b.1 {
+        a.1 -= 0.5;
+        b.1 -= 0.5;
+    }
+    (a, b)
 }
 
 /// Draws many data points in four batched paths (train/test × class) instead of one

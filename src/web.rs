@@ -4,7 +4,9 @@
 use crate::canvas::MeasuredCanvas;
 use crate::render::heatmap::{self, Domain};
 use crate::render::layout::{self, Hit};
+use crate::render::recorder::{self, Font, Recorder};
 use crate::render::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
+use plotters::coord::Shift;
 use crate::session;
 use crate::session::Session;
 use plotters::prelude::*;
@@ -99,6 +101,19 @@ fn put_rgba(
 
 fn backend(canvas: HtmlCanvasElement) -> Result<MeasuredCanvas, JsValue> {
     MeasuredCanvas::new(canvas).ok_or_else(|| js("this browser has no 2-D canvas".into()))
+}
+
+/// Records a picture with `draw` (text measured by this canvas), then replays it there.
+fn paint(
+    canvas: HtmlCanvasElement,
+    draw: impl FnOnce(&DrawingArea<Recorder<'_>, Shift>) -> Result<(), String>,
+) -> Result<(), JsValue> {
+    let mut target = backend(canvas)?;
+    let ops = {
+        let measure = |text: &str, font: &Font| target.measure(text, font);
+        recorder::record(target.size(), Some(&measure), draw).map_err(js)?
+    };
+    target.replay(&ops).map_err(js)
 }
 
 /// One page's lab: the session and its drawing.
@@ -391,19 +406,11 @@ impl Lab {
         let t = self.s.trace();
         let lay = layout::layout(&t.pass.network.sizes(), w as f64, h as f64, theme.scale);
         let canvas2 = canvas.clone();
-        let root = backend(canvas)?.into_drawing_area();
         let maps = o.unit_maps && t.pass.network.inputs() == 2 && self.s.saved().dataset.is_some();
-        network::draw(
-            &root,
-            t,
-            self.s.cursor(),
-            o.selected.as_ref(),
-            &lay,
-            &theme,
-            &o.lang,
-            maps,
-        )
-        .map_err(js)?;
+        let (c, sel) = (self.s.cursor(), o.selected.as_ref());
+        paint(canvas, |root| {
+            network::draw(root, t, c, sel, &lay, &theme, &o.lang, maps)
+        })?;
         if maps {
             // What each unit computes, in the square inside its circle.
             let (train, _) = session::datasets(self.s.saved());
@@ -463,10 +470,11 @@ impl Lab {
             )
             .collect();
         let canvas2 = canvas.clone();
-        let root = backend(canvas)?.into_drawing_area();
         if net.inputs() != 2 {
             if net.inputs() == 1 && net.outputs() == 1 {
-                return data_plot::draw_fit(&root, net, &points, &theme, &o.lang).map_err(js);
+                return paint(canvas, |root| {
+                    data_plot::draw_fit(root, net, &points, &theme, &o.lang)
+                });
             }
             return Err(js("this view needs a network with 1 or 2 inputs".into()));
         }
@@ -492,8 +500,9 @@ impl Lab {
         let o = DrawOpts::parse(opts)?;
         o.size(&canvas);
         let (points, has_test) = self.s.history();
-        let root = backend(canvas)?.into_drawing_area();
-        loss_curve::draw(&root, &points, has_test, o.log, &o.theme(), &o.lang).map_err(js)
+        paint(canvas, |root| {
+            loss_curve::draw(root, &points, has_test, o.log, &o.theme(), &o.lang)
+        })
     }
 
     /// Draws ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer at the cursor, log scale.
@@ -501,16 +510,17 @@ impl Lab {
         let o = DrawOpts::parse(opts)?;
         o.size(&canvas);
         let (d, w) = self.s.gradient_norms(o.all);
-        let root = backend(canvas)?.into_drawing_area();
-        gradient_flow::draw(&root, &d, &w, &o.theme(), &o.lang).map_err(js)
+        paint(canvas, |root| {
+            gradient_flow::draw(root, &d, &w, &o.theme(), &o.lang)
+        })
     }
 
     /// Draws the computation graph.
     pub fn draw_graph(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
         let o = DrawOpts::parse(opts)?;
         o.size(&canvas);
-        let root = backend(canvas)?.into_drawing_area();
-        graph::draw(&root, self.s.trace(), self.s.cursor(), &o.theme(), &o.lang).map_err(js)
+        let (t, c) = (self.s.trace(), self.s.cursor());
+        paint(canvas, |root| graph::draw(root, t, c, &o.theme(), &o.lang))
     }
 
     /// The CSS height the graph wants at a CSS width (it wraps into rows).
@@ -539,15 +549,8 @@ impl Lab {
                 .collect(),
             selected: t.steps[c].neuron.filter(|_| t.steps[c].layer == Some(l)),
         };
-        let root = backend(canvas)?.into_drawing_area();
-        curves::draw(
-            &root,
-            act,
-            &marks,
-            &curves::labels(act, Some(l), &o.lang),
-            &theme,
-        )
-        .map_err(js)
+        let labels = curves::labels(act, Some(l), &o.lang);
+        paint(canvas, |root| curves::draw(root, act, &marks, &labels, &theme))
     }
 }
 

@@ -204,12 +204,7 @@ pub fn svg(
     theme: &Theme,
     size: (u32, u32),
 ) -> Result<String, String> {
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
-        draw(&root, act, marks, labels, theme)?;
-    }
-    Ok(out)
+    super::recorder::svg(size, None, |root| draw(root, act, marks, labels, theme))
 }
 
 /// Default labels in `lang`.

@@ -350,10 +350,5 @@ pub fn svg(
     width: u32,
 ) -> Result<String, String> {
     let h = (height(trace.pass.depth(), width as f64 / theme.scale) * theme.scale) as u32;
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (width, h)).into_drawing_area();
-        draw(&root, trace, cursor, theme, lang)?;
-    }
-    Ok(out)
+    super::recorder::svg((width, h), None, |root| draw(root, trace, cursor, theme, lang))
 }

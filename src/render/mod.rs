@@ -9,6 +9,7 @@ pub mod heatmap;
 pub mod layout;
 pub mod loss_curve;
 pub mod network;
+pub mod recorder;
 
 use plotters::style::RGBColor;
 

@@ -350,10 +350,7 @@ pub fn svg(
         size.1 as f64,
         theme.scale,
     );
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
-        draw(&root, trace, cursor, selected, &layout, theme, lang, false)?;
-    }
-    Ok(out)
+    super::recorder::svg(size, None, |root| {
+        draw(root, trace, cursor, selected, &layout, theme, lang, false)
+    })
 }
