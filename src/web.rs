@@ -6,9 +6,9 @@ use crate::render::heatmap::{self, Domain};
 use crate::render::layout::{self, Hit};
 use crate::render::recorder::{self, Font, Recorder};
 use crate::render::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
-use plotters::coord::Shift;
 use crate::session;
 use crate::session::Session;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -550,7 +550,9 @@ impl Lab {
             selected: t.steps[c].neuron.filter(|_| t.steps[c].layer == Some(l)),
         };
         let labels = curves::labels(act, Some(l), &o.lang);
-        paint(canvas, |root| curves::draw(root, act, &marks, &labels, &theme))
+        paint(canvas, |root| {
+            curves::draw(root, act, &marks, &labels, &theme)
+        })
     }
 }
 

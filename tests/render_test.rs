@@ -117,3 +117,62 @@ fn graph_view_marks_the_sum_over_paths() {
     assert_eq!(graph::rows(2, 1200.0), 1);
     assert!(graph::rows(7, 800.0) > 2);
 }
+
+/// The network view groups its edges by style, so the canvas replay strokes each style
+/// once: a 2-16-16-1 net's 288 edges must come out as one run per distinct style.
+#[test]
+fn network_edges_come_grouped_by_style() {
+    use backprop_lab::network::{Layer, Network};
+    use backprop_lab::render::layout::layout;
+    use backprop_lab::render::network;
+    use backprop_lab::render::recorder::{record, Op};
+    use backprop_lab::trace::{Granularity, Trace};
+    let mut p = backprop_lab::preset::get("mazur").unwrap().problem;
+    let mut seed = 7u64;
+    let mut rand = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    };
+    let sizes = [2usize, 16, 16, 1];
+    p.network = Network {
+        layers: sizes
+            .windows(2)
+            .map(|w| Layer {
+                weights: (0..w[1])
+                    .map(|_| (0..w[0]).map(|_| rand()).collect())
+                    .collect(),
+                biases: vec![0.0; w[1]],
+                activation: Activation::Tanh,
+            })
+            .collect(),
+        loss: p.network.loss,
+    };
+    p.target = vec![0.5];
+    let t = Trace::build(p.pass(), Granularity::Layer, 4);
+    let theme = Theme::light();
+    let lay = layout(&t.pass.network.sizes(), 1200.0, 800.0, 1.0);
+    let ops = record((1200, 800), None, |root| {
+        network::draw(root, &t, t.len() - 2, None, &lay, &theme, "en", false)
+    })
+    .unwrap();
+    let edges: Vec<_> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Path(pts, s) if pts.len() == 2 => Some(*s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(edges.len(), 2 * 16 + 16 * 16 + 16);
+    let runs = 1 + edges.windows(2).filter(|w| w[0] != w[1]).count();
+    let mut styles: Vec<String> = edges.iter().map(|s| format!("{s:?}")).collect();
+    styles.sort();
+    styles.dedup();
+    assert_eq!(runs, styles.len(), "each style is one run");
+    assert!(
+        runs < edges.len() / 3,
+        "{runs} runs for {} edges",
+        edges.len()
+    );
+}

@@ -116,3 +116,50 @@ fn fixtures_hold_with_the_browser_maths() {
         assert!(r.worst < 1e-12, "{}: {}", r.name, r.worst);
     }
 }
+
+/// A batched replay draws every line of a run, and a style change starts a new run
+/// with its own colour: pixels are checked on each line.
+#[wasm_bindgen_test]
+fn replay_draws_each_line_of_a_batched_run() {
+    use backprop_lab::canvas::MeasuredCanvas;
+    use backprop_lab::render::recorder::{Ink, Op, Stroke};
+    let c = canvas(40, 40);
+    let blue = Stroke {
+        ink: Ink {
+            rgb: (0, 0, 255),
+            alpha: 1.0,
+        },
+        width: 2,
+    };
+    let red = Stroke {
+        ink: Ink {
+            rgb: (255, 0, 0),
+            alpha: 1.0,
+        },
+        width: 2,
+    };
+    let ops = vec![
+        Op::Path(vec![(0, 5), (40, 5)], blue),
+        Op::Path(vec![(0, 15), (40, 15)], blue),
+        Op::Line((0, 25), (40, 25), blue),
+        Op::Path(vec![(0, 35), (40, 35)], red),
+    ];
+    MeasuredCanvas::new(c.clone())
+        .unwrap()
+        .replay(&ops)
+        .unwrap();
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let px = |x: f64, y: f64| {
+        let d = ctx.get_image_data(x, y, 1.0, 1.0).unwrap().data();
+        (d[0], d[1], d[2], d[3])
+    };
+    for y in [5.0, 15.0, 24.0] {
+        assert_eq!(px(20.0, y), (0, 0, 255, 255), "blue line at y = {y}");
+    }
+    assert_eq!(
+        px(20.0, 35.0),
+        (255, 0, 0, 255),
+        "the red run has its own colour"
+    );
+    assert_eq!(px(20.0, 10.0).3, 0, "nothing between the lines");
+}

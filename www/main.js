@@ -4,7 +4,7 @@
 import init, { Lab, presets, activations } from '../pkg/backprop_lab.js';
 import { t, setLang, getLang, translatePage } from './i18n.js';
 import { el, replace } from './dom.js';
-import { renderTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
+import { renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
@@ -160,15 +160,21 @@ function timed(name, fn) {
   performance.measure(`backprop-lab:${name}`, { start: t0 });
 }
 
+/** What the tables are built for: the network's shape, activations and the language. */
+const stateKey = (state) => JSON.stringify([state.sizes, state.layers.map((l) => l.activation), getLang()]);
+
 function draw() {
   frame = 0;
   const lab = app.lab;
   if (!lab) return;
   const t0 = performance.now();
   try {
-    const state = JSON.parse(lab.state());
-    const steps = JSON.parse(lab.steps());
-    const step = JSON.parse(lab.step(state.cursor.index));
+    let state, steps, step;
+    timed('json', () => {
+      state = JSON.parse(lab.state());
+      steps = JSON.parse(lab.steps());
+      step = JSON.parse(lab.step(state.cursor.index));
+    });
     // Inside each unit, what it computes over the input plane, while training or at rest
     // on step 0; stepping shows the values instead.
     const unitMaps = state.has_dataset && (training.isPlaying() || state.cursor.index === 0);
@@ -179,13 +185,18 @@ function draw() {
     const gh = `${lab.graph_height((go.width || 600) / go.zoom) * go.zoom}px`;
     if (graph.style.height !== gh) graph.style.height = gh;
     timed('graph', () => lab.draw_graph(graph, drawOpts(graph)));
-    renderTimeline($('steps'), steps, state.cursor.index, (i) => { try { goTo(i); } catch (e) { handleError(e); } });
-    $('step-count').textContent = t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 });
-    renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
+    // Canvases before the page's text: a canvas font reads computed style, which would
+    // otherwise be recomputed for every table cell changed just before.
+    const key = stateKey(state);
+    const archChanged = view.stateKey !== key;
+    training.draw(state, archChanged);
+    timed('step', () => {
+      renderTimeline($('steps'), steps, state.cursor.index, (i) => { try { goTo(i); } catch (e) { handleError(e); } });
+      $('step-count').textContent = t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 });
+      renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
+    });
     // The tables are rebuilt only when the network's shape or the language changes; a
     // step (or a training frame) only refills their numbers.
-    const key = JSON.stringify([state.sizes, state.layers.map((l) => l.activation), getLang()]);
-    const archChanged = view.stateKey !== key;
     if (archChanged) fillChainPick(state);
     if (archChanged) {
       timed('tables', () => {
@@ -204,7 +215,6 @@ function draw() {
       renderGradcheck($('gradcheck'), details && details.open ? JSON.parse(lab.gradcheck()) : null, () => { view.gradKey = ''; render(); });
       view.gradKey = details && details.open ? gradKey : '';
     }
-    training.draw(state, archChanged);
     quiz.draw(state, view.mode);
     updateLink(state);
     const sel = view.selected;
@@ -219,6 +229,7 @@ function draw() {
     }
     $('btn-play').querySelector('.icon').textContent = view.playing ? '❚❚' : '▶';
     $('btn-play').querySelector('.label').textContent = view.playing ? t('btn.pause') : t('btn.play');
+    timed('layout', () => scrollTimeline($('steps')));
   } catch (e) {
     handleError(e);
   }

@@ -17,16 +17,22 @@ export function renderTimeline(list, steps, cursor, onSeek) {
             el('span', { class: 'num' }, String(i)), ' ', s.label))),
     );
   }
-  list.querySelectorAll('button').forEach((b, i) => {
-    if (i === cursor) {
-      b.setAttribute('aria-current', 'step');
-      b.classList.add('current');
-    } else {
-      b.removeAttribute('aria-current');
-      b.classList.remove('current');
-    }
-  });
-  const cur = list.querySelectorAll('button')[cursor];
+  // Only the previous and the new current step change.
+  for (const b of list.querySelectorAll('button.current')) {
+    b.removeAttribute('aria-current');
+    b.classList.remove('current');
+  }
+  const cur = list.children[cursor]?.querySelector('button');
+  if (cur) {
+    cur.setAttribute('aria-current', 'step');
+    cur.classList.add('current');
+  }
+}
+
+/** Scrolls the timeline so the current step shows. Called after the page's other DOM
+ * writes: it reads layout, which then costs one layout for the whole redraw. */
+export function scrollTimeline(list) {
+  const cur = list.querySelector('button.current');
   if (cur) {
     const box = list.getBoundingClientRect();
     const r = cur.getBoundingClientRect();
@@ -112,6 +118,7 @@ export function renderValues(box, state, edit) {
   const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.dataset.key : null;
   replace(box, tables);
   box.cells = [...box.querySelectorAll('td.computed')].map((td) => [td, td.dataset.path.split('.')]);
+  watchTables(box);
   if (focused) {
     const again = box.querySelector(`[data-key="${focused}"]`);
     if (again) again.focus();
@@ -147,9 +154,41 @@ export function updateValues(root, state, weightsChanged = true) {
     }
   }
   const box = root.getElementById ? root.getElementById('values') : root;
+  box.lastState = state;
+  refill(box, state);
+}
+
+/** Above this many computed cells, only the layer tables on screen are refilled (the
+ * rest when they scroll into view): an 8 × 16 network has thousands of cells. */
+const FILL_ALL_BELOW = 1500;
+
+/** Tracks which layer tables are on screen (with a margin), to refill them when they appear. */
+function watchTables(box) {
+  if (box.observer) box.observer.disconnect();
+  box.onScreen = new Set();
+  box.stale = new Set();
+  if (typeof IntersectionObserver !== 'function') return;
+  box.observer = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const l = e.target.dataset.layer;
+      if (e.isIntersecting) box.onScreen.add(l); else box.onScreen.delete(l);
+    }
+    if ([...box.stale].some((l) => box.onScreen.has(l)) && box.lastState) refill(box, box.lastState);
+  }, { rootMargin: '50% 0px' });
+  for (const table of box.querySelectorAll('table.values[data-layer]')) box.observer.observe(table);
+}
+
+/** Writes the computed cells' numbers (only the changed ones). */
+function refill(box, state) {
   const notyet = t('values.notyet');
+  const all = (box.cells || []).length < FILL_ALL_BELOW || !box.observer;
+  if (!all) {
+    for (const l of box.onScreen) box.stale.delete(l);
+    for (const l of state.layers.keys()) if (!box.onScreen.has(String(l))) box.stale.add(String(l));
+  }
   for (const cell of box.cells || []) {
     const [td, [l, key, i, j]] = cell;
+    if (!all && !box.onScreen.has(l)) continue;
     let v = state.layers[l][key];
     if (v !== null && v !== undefined) v = v[i];
     if (j !== undefined && v !== null && v !== undefined) v = v[j];

@@ -105,17 +105,19 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
 
-    // Edges: w, or ∂L/∂w once computed during the backward pass.
+    // Edges: w, or ∂L/∂w once computed during the backward pass. Opacity is rounded to
+    // 1/32 and edges are drawn grouped by style, so the canvas strokes each group once.
+    let mut edges: Vec<(ShapeStyle, Px, Px)> = Vec::new();
+    let mut chosen = None;
     for (l, layer) in params.layers.iter().enumerate() {
         let wmax = max_abs(layer.weights.iter().flatten());
         let gmax = max_abs(p.grads[l].weights.iter().flatten());
         for i in 0..layer.width() {
             let show_grad = backward && trace.shows_grads(l, i, cursor);
             for j in 0..layer.fan_in() {
-                let a = layout.columns[l][j];
-                let b = layout.columns[l + 1][i];
+                let a = px(layout.columns[l][j]);
+                let b = px(layout.columns[l + 1][i]);
                 let w = layer.weights[i][j];
-                let is_sel = selected == Some(&Hit::Edge { layer: l, i, j });
                 let (color, frac) = if show_grad {
                     let g = p.grads[l].weights[i][j];
                     (
@@ -129,15 +131,24 @@ pub fn draw<DB: DrawingBackend>(
                     )
                 };
                 let width = ((1.0 + 5.0 * frac) * s).round().max(1.0) as u32;
-                let style = if is_sel {
-                    theme.accent.stroke_width(width + (3.0 * s) as u32)
+                if selected == Some(&Hit::Edge { layer: l, i, j }) {
+                    chosen = Some((theme.accent.stroke_width(width + (3.0 * s) as u32), a, b));
                 } else {
-                    color.stroke_width(width)
-                };
-                area.draw(&PathElement::new(vec![px(a), px(b)], style))
-                    .map_err(err)?;
+                    let color =
+                        RGBAColor(color.0, color.1, color.2, (color.3 * 32.0).round() / 32.0);
+                    edges.push((color.stroke_width(width), a, b));
+                }
             }
         }
+    }
+    let key = |e: &(ShapeStyle, Px, Px)| {
+        let c = e.0.color;
+        (e.0.stroke_width, c.0, c.1, c.2, (c.3 * 32.0) as u32)
+    };
+    edges.sort_by_key(key);
+    for (style, a, b) in edges.into_iter().chain(chosen) {
+        area.draw(&PathElement::new(vec![a, b], style))
+            .map_err(err)?;
     }
     // Edge labels on top of all edges.
     for (l, layer) in params.layers.iter().enumerate() {
