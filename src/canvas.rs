@@ -139,7 +139,10 @@ impl MeasuredCanvas {
 
 /// Moves a horizontal or vertical line onto the half pixel, so a 1-px line stays sharp.
 fn crisp(a: BackendCoord, b: BackendCoord) -> ((f64, f64), (f64, f64)) {
-    let (mut a, mut b) = ((f64::from(a.0), f64::from(a.1)), (f64::from(b.0), f64::from(b.1)));
+    let (mut a, mut b) = (
+        (f64::from(a.0), f64::from(a.1)),
+        (f64::from(b.0), f64::from(b.1)),
+    );
     if a.0 == b.0 {
         a.0 -= 0.5;
         b.0 -= 0.5;

@@ -350,5 +350,7 @@ pub fn svg(
     width: u32,
 ) -> Result<String, String> {
     let h = (height(trace.pass.depth(), width as f64 / theme.scale) * theme.scale) as u32;
-    super::recorder::svg((width, h), None, |root| draw(root, trace, cursor, theme, lang))
+    super::recorder::svg((width, h), None, |root| {
+        draw(root, trace, cursor, theme, lang)
+    })
 }

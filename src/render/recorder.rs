@@ -208,7 +208,8 @@ impl DrawingBackend for Recorder<'_> {
         path: I,
         s: &S,
     ) -> Done<()> {
-        self.out.push(Op::Path(path.into_iter().collect(), stroke(s)));
+        self.out
+            .push(Op::Path(path.into_iter().collect(), stroke(s)));
         Ok(())
     }
     fn draw_circle<S: BackendStyle>(
