@@ -1,6 +1,8 @@
 //! The crate's own JSON against serde_json as an independent reference: the same values
 //! from the same text, text each reads back exactly, serde_json's pretty layout, the
 //! same texts accepted and refused, and the app's types written as serde_json writes them.
+// proptest is a native-only dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use backprop_lab::json::{self, Value};
 use backprop_lab::preset;
