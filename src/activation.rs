@@ -1,13 +1,13 @@
 //! Activation functions as `f`/`df` pairs. The same functions drive the numbers,
 //! the plotted curves and the step text, so the three can never disagree.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Slope of leaky ReLU for z ≤ 0 (PyTorch's default).
 pub const LEAKY_SLOPE: f64 = 0.01;
 
 /// An element-wise activation, or softmax (last layer only).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Activation {
     Sigmoid,

@@ -3,11 +3,11 @@
 
 use crate::activation::Activation;
 use crate::rng::Rng;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::f64::consts::PI;
 
 /// Which toy problem.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The four corners of the unit square, class = x₁ XOR x₂ (with noise: clouds).
@@ -69,7 +69,7 @@ impl Kind {
 }
 
 /// Everything that fixes a dataset: the same spec always gives the same points.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Spec {
     pub kind: Kind,
     /// Number of examples, training and test together.
@@ -118,7 +118,7 @@ pub struct Samples {
 }
 
 /// Inputs with the targets the network is trained on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Dataset {
     pub inputs: Vec<Vec<f64>>,
     pub targets: Vec<Vec<f64>>,

@@ -2,9 +2,9 @@
 //! Markdown (with TeX formulas) , LaTeX or JSON, in English or Chinese.
 
 use crate::explain::Bilingual;
+use crate::json::obj;
 use crate::number;
 use crate::trace::{Phase, Trace};
-use serde_json::json;
 
 /// Output format of a worked example.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,7 +196,7 @@ fn json_doc(trace: &Trace, lang: &str) -> String {
     let layers: Vec<_> = (0..p.depth())
         .map(|l| {
             let g = &p.grads[l];
-            json!({
+            obj! {
                 "activation": p.network.layers[l].activation.name(),
                 "weights": p.network.layers[l].weights,
                 "biases": p.network.layers[l].biases,
@@ -205,14 +205,14 @@ fn json_doc(trace: &Trace, lang: &str) -> String {
                 "delta": g.delta,
                 "grad_weights": g.weights,
                 "grad_biases": g.biases,
-            })
+            }
         })
         .collect();
     let updated: Vec<_> = p
         .updated
         .layers
         .iter()
-        .map(|l| json!({"weights": l.weights, "biases": l.biases}))
+        .map(|l| obj! {"weights": l.weights, "biases": l.biases})
         .collect();
     let steps: Vec<_> = trace
         .steps
@@ -220,7 +220,7 @@ fn json_doc(trace: &Trace, lang: &str) -> String {
         .enumerate()
         .map(|(k, s)| {
             let text = trace.text(k);
-            json!({
+            obj! {
                 "index": k,
                 "phase": s.phase,
                 "kind": s.kind,
@@ -235,10 +235,10 @@ fn json_doc(trace: &Trace, lang: &str) -> String {
                 "numbers": text.plain.numbers,
                 "tex_symbols": text.tex.symbols,
                 "tex_numbers": text.tex.numbers,
-            })
+            }
         })
         .collect();
-    let doc = json!({
+    let doc = obj! {
         "title": summary(trace, lang),
         "network": p.network,
         "input": p.input(),
@@ -250,6 +250,6 @@ fn json_doc(trace: &Trace, lang: &str) -> String {
         "updated_layers": updated,
         "loss_after_step": p.loss_after,
         "steps": steps,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    };
+    doc.to_pretty() + "\n"
 }

@@ -138,7 +138,7 @@ pub fn statement(p: &Problem, seed: u64, lang: &str) -> String {
         "\n在反向传播实验室中核对答案：载入下面的题目（文件 → 打开，或把它拖到页面上）：\n",
     );
     out.push_str(load.get(lang));
-    out.push_str(&serde_json::to_string(p).unwrap_or_default());
+    out.push_str(&crate::json::to_value(p).to_string());
     out.push('\n');
     out
 }

@@ -2,11 +2,10 @@
 //! every expected number, `|got − exp| ≤ tol · max(1, |exp|)`.
 
 use crate::dataset::Dataset;
-use crate::json::{self, field, join};
+use crate::json::{self, field, join, Value};
 use crate::network::{Network, UpdateRule};
 use crate::problem::{self, Problem};
 use crate::train::{dataset_loss, Config, Trainer};
-use serde_json::Value;
 
 /// The outcome of one fixture.
 #[derive(Clone, Debug, PartialEq)]

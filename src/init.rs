@@ -4,10 +4,10 @@ use crate::activation::Activation;
 use crate::loss::Loss;
 use crate::network::{Layer, Network};
 use crate::rng::Rng;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How the starting weights are drawn; biases start at 0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Init {
     /// U(−0.5, 0.5).

@@ -1,10 +1,10 @@
 //! Loss functions: the value L(y, t) and the gradient ∂L/∂y the backward pass starts from.
 
 use crate::activation::log_softmax;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How the output y is compared with the target t.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Loss {
     /// L = Σ_i ½ (t_i − y_i)², Mazur's convention.

@@ -3,7 +3,7 @@
 
 use crate::activation::Activation;
 use crate::loss::Loss;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Widest layer (and widest input) the app accepts.
 pub const MAX_WIDTH: usize = 64;
@@ -26,7 +26,7 @@ pub fn check_value(v: f64, at: &str) -> Result<(), String> {
 }
 
 /// One layer l: W(l)_ij is the weight from unit j of layer l−1 to unit i of layer l.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Layer {
     pub activation: Activation,
     /// One row per unit of this layer, one column per unit of the layer below.
@@ -36,7 +36,7 @@ pub struct Layer {
 }
 
 /// Layers in forward order, plus the loss on the last layer's output.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Network {
     pub layers: Vec<Layer>,
     pub loss: Loss,

@@ -306,17 +306,17 @@ pub fn get(name: &str) -> Result<Preset, String> {
 }
 
 /// Every preset's name, title and description in both languages, for the page's menu.
-pub fn catalogue() -> serde_json::Value {
+pub fn catalogue() -> crate::json::Value {
     NAMES
         .iter()
         .filter_map(|n| get(n).ok())
         .map(|p| {
-            serde_json::json!({
+            crate::json::obj! {
                 "name": p.name,
                 "title": p.title,
                 "description": p.description,
                 "dataset": p.dataset.as_ref().map(|d| d.kind.name()),
-            })
+            }
         })
         .collect()
 }

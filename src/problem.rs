@@ -2,25 +2,25 @@
 //! the fixture shape `{network, input, target, learning_rate}` with every rule checked.
 
 use crate::activation::Activation;
+use crate::json::Value;
 use crate::json::{self, field, join, opt};
 use crate::loss::Loss;
 use crate::network::{Layer, Network, UpdateRule};
 use crate::pass::Pass;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
 /// Everything one pass needs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Problem {
     pub network: Network,
     pub input: Vec<f64>,
     pub target: Vec<f64>,
     pub learning_rate: f64,
     /// λ of the L2 term (0 = none).
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "is_zero")]
     pub weight_decay: f64,
     /// Keep the biases fixed during the update (Mazur's own variant).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub freeze_biases: bool,
 }
 

@@ -6,13 +6,13 @@ use crate::chain;
 use crate::dataset::{self, Dataset};
 use crate::document::{self, Format};
 use crate::gradcheck;
+use crate::json::{obj, to_value, Value};
 use crate::network::check_value;
 use crate::problem::{self, Problem};
 use crate::state::Data;
 use crate::state::{self, SavedState};
 use crate::trace::{Granularity, Kind, Phase, Trace};
 use crate::train::{Config, Status, Trainer};
-use serde_json::{json, Value};
 
 /// Significant digits of the numbers the page shows in formulas.
 pub const UI_DIGITS: usize = 4;
@@ -289,9 +289,9 @@ impl Session {
         let batch_size = self.saved.training.batch_size;
         match &self.trainer {
             None => {
-                json!({"updates": 0, "examples": 0, "epoch": 0, "status": {"state": "ok"}, "diverged": false, "has_test": false, "batch_size": batch_size})
+                obj! {"updates": 0, "examples": 0, "epoch": 0, "status": Status::Ok, "diverged": false, "has_test": false, "batch_size": batch_size}
             }
-            Some(t) => json!({
+            Some(t) => obj! {
                 "updates": t.updates,
                 "examples": t.examples,
                 "epoch": t.examples / t.train.len().max(1) as u64,
@@ -300,7 +300,7 @@ impl Session {
                 "has_test": !t.test.is_empty(),
                 "batch_size": batch_size,
                 "last_loss": t.history.points.last().map(|p| [p.1, p.2]),
-            }),
+            },
         }
     }
 
@@ -447,14 +447,18 @@ impl Session {
             .map(|l| {
                 let w = p.network.layers[l].width();
                 let mask = |show: &dyn Fn(usize) -> bool, v: &[f64]| -> Value {
-                    (0..w).map(|i| if show(i) { json!(v[i]) } else { Value::Null }).collect()
+                    (0..w).map(|i| to_value(&show(i).then_some(v[i]))).collect()
                 };
                 let g = &p.grads[l];
-                let params = if updated { &p.updated.layers[l] } else { &p.network.layers[l] };
+                let params = if updated {
+                    &p.updated.layers[l]
+                } else {
+                    &p.network.layers[l]
+                };
                 let grad_w: Value = (0..w)
-                    .map(|i| if t.shows_grads(l, i, c) { json!(g.weights[i]) } else { Value::Null })
+                    .map(|i| to_value(&t.shows_grads(l, i, c).then_some(&g.weights[i])))
                     .collect();
-                json!({
+                obj! {
                     "activation": p.network.layers[l].activation.name(),
                     "weights": params.weights,
                     "biases": params.biases,
@@ -465,23 +469,23 @@ impl Session {
                     "grad_biases": mask(&|i| t.shows_grads(l, i, c), &g.biases),
                     "weights_before": p.network.layers[l].weights,
                     "biases_before": p.network.layers[l].biases,
-                    "weights_after": if updated { json!(p.updated.layers[l].weights) } else { Value::Null },
-                    "biases_after": if updated { json!(p.updated.layers[l].biases) } else { Value::Null },
-                })
+                    "weights_after": updated.then_some(&p.updated.layers[l].weights),
+                    "biases_after": updated.then_some(&p.updated.layers[l].biases),
+                }
             })
             .collect();
         // The output unit by unit (null until reached), or null before any.
         let last = p.depth() - 1;
         let y = p.forward.output();
         let output = if (0..y.len()).any(|i| t.shows_a(last, i, c)) {
-            json!((0..y.len())
-                .map(|i| t.shows_a(last, i, c).then_some(y[i]))
-                .collect::<Vec<_>>())
+            (0..y.len())
+                .map(|i| to_value(&t.shows_a(last, i, c).then_some(y[i])))
+                .collect()
         } else {
             Value::Null
         };
-        json!({
-            "cursor": {
+        obj! {
+            "cursor": obj! {
                 "index": c,
                 "count": t.len(),
                 "phase": step.phase,
@@ -490,8 +494,8 @@ impl Session {
                 "neuron": step.neuron,
                 "label": step.label,
             },
-            "loss": if t.shows_loss(c) { json!(p.loss) } else { Value::Null },
-            "loss_after_step": if updated { json!(p.loss_after) } else { Value::Null },
+            "loss": t.shows_loss(c).then_some(p.loss),
+            "loss_after_step": updated.then_some(p.loss_after),
             "input": p.input(),
             "target": p.target,
             "output": output,
@@ -505,7 +509,7 @@ impl Session {
             "layers": layers,
             "training": self.training_state(),
             "has_dataset": self.saved.dataset.is_some(),
-        })
+        }
     }
 
     /// Every step's label, phase, kind, layer and unit, for the timeline.
@@ -513,7 +517,7 @@ impl Session {
         self.trace
             .steps
             .iter()
-            .map(|s| json!({"label": s.label, "phase": s.phase, "kind": s.kind, "layer": s.layer, "neuron": s.neuron}))
+            .map(|s| obj! {"label": s.label, "phase": s.phase, "kind": s.kind, "layer": s.layer, "neuron": s.neuron})
             .collect()
     }
 
@@ -524,8 +528,8 @@ impl Session {
             .steps
             .get(i)
             .ok_or_else(|| format!("step {i} does not exist"))?;
-        let mut v = serde_json::to_value(s).map_err(|e| e.to_string())?;
-        v["text"] = serde_json::to_value(self.trace.text(i)).map_err(|e| e.to_string())?;
+        let mut v = to_value(s);
+        v.set("text", to_value(self.trace.text(i)));
         Ok(v)
     }
 
@@ -541,9 +545,12 @@ impl Session {
             i,
             j,
         );
-        let mut v = serde_json::to_value(&c).map_err(|e| e.to_string())?;
-        v["numeric"] = json!(num);
-        v["revealed"] = json!(self.trace.shows_grads(l, i, self.cursor));
+        let mut v = to_value(&c);
+        v.set("numeric", to_value(&num));
+        v.set(
+            "revealed",
+            Value::Bool(self.trace.shows_grads(l, i, self.cursor)),
+        );
         Ok(v)
     }
 
@@ -577,14 +584,13 @@ impl Session {
     /// Backprop's gradients beside finite differences, for every parameter.
     pub fn gradcheck(&self) -> Value {
         let p = &self.trace.pass;
-        serde_json::to_value(gradcheck::check(&p.network, p.input(), &p.target))
-            .unwrap_or(Value::Null)
+        to_value(&gradcheck::check(&p.network, p.input(), &p.target))
     }
 
     /// What step `i` asks the student to predict (null for the start step).
     pub fn question(&self, i: usize) -> Value {
         match crate::quiz::question(&self.trace, i) {
-            Some(q) => json!({"symbol": q.symbol}),
+            Some(q) => obj! {"symbol": q.symbol},
             None => Value::Null,
         }
     }
@@ -594,7 +600,7 @@ impl Session {
         let q = crate::quiz::question(&self.trace, i)
             .ok_or_else(|| format!("step {i} asks nothing"))?;
         Ok(
-            json!({"correct": crate::quiz::close_enough(guess, q.value), "value": q.value, "symbol": q.symbol}),
+            obj! {"correct": crate::quiz::close_enough(guess, q.value), "value": q.value, "symbol": q.symbol},
         )
     }
 

@@ -6,18 +6,17 @@
 use crate::dataset::{Dataset, Kind, Spec};
 use crate::fixture::dataset_from_value;
 use crate::init::Init;
-use crate::json::{self, field, opt};
+use crate::json::{self, field, opt, Value};
 use crate::preset;
 use crate::problem::{self, Problem};
 use crate::trace::Granularity;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
 /// Version of the saved-state format.
 pub const FORMAT_VERSION: u64 = 1;
 
 /// The data a network trains on: generated from a spec, or given example by example.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Data {
     Generated(Spec),
@@ -25,7 +24,7 @@ pub enum Data {
 }
 
 /// Training settings that are not part of one pass.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Training {
     /// Examples per update: 1 online, 0 full batch.
     pub batch_size: usize,
@@ -45,7 +44,7 @@ impl Default for Training {
 }
 
 /// Where the student is and how the page looks.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct View {
     pub cursor: usize,
     pub granularity: Granularity,
@@ -88,18 +87,16 @@ pub const PANELS: [&str; 11] = [
 pub const MODES: [&str; 3] = ["normal", "presenter", "quiz"];
 
 /// The whole saved state.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SavedState {
     pub backprop_lab: u64,
     #[serde(flatten)]
     pub problem: Problem,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<Data>,
-    #[serde(default)]
     pub training: Training,
-    #[serde(default)]
     pub view: View,
 }
 
@@ -123,12 +120,12 @@ impl SavedState {
 
     /// Compact JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        json::to_value(self).to_string()
     }
 
     /// Pretty JSON, for files.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        json::to_value(self).to_pretty()
     }
 }
 
@@ -146,8 +143,8 @@ pub fn load_value(v: &Value) -> Result<SavedState, String> {
         return Err(format!("expected a JSON object, found {}", json::kind(v)));
     }
     if let Some(version) = opt(v, "backprop_lab") {
-        let n = json::count(version, "backprop_lab")?;
-        if n as u64 != FORMAT_VERSION {
+        let n = json::whole(version, "backprop_lab")?;
+        if n != FORMAT_VERSION {
             return Err(format!(
                 "backprop_lab: format version {n} is not supported (this app reads version {FORMAT_VERSION})"
             ));
@@ -227,7 +224,7 @@ fn data_from_value(v: &Value, p: &Problem) -> Result<Data, String> {
             field(v, "test_fraction", "dataset")?,
             "dataset.test_fraction",
         )?,
-        seed: json::count(field(v, "seed", "dataset")?, "dataset.seed")? as u64,
+        seed: json::whole(field(v, "seed", "dataset")?, "dataset.seed")?,
     };
     spec.validate()?;
     if kind.inputs() != p.network.inputs() {
@@ -262,7 +259,7 @@ fn training_from_value(v: &Value) -> Result<Training, String> {
             None => d.init,
         },
         seed: match opt(v, "seed") {
-            Some(x) => json::count(x, "training.seed")? as u64,
+            Some(x) => json::whole(x, "training.seed")?,
             None => d.seed,
         },
     })

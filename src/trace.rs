@@ -7,7 +7,7 @@ use crate::explain::{self, Bilingual, Explanation, Lines};
 use crate::loss::Loss;
 use crate::notation::Notation;
 use crate::pass::Pass;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cell::OnceCell;
 
 /// Which part of the pass a step belongs to.
@@ -35,7 +35,7 @@ pub enum Kind {
 }
 
 /// One step per layer, or one per unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
     #[default]

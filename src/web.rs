@@ -2,6 +2,7 @@
 //! modules. Errors cross as `Err(JsValue)` with a readable message; JSON crosses as text.
 
 use crate::canvas::MeasuredCanvas;
+use crate::json::{self, field, opt, Value};
 use crate::render::heatmap::{self, Domain};
 use crate::render::layout::{self, Hit};
 use crate::render::recorder::{self, Font, Recorder};
@@ -10,7 +11,6 @@ use crate::session;
 use crate::session::Session;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -19,43 +19,68 @@ fn js(e: String) -> JsValue {
 }
 
 /// Drawing options from the page: CSS size, device pixel ratio, theme, language.
-#[derive(Deserialize)]
 struct DrawOpts {
     width: f64,
     height: f64,
     dpr: f64,
-    #[serde(default)]
     dark: bool,
-    #[serde(default = "one")]
+    /// 1 unless given.
     zoom: f64,
-    #[serde(default)]
     lang: String,
-    #[serde(default)]
     selected: Option<Hit>,
-    #[serde(default)]
     layer: Option<usize>,
-    #[serde(default)]
     log: bool,
     /// Every value, whatever the cursor (the gradient chart while training).
-    #[serde(default)]
     all: bool,
     /// Draw what each unit computes inside it (2-D inputs).
-    #[serde(default)]
     unit_maps: bool,
-}
-
-fn one() -> f64 {
-    1.0
 }
 
 impl DrawOpts {
     fn parse(s: &str) -> Result<DrawOpts, JsValue> {
-        let o: DrawOpts =
-            serde_json::from_str(s).map_err(|e| js(format!("bad drawing options: {e}")))?;
+        let o = json::parse(s)
+            .and_then(|v| DrawOpts::read(&v))
+            .map_err(|e| js(format!("bad drawing options: {e}")))?;
         if !(o.width > 0.0 && o.height > 0.0 && o.dpr > 0.0 && o.zoom > 0.0) {
             return Err(js("bad drawing options: sizes must be positive".into()));
         }
         Ok(o)
+    }
+
+    /// Reads the fields; absent or null optional ones take their defaults.
+    fn read(v: &Value) -> Result<DrawOpts, String> {
+        let size = |key: &str| json::number(field(v, key, "")?, key);
+        let flag = |key: &str| match opt(v, key) {
+            Some(x) => x
+                .as_bool()
+                .ok_or_else(|| format!("{key}: expected true or false, found {}", json::kind(x))),
+            None => Ok(false),
+        };
+        Ok(DrawOpts {
+            width: size("width")?,
+            height: size("height")?,
+            dpr: size("dpr")?,
+            dark: flag("dark")?,
+            zoom: match opt(v, "zoom") {
+                Some(x) => json::number(x, "zoom")?,
+                None => 1.0,
+            },
+            lang: match opt(v, "lang") {
+                Some(x) => json::string(x, "lang")?.to_string(),
+                None => String::new(),
+            },
+            selected: match opt(v, "selected") {
+                Some(x) => Some(Hit::from_value(x, "selected")?),
+                None => None,
+            },
+            layer: match opt(v, "layer") {
+                Some(x) => Some(json::count(x, "layer")?),
+                None => None,
+            },
+            log: flag("log")?,
+            all: flag("all")?,
+            unit_maps: flag("unit_maps")?,
+        })
     }
 
     fn theme(&self) -> Theme {
@@ -343,7 +368,7 @@ impl Lab {
             "graph" => graph::svg(t, c, &theme, lang, width),
             other => Err(format!(
                 "svg: unknown view \"{}\" (expected network or graph)",
-                crate::json::clip(other)
+                json::clip(other)
             )),
         }
         .map_err(js)
@@ -373,7 +398,7 @@ impl Lab {
             .map_err(|_| {
                 js(format!(
                     "exercise: \"{}\" is not a list of layer sizes",
-                    crate::json::clip(sizes)
+                    json::clip(sizes)
                 ))
             })?;
         if !(seed.is_finite() && (0.0..9.0e15).contains(&seed)) {
@@ -445,7 +470,7 @@ impl Lab {
             o.height * o.dpr,
             s,
         );
-        Ok(serde_json::to_string(&lay.hit(x * o.dpr, y * o.dpr)).unwrap_or_else(|_| "null".into()))
+        Ok(json::to_value(&lay.hit(x * o.dpr, y * o.dpr)).to_string())
     }
 
     /// Draws what the network learned: the decision-boundary heatmap with the data for
@@ -581,5 +606,5 @@ pub fn presets() -> String {
 /// The activation names, as JSON.
 #[wasm_bindgen]
 pub fn activations() -> String {
-    serde_json::to_string(&crate::activation::Activation::ALL.map(|a| a.name())).unwrap_or_default()
+    json::to_value(&crate::activation::Activation::ALL.map(|a| a.name())).to_string()
 }

@@ -9,8 +9,8 @@ use crate::loss::Loss;
 use crate::network::Network;
 use crate::session::{build_trace, datasets, Session};
 
+use crate::json::{obj, to_value, Value};
 use crate::state::Data;
-use serde_json::{json, Value};
 
 /// Most hidden layers the lab builds.
 pub const MAX_HIDDEN: usize = 8;
@@ -225,7 +225,7 @@ impl Session {
             self.saved.problem.rule(),
             crate::session::UI_DIGITS,
         );
-        Ok(json!({"indices": bt.indices, "steps": bt.steps}))
+        Ok(obj! {"indices": bt.indices, "steps": bt.steps})
     }
 
     /// The data points, for the heatmap's scatter: inputs, class or value, train/test.
@@ -235,10 +235,10 @@ impl Session {
             d.inputs
                 .iter()
                 .zip(&d.targets)
-                .map(|(x, t)| json!([x, t]))
+                .map(|xt| to_value(&xt))
                 .collect()
         };
-        json!({"train": pts(&train), "test": pts(&test)})
+        obj! {"train": pts(&train), "test": pts(&test)}
     }
 }
 

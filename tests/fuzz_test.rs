@@ -2,6 +2,8 @@
 //! sequences of edits and steps on a session. Nothing may panic; every failure is a
 //! message; a session stays consistent. `cargo test` runs a short round; `make fuzz`
 //! runs for FUZZ_SECONDS (600 by default) and prints how many cases ran.
+// proptest is a native-only dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use backprop_lab::session::Session;
 use backprop_lab::state;

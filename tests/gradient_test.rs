@@ -1,4 +1,6 @@
 //! Backpropagation against central finite differences on random networks (proptest).
+// proptest is a native-only dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use backprop_lab::activation::Activation;
 use backprop_lab::gradcheck;

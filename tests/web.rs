@@ -163,3 +163,26 @@ fn replay_draws_each_line_of_a_batched_run() {
     );
     assert_eq!(px(20.0, 10.0).3, 0, "nothing between the lines");
 }
+
+/// In the browser numbers are read by its own parseFloat: every f64 still reads back bit
+/// for bit, and overflow is still refused.
+#[wasm_bindgen_test]
+fn numbers_read_back_bit_for_bit_with_the_browsers_parse_float() {
+    use backprop_lab::json::{self, Value};
+    let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..20_000 {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        let x = f64::from_bits(s);
+        if x.is_finite() {
+            let text = Value::Number(x).to_string();
+            let back = json::parse(&text).unwrap().as_f64().map(f64::to_bits);
+            assert_eq!(back, Some(s), "{text}");
+        }
+    }
+    assert_eq!(json::parse("0.1").unwrap(), 0.1);
+    assert!(json::parse("[1e999]")
+        .unwrap_err()
+        .contains("number out of range"));
+}

@@ -1,12 +1,12 @@
 //! Reading JSON values with messages that say what and where
 //! (`network.layers[1].weights: row 0 has 3 entries, expected 2`).
 
-use serde_json::Value;
+use super::Value;
 
 /// A field of an object, or an error naming the missing path.
 pub fn field<'a>(v: &'a Value, key: &str, at: &str) -> Result<&'a Value, String> {
     match v {
-        Value::Object(map) => map
+        Value::Object(_) => v
             .get(key)
             .ok_or_else(|| format!("{}: missing field \"{key}\"", describe_at(at))),
         other => Err(format!(
@@ -54,10 +54,8 @@ pub fn kind(v: &Value) -> &'static str {
 /// A finite number.
 pub fn number(v: &Value, at: &str) -> Result<f64, String> {
     match v {
-        Value::Number(n) => n
-            .as_f64()
-            .filter(|x| x.is_finite())
-            .ok_or_else(|| format!("{at}: not a finite number")),
+        Value::Number(x) if x.is_finite() => Ok(*x),
+        Value::Number(_) => Err(format!("{at}: not a finite number")),
         Value::String(s) => Err(format!(
             "{at}: expected a number, found the string \"{}\"",
             clip(s)
@@ -72,11 +70,15 @@ pub fn string<'a>(v: &'a Value, at: &str) -> Result<&'a str, String> {
         .ok_or_else(|| format!("{at}: expected a string, found {}", kind(v)))
 }
 
-/// A non-negative integer.
-pub fn count(v: &Value, at: &str) -> Result<usize, String> {
+/// A whole number ≥ 0 (a seed: all 64 bits, on wasm32 too).
+pub fn whole(v: &Value, at: &str) -> Result<u64, String> {
     v.as_u64()
-        .map(|n| n as usize)
         .ok_or_else(|| format!("{at}: expected a whole number ≥ 0, found {}", kind(v)))
+}
+
+/// A whole number ≥ 0 as a size or index (saturating where `usize` is 32 bits).
+pub fn count(v: &Value, at: &str) -> Result<usize, String> {
+    whole(v, at).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// A list.
@@ -110,9 +112,4 @@ pub fn clip(s: &str) -> String {
         out.push('…');
     }
     out
-}
-
-/// Parses JSON text; the message gives line and column.
-pub fn parse(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))
 }
