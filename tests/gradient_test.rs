@@ -91,16 +91,19 @@ proptest! {
     fn backprop_matches_finite_differences((net, x, t) in network()) {
         prop_assume!(net.validate().is_ok());
         let fwd = net.forward(&x);
-        // Finite differences are meaningless across a ReLU kink: skip z within 1e-4 of 0.
+        // Finite differences are meaningless across a ReLU kink: skip z within 1e-3 of 0.
         let near_kink = net.layers.iter().zip(&fwd.z).any(|(l, z)| {
-            matches!(l.activation, Activation::Relu | Activation::LeakyRelu) && z.iter().any(|v| v.abs() < 1e-4)
+            matches!(l.activation, Activation::Relu | Activation::LeakyRelu) && z.iter().any(|v| v.abs() < 1e-3)
         });
         prop_assume!(!near_kink);
         let r = gradcheck::check(&net, &x, &t);
+        // A central difference of L carries rounding error of about ε·|L|/h
+        // (2.2e-10·|L| at h = 1e-6): tiny gradients are compared absolutely, with margin.
+        let loss = net.loss.value(fwd.output(), &t, fwd.z.last().unwrap()).abs();
+        let floor = 1e-8 * (1.0 + loss);
         for e in &r.entries {
-            // Relative error, or absolute where both are tiny.
             let abs = (e.backprop - e.numeric).abs();
-            prop_assert!(e.rel_error < 1e-5 || abs < 1e-8, "{:?}", e);
+            prop_assert!(e.rel_error < 1e-5 || abs < floor, "{:?} (loss {loss})", e);
         }
     }
 }
