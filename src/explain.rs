@@ -60,24 +60,42 @@ impl Explanation {
         digits: usize,
         write: impl Fn(&Notation) -> Lines,
     ) -> Self {
+        Self::build_capped(title, note, digits, usize::MAX, write)
+    }
+
+    /// As [`Explanation::build`], but long formula lists may stop after `max` lines.
+    pub fn build_capped(
+        title: Bilingual,
+        note: Bilingual,
+        digits: usize,
+        max: usize,
+        write: impl Fn(&Notation) -> Lines,
+    ) -> Self {
         Explanation {
             title,
             note,
-            plain: write(&Notation::plain(digits)),
-            tex: write(&Notation::tex(digits)),
+            plain: write(&Notation::plain(digits).capped(max)),
+            tex: write(&Notation::tex(digits).capped(max)),
         }
     }
 }
 
 /// `terms` joined by `sep`, cut to the first and last few when long.
 fn join_terms(n: &Notation, terms: Vec<String>, sep: &str) -> String {
-    if terms.len() <= MAX_TERMS {
-        return terms.join(sep);
-    }
-    let k = terms.len();
-    let mut shown: Vec<String> = terms[..MAX_TERMS - 2].to_vec();
-    shown.push(n.dots().to_string());
-    shown.push(terms[k - 1].clone());
+    join_lazy(n, terms.len(), |k| terms[k].clone(), sep)
+}
+
+/// [`join_terms`] of `count` terms written by `term`, only the shown ones (a 16-wide
+/// layer's sums would otherwise format every number to drop most of them).
+fn join_lazy(n: &Notation, count: usize, term: impl Fn(usize) -> String, sep: &str) -> String {
+    let shown: Vec<String> = if count <= MAX_TERMS {
+        (0..count).map(&term).collect()
+    } else {
+        let mut v: Vec<String> = (0..MAX_TERMS - 2).map(&term).collect();
+        v.push(n.dots().to_string());
+        v.push(term(count - 1));
+        v
+    };
     shown.join(sep)
 }
 
@@ -88,22 +106,29 @@ const PLUS: &str = " + ";
 pub fn weighted_sum(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
     let layer = &p.network.layers[l];
     let a_prev = p.forward.a_prev(l);
-    let mut sym: Vec<String> = (0..layer.fan_in())
-        .map(|j| format!("{}{}{}", n.w(l, i, j), n.tdot(), n.a(l, j)))
-        .collect();
-    sym.push(n.b(l, i));
-    let mut num: Vec<String> = layer.weights[i]
-        .iter()
-        .zip(a_prev)
-        .map(|(w, a)| format!("{}{}{}", n.factor(*w), n.tdot(), n.factor(*a)))
-        .collect();
-    num.push(n.factor(layer.biases[i]));
+    let fan = layer.fan_in();
+    // Terms W·a for each input, then the bias.
+    let sym = |j: usize| {
+        if j < fan {
+            format!("{}{}{}", n.w(l, i, j), n.tdot(), n.a(l, j))
+        } else {
+            n.b(l, i)
+        }
+    };
+    let num = |j: usize| {
+        if j < fan {
+            let (w, a) = (layer.weights[i][j], a_prev[j]);
+            format!("{}{}{}", n.factor(w), n.tdot(), n.factor(a))
+        } else {
+            n.factor(layer.biases[i])
+        }
+    };
     let z = n.z(l, i);
     Lines {
-        symbols: vec![format!("{z} = {}", join_terms(n, sym, PLUS))],
+        symbols: vec![format!("{z} = {}", join_lazy(n, fan + 1, sym, PLUS))],
         numbers: vec![format!(
             "{z} = {} = {}",
-            join_terms(n, num, PLUS),
+            join_lazy(n, fan + 1, num, PLUS),
             n.num(p.forward.z[l][i])
         )],
     }
@@ -488,10 +513,13 @@ pub fn update(p: &Pass, n: &Notation) -> Lines {
     }
     let lr = n.factor(p.rule.learning_rate);
     let mut numbers = Vec::new();
-    for (l, (old, new)) in p.network.layers.iter().zip(&p.updated.layers).enumerate() {
+    'layers: for (l, (old, new)) in p.network.layers.iter().zip(&p.updated.layers).enumerate() {
         let g = &p.grads[l];
         for (i, row) in old.weights.iter().enumerate() {
             for (j, w) in row.iter().enumerate() {
+                if numbers.len() > n.max_lines {
+                    break 'layers;
+                }
                 let grad = if lam != 0.0 {
                     n.paren(&format!(
                         "{}{PLUS}{}{dot}{}",
@@ -524,6 +552,12 @@ pub fn update(p: &Pass, n: &Notation) -> Lines {
             }
         }
     }
-    numbers.push(format!("L{} = {}", n.after(), n.num(p.loss_after)));
+    let loss = format!("L{} = {}", n.after(), n.num(p.loss_after));
+    if numbers.len() > n.max_lines {
+        // A list that will be cut keeps the new loss on top.
+        numbers.insert(0, loss);
+    } else {
+        numbers.push(loss);
+    }
     Lines { symbols, numbers }
 }

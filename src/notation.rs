@@ -16,13 +16,23 @@ pub enum Style {
 pub struct Notation {
     pub style: Style,
     pub digits: usize,
+    /// Formula lists may stop once they hold more than this many lines (the page shows
+    /// the first few of a big layer's hundreds); `usize::MAX` writes them all.
+    pub max_lines: usize,
 }
 
 impl Notation {
+    /// This notation, with lists allowed to stop after `max` lines.
+    pub fn capped(mut self, max: usize) -> Self {
+        self.max_lines = max;
+        self
+    }
+
     pub fn plain(digits: usize) -> Self {
         Notation {
             style: Style::Plain,
             digits,
+            max_lines: usize::MAX,
         }
     }
 
@@ -30,6 +40,7 @@ impl Notation {
         Notation {
             style: Style::Tex,
             digits,
+            max_lines: usize::MAX,
         }
     }
 

@@ -438,6 +438,16 @@ impl Session {
     /// Before the update step, weights/biases are those the pass used; at it, the
     /// updated ones (and `loss_after_step` appears).
     pub fn state(&self) -> Value {
+        self.state_with(true)
+    }
+
+    /// [`Session::state`] for the page's own redraw: without `weights` and `biases`,
+    /// which repeat `weights_before` or `weights_after` (a quarter less to write and read).
+    pub fn page_state(&self) -> Value {
+        self.state_with(false)
+    }
+
+    fn state_with(&self, params_too: bool) -> Value {
         let t = &self.trace;
         let c = self.cursor;
         let p = &t.pass;
@@ -458,10 +468,8 @@ impl Session {
                 let grad_w: Value = (0..w)
                     .map(|i| to_value(&t.shows_grads(l, i, c).then_some(&g.weights[i])))
                     .collect();
-                obj! {
+                let mut v = obj! {
                     "activation": p.network.layers[l].activation.name(),
-                    "weights": params.weights,
-                    "biases": params.biases,
                     "z": mask(&|i| t.shows_z(l, i, c), &p.forward.z[l]),
                     "a": mask(&|i| t.shows_a(l, i, c), &p.forward.a[l]),
                     "delta": mask(&|i| t.shows_delta(l, i, c), &g.delta),
@@ -471,7 +479,12 @@ impl Session {
                     "biases_before": p.network.layers[l].biases,
                     "weights_after": updated.then_some(&p.updated.layers[l].weights),
                     "biases_after": updated.then_some(&p.updated.layers[l].biases),
+                };
+                if let (true, Value::Object(fields)) = (params_too, &mut v) {
+                    fields.insert(1, ("weights".into(), to_value(&params.weights)));
+                    fields.insert(2, ("biases".into(), to_value(&params.biases)));
                 }
+                v
             })
             .collect();
         // The output unit by unit (null until reached), or null before any.
@@ -530,6 +543,22 @@ impl Session {
             .ok_or_else(|| format!("step {i} does not exist"))?;
         let mut v = to_value(s);
         v.set("text", to_value(self.trace.text(i)));
+        Ok(v)
+    }
+
+    /// Step `i` with each formula list cut to `max` lines (a 16 × 16 layer's gradient
+    /// step has 272, written only that far); `text.more` says whether lines were left out.
+    pub fn step_brief(&self, i: usize, max: usize) -> Result<Value, String> {
+        let s = self
+            .trace
+            .steps
+            .get(i)
+            .ok_or_else(|| format!("step {i} does not exist"))?;
+        let (text, more) = self.trace.brief_text(i, max);
+        let mut t = to_value(&text);
+        t.set("more", Value::Bool(more));
+        let mut v = to_value(s);
+        v.set("text", t);
         Ok(v)
     }
 

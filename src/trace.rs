@@ -111,6 +111,8 @@ pub struct Trace {
     /// formula texts of every step is most of a trace's cost, and training rebuilds
     /// the trace every frame while only the current step is shown.
     texts: Vec<OnceCell<Explanation>>,
+    /// Each step's brief text (see [`Trace::brief_text`]) with the line cap it was cut to.
+    briefs: Vec<OnceCell<(usize, Explanation, bool)>>,
     /// A number no other trace built in this process has: views that depend only on the
     /// pass (not the cursor) redraw when it changes.
     pub revision: u64,
@@ -126,6 +128,7 @@ impl Trace {
         b.build();
         let (steps, reveal) = (b.steps, b.reveal);
         let texts = vec![OnceCell::new(); steps.len()];
+        let briefs = vec![OnceCell::new(); steps.len()];
         Trace {
             pass,
             granularity,
@@ -133,6 +136,7 @@ impl Trace {
             steps,
             reveal,
             texts,
+            briefs,
             revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
@@ -145,6 +149,37 @@ impl Trace {
             b.wanted
                 .expect("the builder writes the text of the step it is asked for")
         })
+    }
+
+    /// Step `i`'s explanation with each formula list cut to `max` lines, and whether any
+    /// list had more. Written only that far (a big layer has hundreds of lines), once.
+    pub fn brief_text(&self, i: usize, max: usize) -> (Explanation, bool) {
+        match self.briefs[i].get() {
+            Some((m, text, more)) if *m == max => (text.clone(), *more),
+            Some(_) => self.write_brief(i, max),
+            None => {
+                let (text, more) = self.write_brief(i, max);
+                let _ = self.briefs[i].set((max, text.clone(), more));
+                (text, more)
+            }
+        }
+    }
+
+    fn write_brief(&self, i: usize, max: usize) -> (Explanation, bool) {
+        let mut b = Builder::new(&self.pass, self.granularity, self.digits, Some(i));
+        b.max_lines = max;
+        b.build();
+        let mut text = b
+            .wanted
+            .expect("the builder writes the text of the step it is asked for");
+        let mut more = false;
+        for lines in [&mut text.plain, &mut text.tex] {
+            for list in [&mut lines.symbols, &mut lines.numbers] {
+                more |= list.len() > max;
+                list.truncate(max);
+            }
+        }
+        (text, more)
     }
 
     /// Number of steps, the start step included.
@@ -202,20 +237,23 @@ struct Builder<'a> {
     /// Write the text of this step only (None: structure only).
     want: Option<usize>,
     wanted: Option<Explanation>,
+    /// Formula lists may stop after this many lines (see [`Trace::brief_text`]).
+    max_lines: usize,
 }
 
 /// Lines for a list of units, one block after another.
 fn per_units(units: &[usize], n: &Notation, f: impl Fn(usize, &Notation) -> Lines) -> Lines {
     let mut out = Lines::default();
-    for &i in units {
+    for (k, &i) in units.iter().enumerate() {
+        if out.numbers.len() > n.max_lines {
+            break;
+        }
         let l = f(i, n);
-        out.symbols.extend(l.symbols);
-        out.numbers.extend(l.numbers);
-    }
-    if units.len() > 1 {
         // The symbol lines of a layer repeat per unit: keep the first unit's as the pattern.
-        let first = f(units[0], n);
-        out.symbols = first.symbols;
+        if k == 0 || units.len() == 1 {
+            out.symbols = l.symbols;
+        }
+        out.numbers.extend(l.numbers);
     }
     out
 }
@@ -230,6 +268,7 @@ impl<'a> Builder<'a> {
             reveal: Reveal::default(),
             want,
             wanted: None,
+            max_lines: usize::MAX,
         }
     }
 
@@ -308,7 +347,7 @@ impl<'a> Builder<'a> {
         write: impl Fn(&Notation) -> Lines,
     ) -> Option<Explanation> {
         (self.want == Some(self.steps.len()))
-            .then(|| Explanation::build(title, note, self.digits, write))
+            .then(|| Explanation::build_capped(title, note, self.digits, self.max_lines, write))
     }
 
     fn start(&mut self) {

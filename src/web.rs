@@ -219,14 +219,25 @@ impl Lab {
         self.s.state().to_string()
     }
 
+    /// The state the page redraws from: `state()` without the repeated `weights`/`biases`.
+    pub fn page_state(&self) -> String {
+        self.s.page_state().to_string()
+    }
+
     /// The timeline's steps, as JSON.
     pub fn steps(&self) -> String {
         self.s.steps().to_string()
     }
 
-    /// One step's explanation, as JSON.
-    pub fn step(&self, i: usize) -> Result<String, JsValue> {
-        self.s.step(i).map(|v| v.to_string()).map_err(js)
+    /// One step's explanation, as JSON; with `max_lines`, each formula list is cut to
+    /// that many lines and `text.more` counts the rest.
+    pub fn step(&self, i: usize, max_lines: Option<u32>) -> Result<String, JsValue> {
+        match max_lines {
+            Some(m) => self.s.step_brief(i, m as usize),
+            None => self.s.step(i),
+        }
+        .map(|v| v.to_string())
+        .map_err(js)
     }
 
     /// The chain rule of W(l)_ij, or of b(l)_i when `j` is negative.

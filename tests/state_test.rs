@@ -142,3 +142,31 @@ fn limits_of_depth_and_width_are_enforced() {
     let ok = deep.replacen(&format!("{layer},"), "", 1);
     assert!(state::load(&ok).is_ok());
 }
+
+/// The page redraws from `page_state()`: the API's `state()` without the `weights` and
+/// `biases` that repeat `weights_before`/`weights_after`, at every step.
+#[test]
+fn page_state_is_state_without_the_repeated_parameters() {
+    use backprop_lab::json::Value;
+    let mut s = backprop_lab::session::Session::from_preset("mazur").unwrap();
+    loop {
+        let mut full = s.state();
+        let page = s.page_state();
+        if let Some(Value::Array(layers)) = full.get("layers").cloned() {
+            let lean: Vec<Value> = layers
+                .into_iter()
+                .map(|mut l| {
+                    if let Value::Object(f) = &mut l {
+                        f.retain(|(k, _)| k != "weights" && k != "biases");
+                    }
+                    l
+                })
+                .collect();
+            full.set("layers", Value::Array(lean));
+        }
+        assert_eq!(page, full);
+        if !s.next() {
+            break;
+        }
+    }
+}

@@ -170,3 +170,59 @@ fn mazur_frozen_bias_matches_standard_backprop() {
     assert_eq!(pass.updated.layers[0].biases, pass.network.layers[0].biases);
     assert!(p.description.en.contains("0.291027924"));
 }
+
+/// The page asks for the first lines of a big step only: the brief text is the full
+/// text cut short (the update keeps the new loss on top), and says when it was cut.
+#[test]
+fn brief_text_is_the_full_text_cut_short() {
+    use backprop_lab::activation::Activation;
+    use backprop_lab::network::{Layer, Network};
+    let mazur = Trace::build(
+        backprop_lab::preset::get("mazur").unwrap().problem.pass(),
+        Granularity::Layer,
+        4,
+    );
+    for i in 0..mazur.len() {
+        let (brief, more) = mazur.brief_text(i, 24);
+        assert!(!more, "step {i} of Mazur has no more than 24 lines");
+        assert_eq!(&brief, mazur.text(i), "step {i}");
+    }
+    let mut p = backprop_lab::preset::get("mazur").unwrap().problem;
+    let layer = |w: usize, fan: usize| Layer {
+        weights: (0..w)
+            .map(|i| {
+                (0..fan)
+                    .map(|j| ((i * 7 + j * 3) % 11) as f64 / 20.0 - 0.25)
+                    .collect()
+            })
+            .collect(),
+        biases: vec![0.1; w],
+        activation: Activation::Tanh,
+    };
+    p.network = Network {
+        layers: vec![layer(16, 2), layer(16, 16), layer(2, 16)],
+        loss: p.network.loss,
+    };
+    let t = Trace::build(p.pass(), Granularity::Layer, 4);
+    let last = t.len() - 1;
+    for i in [last - 1, last] {
+        let (brief, more) = t.brief_text(i, 24);
+        let full = t.text(i);
+        assert!(more, "step {i} has more than 24 lines");
+        for (b, f) in [(&brief.plain, &full.plain), (&brief.tex, &full.tex)] {
+            assert_eq!(b.numbers.len(), 24);
+            let kept: Vec<_> = b.numbers.iter().filter(|l| f.numbers.contains(l)).collect();
+            assert_eq!(
+                kept.len(),
+                24,
+                "every brief line is a line of the full text"
+            );
+        }
+    }
+    let (update, _) = t.brief_text(last, 24);
+    assert!(
+        update.plain.numbers[0].starts_with("L⁺ = "),
+        "{:?}",
+        update.plain.numbers[0]
+    );
+}

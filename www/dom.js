@@ -18,6 +18,12 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** Sets an element's text only when it changes: writing the same text still replaces
+ * the text node, and the page then lays it out again at every redraw. */
+export function setText(e, text) {
+  if (e.textContent !== text) e.textContent = text;
+}
+
 /** Replaces every child of `parent`. */
 export function replace(parent, ...children) {
   parent.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));

@@ -3,7 +3,7 @@
 
 import init, { Lab, presets, activations } from '../pkg/backprop_lab.js';
 import { t, setLang, getLang, translatePage } from './i18n.js';
-import { el, replace } from './dom.js';
+import { el, replace, setText } from './dom.js';
 import { renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
@@ -24,6 +24,7 @@ const view = {
   embed: false,
   controls: 'full', // full | steps | none
   linkKey: '',
+  allLines: false, // the step panel shows every formula line
 };
 
 const app = {
@@ -103,7 +104,7 @@ function handleError(e) {
 }
 
 function showMessage(text) {
-  $('message-text').textContent = text;
+  setText($('message-text'), text);
   $('message').hidden = false;
 }
 
@@ -114,7 +115,7 @@ function hideMessage() {
 function fatal(msg) {
   stopPlay();
   for (const el of document.querySelectorAll('body > :not(#fatal)')) el.inert = true;
-  $('fatal-text').textContent = msg;
+  setText($('fatal-text'), msg);
   $('fatal').hidden = false;
   $('fatal-reload').focus();
 }
@@ -160,6 +161,9 @@ function timed(name, fn) {
   performance.measure(`backprop-lab:${name}`, { start: t0 });
 }
 
+/** Formula lines shown per list in the step panel until "Show all" is pressed. */
+const STEP_LINES = 24;
+
 /** What the tables are built for: the network's shape, activations and the language. */
 const stateKey = (state) => JSON.stringify([state.sizes, state.layers.map((l) => l.activation), getLang()]);
 
@@ -171,9 +175,11 @@ function draw() {
   try {
     let state, steps, step;
     timed('json', () => {
-      state = JSON.parse(lab.state());
+      state = JSON.parse(lab.page_state());
       steps = JSON.parse(lab.steps());
-      step = JSON.parse(lab.step(state.cursor.index));
+      // A big layer's step has hundreds of formula lines: the first few are shown
+      // unless the student asks for all (laying out hundreds of lines costs a frame).
+      step = JSON.parse(view.allLines ? lab.step(state.cursor.index) : lab.step(state.cursor.index, STEP_LINES));
     });
     // Inside each unit, what it computes over the input plane, while training or at rest
     // on step 0; stepping shows the values instead.
@@ -192,8 +198,11 @@ function draw() {
     training.draw(state, archChanged);
     timed('step', () => {
       renderTimeline($('steps'), steps, state.cursor.index, (i) => { try { goTo(i); } catch (e) { handleError(e); } });
-      $('step-count').textContent = t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 });
+      setText($('step-count'), t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 }));
       renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
+      const more = $('step-more');
+      more.hidden = !view.allLines && !step.text.more;
+      setText(more, view.allLines ? t('step.fewer') : t('step.more'));
     });
     // The tables are rebuilt only when the network's shape or the language changes; a
     // step (or a training frame) only refills their numbers.
@@ -227,8 +236,8 @@ function draw() {
       renderChain($('chain'), chain, sel && sel.layer !== null ? sel : null, state, edit);
       view.chainKey = chainKey;
     }
-    $('btn-play').querySelector('.icon').textContent = view.playing ? '❚❚' : '▶';
-    $('btn-play').querySelector('.label').textContent = view.playing ? t('btn.pause') : t('btn.play');
+    setText($('btn-play').querySelector('.icon'), view.playing ? '❚❚' : '▶');
+    setText($('btn-play').querySelector('.label'), view.playing ? t('btn.pause') : t('btn.play'));
     timed('layout', () => scrollTimeline($('steps')));
   } catch (e) {
     handleError(e);
@@ -296,7 +305,7 @@ async function copyLink() {
 }
 
 function showNote(text) {
-  $('note-text').textContent = text;
+  setText($('note-text'), text);
   $('note').hidden = false;
   clearTimeout(view.noteTimer);
   view.noteTimer = setTimeout(() => { $('note').hidden = true; }, 4000);
@@ -495,6 +504,7 @@ function wire() {
   $('btn-next').addEventListener('click', forward);
   $('btn-end').addEventListener('click', () => goTo(app.lab.count() - 1));
   $('btn-play').addEventListener('click', togglePlay);
+  $('step-more').addEventListener('click', () => { view.allLines = !view.allLines; render(); });
   $('message-close').addEventListener('click', hideMessage);
   $('fatal-reload').addEventListener('click', () => location.reload());
   $('preset').addEventListener('change', (e) => app.load(e.target.value).catch(() => {}));

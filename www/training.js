@@ -2,7 +2,7 @@
 // the network learned, the loss curve, the gradient size per layer). The play loop
 // trains in time-boxed slices so the page answers within a frame at every speed.
 
-import { el, replace, fmt } from './dom.js';
+import { el, replace, fmt, setText } from './dom.js';
 import { t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -162,9 +162,9 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
     }
     const step = walk.steps[walk.at];
     const lang = document.documentElement.lang.startsWith('zh') ? 'zh' : 'en';
-    $('bw-count').textContent = t('batch.count', { i: walk.at, n: walk.steps.length - 1 });
-    $('bw-title').textContent = step.title[lang];
-    $('bw-note').textContent = step.note[lang];
+    setText($('bw-count'), t('batch.count', { i: walk.at, n: walk.steps.length - 1 }));
+    setText($('bw-title'), step.title[lang]);
+    setText($('bw-note'), step.note[lang]);
     replace($('bw-lines'), step.lines.map((l) => el('div', {}, l)));
   }
 
@@ -176,21 +176,21 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
     const tr = state.training;
     const status = $('tr-status');
     if (tr.diverged) {
-      status.textContent = t('train.diverged', { step: tr.status.step });
+      setText(status, t('train.diverged', { step: tr.status.step }));
       status.classList.add('diverged');
     } else if (!state.has_dataset) {
-      status.textContent = t('train.nodata');
+      setText(status, t('train.nodata'));
       status.classList.remove('diverged');
     } else {
       const last = tr.last_loss;
-      status.textContent = t('train.status', {
+      setText(status, t('train.status', {
         updates: tr.updates, examples: tr.examples, epoch: tr.epoch ?? 0,
         train: last ? fmt(last[0]) : '·', test: last && tr.has_test ? fmt(last[1]) : '·', rate: run.rate,
-      });
+      }));
       status.classList.remove('diverged');
     }
-    $('tr-play').querySelector('.icon').textContent = run.playing ? '❚❚' : '▶';
-    $('tr-play').querySelector('.label').textContent = run.playing ? t('train.pause') : t('train.play');
+    setText($('tr-play').querySelector('.icon'), run.playing ? '❚❚' : '▶');
+    setText($('tr-play').querySelector('.label'), run.playing ? t('train.pause') : t('train.play'));
     // What the network learned and the loss curve depend on the weights, not on the
     // cursor: redrawn only when the pass changes (or the size, scale or language).
     const key = JSON.stringify([lab.revision(), run.playing, $('tr-log').checked, drawOpts($('data-canvas')), drawOpts($('loss-canvas'))]);

@@ -1,7 +1,7 @@
 // The page's DOM panels: timeline, step, values table, chain rule, settings. Each
 // function draws one panel from the core's JSON; none of them computes a number.
 
-import { el, replace, fmt } from './dom.js';
+import { el, replace, fmt, setText } from './dom.js';
 import { t, getLang } from './i18n.js';
 
 /** The timeline: one button per step, the current one marked. */
@@ -44,12 +44,12 @@ export function scrollTimeline(list) {
 export function renderStep(parts, step, state) {
   const lang = getLang();
   const c = state.cursor;
-  parts.phase.textContent = `${t(`phase.${c.phase}`)} · ${t('step.of', { i: c.index, n: c.count - 1 })}`;
+  setText(parts.phase, `${t(`phase.${c.phase}`)} · ${t('step.of', { i: c.index, n: c.count - 1 })}`);
   parts.phase.className = `phase phase-${c.phase}`;
-  parts.title.textContent = step.text.title[lang];
-  parts.note.textContent = step.text.note[lang];
-  replace(parts.symbols, step.text.plain.symbols.map((s) => el('div', {}, s)));
-  replace(parts.numbers, step.text.plain.numbers.map((s) => el('div', {}, s)));
+  setText(parts.title, step.text.title[lang]);
+  setText(parts.note, step.text.note[lang]);
+  setLines(parts.symbols, step.text.plain.symbols);
+  setLines(parts.numbers, step.text.plain.numbers);
   // Announce a step once (not at every redraw while training).
   const announce = `${step.text.title[lang]}. ${step.text.plain.numbers.join('; ')}`;
   const key = `${c.index}|${lang}|${announce.length}`;
@@ -57,6 +57,16 @@ export function renderStep(parts, step, state) {
     parts.live.dataset.key = key;
     parts.live.textContent = announce;
   }
+}
+
+/** One div per line, reusing the divs already there: only changed lines are written
+ * (new elements would each need their style computed). */
+function setLines(box, lines) {
+  while (box.children.length > lines.length) box.lastChild.remove();
+  lines.forEach((text, k) => {
+    const div = box.children[k] || box.appendChild(el('div'));
+    if (div.textContent !== text) div.textContent = text;
+  });
 }
 
 /** A text box for a number; commits on Enter or when it loses focus. */

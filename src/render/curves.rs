@@ -175,7 +175,7 @@ fn legend<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let s = theme.scale;
     let (x0, mut y) = ((64.0 * s) as i32, (40.0 * s) as i32);
-    let font = ("sans-serif", theme.font(12.0))
+    let font = (FontFamily::SansSerif, theme.font(12.0))
         .into_font()
         .color(&theme.text)
         .pos(Pos::new(HPos::Left, VPos::Center));

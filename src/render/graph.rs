@@ -90,7 +90,7 @@ pub fn draw<DB: DrawingBackend>(
     let step = &trace.steps[cursor];
     let backward = matches!(step.phase, Phase::Backward | Phase::Update);
     let font = |px: f64, c: RGBColor| {
-        ("sans-serif", px * s)
+        (FontFamily::SansSerif, px * s)
             .into_font()
             .color(&c)
             .pos(Pos::new(HPos::Center, VPos::Center))

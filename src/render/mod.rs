@@ -68,8 +68,8 @@ impl Theme {
 
     /// The charts' text: sans-serif at `px` (scaled) in the ink colour.
     pub fn text_style(&self, px: f64) -> plotters::style::TextStyle<'static> {
-        use plotters::style::{Color, IntoFont};
-        ("sans-serif", self.font(px))
+        use plotters::style::{Color, FontFamily, IntoFont};
+        (FontFamily::SansSerif, self.font(px))
             .into_font()
             .color(&self.text.to_rgba())
     }

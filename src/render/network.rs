@@ -66,7 +66,7 @@ pub fn draw<DB: DrawingBackend>(
     let s = theme.scale;
     let r = layout.radius;
     let font = |px: f64, c: RGBColor| {
-        ("sans-serif", px * s)
+        (FontFamily::SansSerif, px * s)
             .into_font()
             .color(&c)
             .pos(Pos::new(HPos::Center, VPos::Center))

@@ -124,7 +124,13 @@ impl BackendTextStyle for Font {
         self.anchor
     }
     fn family(&self) -> FontFamily<'_> {
-        FontFamily::from(self.family.as_str())
+        // Not `FontFamily::from`, which lowercases (and so links Unicode case tables).
+        match self.family.as_str() {
+            "serif" => FontFamily::Serif,
+            "sans-serif" => FontFamily::SansSerif,
+            "monospace" => FontFamily::Monospace,
+            name => FontFamily::Name(name),
+        }
     }
     /// A width estimate (0.6 em per character); replay targets measure for themselves.
     fn layout_box(&self, text: &str) -> Result<((i32, i32), (i32, i32)), std::fmt::Error> {
