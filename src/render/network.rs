@@ -84,10 +84,15 @@ pub fn draw<DB: DrawingBackend>(
     let writes =
         |layer: usize, i: usize| step.layer == Some(layer) && step.neuron.is_none_or(|n| n == i);
 
-    // Column headings.
+    // Column headings; short ones when the view or the columns are narrow.
+    let gap = match (layout.columns.first(), layout.columns.get(1)) {
+        (Some(a), Some(b)) => (b[0].0 - a[0].0).abs(),
+        _ => f64::INFINITY,
+    };
+    let short_heads = layout.narrow || gap < 100.0 * s;
     for (c, col) in layout.columns.iter().enumerate() {
         let x = col.first().map_or(0.0, |p| p.0);
-        let head = match (c, lang, layout.narrow) {
+        let head = match (c, lang, short_heads) {
             (0, _, true) => "x".to_string(),
             (0, "zh", _) => "输入 x".to_string(),
             (0, _, _) => "input x".to_string(),

@@ -103,3 +103,28 @@ test('timeline buttons and clicks', async ({ page }) => {
   await expect(page.locator('#step-title')).toContainText('Loss');
   await expect(page.locator('#steps button[aria-current="step"]')).toHaveCount(1);
 });
+
+test('a 16-wide layer: the step panel shows the first lines, "Show all lines" shows every one', async ({ page }) => {
+  await open(page, '?preset=mazur');
+  const row = (j, n) => Array.from({ length: n }, (_, k) => ((j * 7 + k * 3) % 11) / 20 - 0.25);
+  const layer = (w, n, activation) => ({ activation, weights: Array.from({ length: w }, (_, j) => row(j, n)), biases: Array(w).fill(0.1) });
+  await page.evaluate((network) => window.backpropLab.load({ network, input: [0.5, -0.3], target: [1], learning_rate: 0.1 }),
+    { layers: [layer(16, 2, 'tanh'), layer(16, 16, 'tanh'), layer(1, 16, 'sigmoid')], loss: 'half_sse' });
+  const count = (await page.evaluate(() => window.backpropLab.state())).cursor.count;
+  // The update step: 16·2 + 16 + 16·16 + 16 + 16 + 1 weights and biases, and L⁺.
+  await page.evaluate((i) => window.backpropLab.seek(i), count - 1);
+  const lines = page.locator('#step-numbers > div');
+  await expect(lines).toHaveCount(24);
+  await expect(lines.first()).toContainText('L⁺ = ');
+  const more = page.locator('#step-more');
+  await expect(more).toHaveText('Show all lines');
+  await more.click();
+  await expect(lines).toHaveCount(32 + 16 + 256 + 16 + 16 + 1 + 1);
+  await expect(lines.last()).toContainText('L⁺ = ');
+  await expect(more).toHaveText('Show fewer lines');
+  await more.click();
+  await expect(lines).toHaveCount(24);
+  // A small layer has no button.
+  await page.evaluate(() => window.backpropLab.seek(1));
+  await expect(more).toBeHidden();
+});
