@@ -22,7 +22,7 @@ const server = createServer((req, res) => {
 await new Promise((ok) => server.listen(8132, '127.0.0.1', ok));
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--enable-precise-memory-info'],
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 const errors = [];
@@ -52,7 +52,8 @@ while (Date.now() - start < SECONDS * 1000) {
       answer_ms: Math.round(performance.now() - t0),
       updates: st.training.updates,
       diverged: st.training.diverged,
-      js_heap: performance.memory ? performance.memory.usedJSHeapSize : null,
+      // Live JS heap: after a full collection, so a leak shows as a trend, not a sawtooth.
+      js_heap: performance.memory ? (window.gc && window.gc(), performance.memory.usedJSHeapSize) : null,
       wasm: window.__backpropLabInternals.lab.memory_bytes(),
     };
   });
