@@ -536,30 +536,30 @@ impl Session {
 
     /// One step's explanation (both languages, plain and TeX), reads and writes.
     pub fn step(&self, i: usize) -> Result<Value, String> {
+        self.step_with(i, |t| to_value(t.text(i)))
+    }
+
+    /// Step `i` as JSON, with the `text` that `text` writes.
+    fn step_with(&self, i: usize, text: impl FnOnce(&Trace) -> Value) -> Result<Value, String> {
         let s = self
             .trace
             .steps
             .get(i)
             .ok_or_else(|| format!("step {i} does not exist"))?;
         let mut v = to_value(s);
-        v.set("text", to_value(self.trace.text(i)));
+        v.set("text", text(&self.trace));
         Ok(v)
     }
 
     /// Step `i` with each formula list cut to `max` lines (a 16 × 16 layer's gradient
     /// step has 272, written only that far); `text.more` says whether lines were left out.
     pub fn step_brief(&self, i: usize, max: usize) -> Result<Value, String> {
-        let s = self
-            .trace
-            .steps
-            .get(i)
-            .ok_or_else(|| format!("step {i} does not exist"))?;
-        let (text, more) = self.trace.brief_text(i, max);
-        let mut t = to_value(&text);
-        t.set("more", Value::Bool(more));
-        let mut v = to_value(s);
-        v.set("text", t);
-        Ok(v)
+        self.step_with(i, |t| {
+            let (text, more) = t.brief_text(i, max);
+            let mut v = to_value(&text);
+            v.set("more", Value::Bool(more));
+            v
+        })
     }
 
     /// The chain rule of W(l)_ij (`j` = None: the bias b(l)_i), with the gradient

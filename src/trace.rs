@@ -143,12 +143,16 @@ impl Trace {
 
     /// The explanation of step `i` (title, note, formulas in plain text and TeX).
     pub fn text(&self, i: usize) -> &Explanation {
-        self.texts[i].get_or_init(|| {
-            let mut b = Builder::new(&self.pass, self.granularity, self.digits, Some(i));
-            b.build();
-            b.wanted
-                .expect("the builder writes the text of the step it is asked for")
-        })
+        self.texts[i].get_or_init(|| self.write(i, usize::MAX))
+    }
+
+    /// Writes step `i`'s explanation, formula lists stopping once past `max` lines.
+    fn write(&self, i: usize, max: usize) -> Explanation {
+        let mut b = Builder::new(&self.pass, self.granularity, self.digits, Some(i));
+        b.max_lines = max;
+        b.build();
+        b.wanted
+            .expect("the builder writes the text of the step it is asked for")
     }
 
     /// Step `i`'s explanation with each formula list cut to `max` lines, and whether any
@@ -166,12 +170,7 @@ impl Trace {
     }
 
     fn write_brief(&self, i: usize, max: usize) -> (Explanation, bool) {
-        let mut b = Builder::new(&self.pass, self.granularity, self.digits, Some(i));
-        b.max_lines = max;
-        b.build();
-        let mut text = b
-            .wanted
-            .expect("the builder writes the text of the step it is asked for");
+        let mut text = self.write(i, max);
         let mut more = false;
         for lines in [&mut text.plain, &mut text.tex] {
             for list in [&mut lines.symbols, &mut lines.numbers] {

@@ -176,14 +176,14 @@ const FILL_ALL_BELOW = 1500;
 function watchTables(box) {
   if (box.observer) box.observer.disconnect();
   box.onScreen = new Set();
-  box.stale = new Set();
   if (typeof IntersectionObserver !== 'function') return;
   box.observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
       const l = e.target.dataset.layer;
       if (e.isIntersecting) box.onScreen.add(l); else box.onScreen.delete(l);
     }
-    if ([...box.stale].some((l) => box.onScreen.has(l)) && box.lastState) refill(box, box.lastState);
+    // A table coming into view catches up (refill writes only the cells that changed).
+    if (entries.some((e) => e.isIntersecting) && box.lastState) refill(box, box.lastState);
   }, { rootMargin: '50% 0px' });
   for (const table of box.querySelectorAll('table.values[data-layer]')) box.observer.observe(table);
 }
@@ -192,10 +192,6 @@ function watchTables(box) {
 function refill(box, state) {
   const notyet = t('values.notyet');
   const all = (box.cells || []).length < FILL_ALL_BELOW || !box.observer;
-  if (!all) {
-    for (const l of box.onScreen) box.stale.delete(l);
-    for (const l of state.layers.keys()) if (!box.onScreen.has(String(l))) box.stale.add(String(l));
-  }
   for (const cell of box.cells || []) {
     const [td, [l, key, i, j]] = cell;
     if (!all && !box.onScreen.has(l)) continue;
