@@ -83,14 +83,6 @@ impl Activation {
         }
     }
 
-    /// a = f(z) for a whole layer (softmax normalises over the layer).
-    pub fn apply(self, z: &[f64]) -> Vec<f64> {
-        match self {
-            Activation::Softmax => softmax(z),
-            _ => z.iter().map(|&v| self.f(v)).collect(),
-        }
-    }
-
     /// The derivative f′ written in terms of z and a, e.g. `a(1 − a)` for sigmoid,
     /// evaluated from the stored z and a (so the text shows the very factors used).
     pub fn df_from(self, z: f64, a: f64) -> f64 {

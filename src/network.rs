@@ -124,15 +124,6 @@ impl Layer {
     pub fn fan_in(&self) -> usize {
         self.weights.first().map_or(0, Vec::len)
     }
-
-    /// z = W a_prev + b.
-    pub fn weighted_sum(&self, a_prev: &[f64]) -> Vec<f64> {
-        self.weights
-            .iter()
-            .zip(&self.biases)
-            .map(|(row, b)| row.iter().zip(a_prev).map(|(w, a)| w * a).sum::<f64>() + b)
-            .collect()
-    }
 }
 
 /// Reusable buffers for forward passes that need only activations (heatmaps, losses):
@@ -243,14 +234,6 @@ impl Network {
     /// L for one example (forward pass included).
     pub fn loss_at(&self, x: &[f64], t: &[f64]) -> f64 {
         self.loss_of(&self.forward(x), t)
-    }
-
-    /// δ(L) = ∂L/∂z(L) of the output layer.
-    pub fn output_delta(&self, fwd: &Forward, t: &[f64]) -> Vec<f64> {
-        let last = self.layers.len() - 1;
-        let mut out = Vec::new();
-        self.output_delta_into(&fwd.z[last], &fwd.a[last], t, &mut out);
-        out
     }
 
     /// δ(L) from the output layer's z and y = a, written into `out`.

@@ -11,7 +11,7 @@ use crate::network::check_value;
 use crate::problem::{self, Problem};
 use crate::state::Data;
 use crate::state::{self, SavedState};
-use crate::trace::{Granularity, Kind, Phase, Trace};
+use crate::trace::{Granularity, Phase, Trace};
 use crate::train::{Config, Status, Trainer};
 
 /// Significant digits of the numbers the page shows in formulas.
@@ -427,11 +427,6 @@ impl Session {
         self.trace = trace;
         self.cursor = cursor;
         Ok(())
-    }
-
-    /// The current step's kind, for views that change with it.
-    pub fn kind(&self) -> Kind {
-        self.trace.steps[self.cursor].kind
     }
 
     /// The embedding API's `state()`: fixture field names, values not reached yet null.

@@ -2,7 +2,6 @@
 //! top of the decision-boundary heatmap (filled separately as RGBA), for 1-D regression
 //! the fitted curve through the points.
 
-use super::heatmap::Domain;
 use super::{err, Theme};
 use crate::network::Network;
 use plotters::coord::Shift;
@@ -22,43 +21,6 @@ pub fn class(t: &[f64]) -> bool {
         1 => t[0] > 0.5,
         _ => t.get(1).copied().unwrap_or(0.0) > t[0],
     }
-}
-
-/// Points over the heatmap (which the caller has already put on the area).
-pub fn draw_points<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    points: &[Point],
-    dom: &Domain,
-    theme: &Theme,
-) -> Result<(), String> {
-    let (w, h) = area.dim_in_pixel();
-    let s = theme.scale;
-    let r = (if points.len() > 50 { 4.0 } else { 6.0 } * s).max(2.0) as i32;
-    for p in points {
-        let (x, y) = dom.to_px(p.x, w as f64, h as f64);
-        let c = if class(p.t) {
-            theme.positive
-        } else {
-            theme.negative
-        };
-        let at = (x as i32, y as i32);
-        if p.test {
-            area.draw(&Circle::new(at, r, theme.background.filled()))
-                .map_err(err)?;
-            area.draw(&Circle::new(at, r, c.stroke_width((2.0 * s) as u32)))
-                .map_err(err)?;
-        } else {
-            area.draw(&Circle::new(at, r, c.filled())).map_err(err)?;
-            area.draw(&Circle::new(
-                at,
-                r,
-                theme.background.stroke_width((1.0 * s).max(1.0) as u32),
-            ))
-            .map_err(err)?;
-        }
-    }
-    area.present().map_err(err)?;
-    Ok(())
 }
 
 /// The fitted curve y = f(x) and the points of a 1-D regression.
