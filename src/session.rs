@@ -232,10 +232,8 @@ impl Session {
     pub fn train(&mut self, n: u64) -> Result<f64, String> {
         // One blocking call: bounded by the examples it touches, not only the updates.
         let (train, _) = datasets(&self.saved);
-        let per_update = match self.saved.training.batch_size {
-            0 => train.len().max(1),
-            b => b.min(train.len().max(1)),
-        } as u64;
+        let per_update =
+            crate::train::batch_len(self.saved.training.batch_size, train.len()) as u64;
         if n.saturating_mul(per_update) > 10_000_000 {
             return Err(format!(
                 "train: {n} updates of {per_update} examples at once is too many (at most 10000000 examples; train in smaller calls)"

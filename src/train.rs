@@ -172,18 +172,12 @@ impl Trainer {
 
     /// The examples per update actually used.
     pub fn batch(&self) -> usize {
-        let n = self.train.len().max(1);
-        if self.config.batch_size == 0 {
-            n
-        } else {
-            self.config.batch_size.min(n)
-        }
+        batch_len(self.config.batch_size, self.train.len())
     }
 
     /// The indices of the next batch, in dataset order.
     pub fn next_batch(&self) -> Vec<usize> {
-        let n = self.train.len();
-        (0..self.batch()).map(|k| (self.next + k) % n).collect()
+        batch_indices(self.next, self.batch(), self.train.len())
     }
 
     /// One update on the next batch. Returns false (and keeps the previous weights)
@@ -260,6 +254,19 @@ impl Trainer {
         let (a, b) = (self.train_loss(), self.test_loss());
         self.history.record(self.examples, a, b);
     }
+}
+
+/// The examples per update for a batch-size setting (0 = the full batch) on `n` examples.
+pub fn batch_len(batch_size: usize, n: usize) -> usize {
+    match batch_size {
+        0 => n.max(1),
+        b => b.min(n.max(1)),
+    }
+}
+
+/// The `k` example indices of a batch starting at `next`, wrapping around `n` examples.
+pub fn batch_indices(next: usize, k: usize, n: usize) -> Vec<usize> {
+    (0..k).map(|j| (next + j) % n).collect()
 }
 
 #[cfg(test)]

@@ -196,10 +196,7 @@ impl Session {
     /// One epoch of updates.
     pub fn train_epoch(&mut self) -> Result<f64, String> {
         let (train, _) = datasets(&self.saved);
-        let batch = match self.saved.training.batch_size {
-            0 => train.len().max(1),
-            b => b.min(train.len().max(1)),
-        };
+        let batch = crate::train::batch_len(self.saved.training.batch_size, train.len());
         self.train(train.len().max(1).div_ceil(batch) as u64)
     }
 
@@ -208,15 +205,12 @@ impl Session {
     pub fn batch_walk(&self) -> Result<Value, String> {
         let (train, _) = datasets(&self.saved);
         let n = train.len();
-        let k = match self.saved.training.batch_size {
-            0 => n,
-            b => b.min(n),
-        };
-        if k < 2 {
+        let k = crate::train::batch_len(self.saved.training.batch_size, n);
+        if k < 2 || n < 2 {
             return Err("the walk-through needs a batch of at least 2 examples".into());
         }
         let next = self.trainer.as_ref().map_or(0, |t| t.next);
-        let indices: Vec<usize> = (0..k).map(|j| (next + j) % n).collect();
+        let indices = crate::train::batch_indices(next, k, n);
         let bt = crate::batch::build(
             &self.saved.problem.network,
             &train.inputs,
