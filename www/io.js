@@ -66,7 +66,8 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
     try {
       const text = await file.text();
       app.lab.load(text);
-      onLoaded();
+      // The text parsed in the core, so it parses here: does it carry a view?
+      onLoaded(Object.hasOwn(JSON.parse(text), 'view'));
       showNote(t('io.loaded', { name: file.name }));
     } catch (e) {
       showMessage(t('io.bad', { name: file.name, msg: String(e.message || e) }));

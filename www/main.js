@@ -47,15 +47,9 @@ const app = {
   async load(x) {
     return app.act(() => {
       if (typeof x === 'string') app.lab.load_preset(x);
-      else if (x && typeof x === 'object') {
-        app.lab.load(JSON.stringify(x));
-        if (x.view) applyLoadedView();
-      }
+      else if (x && typeof x === 'object') app.lab.load(JSON.stringify(x));
       else throw new Error(`load: expected a preset name or an object, got ${x === null ? 'null' : typeof x}`);
-      training.stop();
-      quiz.reset();
-      view.selected = null;
-      syncControls();
+      afterLoad(Boolean(x.view));
     });
   },
   timed,
@@ -255,6 +249,15 @@ function fullState() {
   s.view.panels = view.panels;
   s.view.mode = view.mode;
   return s;
+}
+
+/** After any load: training and the quiz stop, the selection goes; the loaded state's
+ * language, panels and mode apply only if it carried them (a fixture file does not). */
+function afterLoad(hasView) {
+  training.stop();
+  quiz.reset();
+  if (hasView) applyLoadedView();
+  app.onNetworkChange();
 }
 
 /** Applies the language, panels and mode a loaded state carries. */
@@ -582,7 +585,7 @@ async function main() {
     setMode('quiz');
   }
   app.onNewExercise = () => training.stop();
-  createIo(app, { showMessage, showNote, onLoaded: () => { training.stop(); quiz.reset(); hideMessage(); view.selected = null; app.onNetworkChange(); applyLoadedView(); } });
+  createIo(app, { showMessage, showNote, onLoaded: (hasView) => { hideMessage(); afterLoad(hasView); } });
   syncControls();
   wire();
   render();

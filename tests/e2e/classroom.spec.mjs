@@ -250,6 +250,16 @@ test('opening a fixture file loads it; a broken file is named and changes nothin
   await expect(page.locator('#message')).toBeHidden();
 });
 
+test('a fixture file carries no view: opening one keeps the language and the panels', async ({ page }) => {
+  await open(page, '?preset=mazur&lang=zh&panels=network,step,values,io');
+  await expect(page.locator('html')).toHaveAttribute('lang', /zh/);
+  await page.locator('#io-file').setInputFiles(new URL('../fixtures/relu-2-3-1-mse.json', import.meta.url).pathname);
+  await expect.poll(async () => (await state(page)).sizes).toEqual([2, 3, 1]);
+  await expect(page.locator('html')).toHaveAttribute('lang', /zh/);
+  await expect(page.locator('#panel-graph')).toBeHidden();
+  await expect(page.locator('#panel-io')).toBeVisible();
+});
+
 // ---- 7: quiz ----------------------------------------------------------------------
 
 test('quiz: predict, check, see the score, reveal, new exercise, answer key', async ({ page }) => {
