@@ -222,6 +222,12 @@ impl Session {
             t.network = self.saved.problem.network.clone();
             t.config.rule = self.saved.problem.rule();
             t.status = Status::Ok;
+            // The targets follow the output layer (tanh trains on ±1, sigmoid on 0/1).
+            let (train, test) = datasets(&self.saved);
+            if t.train != train || t.test != test {
+                t.train = train;
+                t.test = test;
+            }
         }
     }
 
