@@ -25,6 +25,8 @@ const view = {
   controls: 'full', // full | steps | none
   linkKey: '',
   allLines: false, // the step panel shows every formula line
+  steps: [], // the timeline's steps, fetched when stepsKey changes
+  stepsKey: '',
 };
 
 const app = {
@@ -170,7 +172,13 @@ function draw() {
     let state, steps, step;
     timed('json', () => {
       state = JSON.parse(lab.page_state());
-      steps = JSON.parse(lab.steps());
+      // The step list follows the network's shape and the granularity, not the numbers.
+      const stepsKey = `${stateKey(state)}|${state.granularity}`;
+      if (view.stepsKey !== stepsKey) {
+        view.steps = JSON.parse(lab.steps());
+        view.stepsKey = stepsKey;
+      }
+      steps = view.steps;
       // A big layer's step has hundreds of formula lines: the first few are shown
       // unless the student asks for all (laying out hundreds of lines costs a frame).
       step = JSON.parse(view.allLines ? lab.step(state.cursor.index) : lab.step(state.cursor.index, STEP_LINES));
@@ -195,7 +203,8 @@ function draw() {
       setText($('step-count'), t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 }));
       renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
       const more = $('step-more');
-      more.hidden = !view.allLines && !step.text.more;
+      const long = (l) => l.symbols.length > STEP_LINES || l.numbers.length > STEP_LINES;
+      more.hidden = !(view.allLines ? long(step.text.plain) : step.text.more);
       setText(more, view.allLines ? t('step.fewer') : t('step.more'));
     });
     // The tables are rebuilt only when the network's shape or the language changes; a
@@ -213,7 +222,8 @@ function draw() {
     view.revision = revision;
     // The gradient check costs two passes per parameter: only while its panel is open.
     const details = $('gradcheck').querySelector('details');
-    const gradKey = JSON.stringify([state.layers.map((l) => [l.weights_before, l.biases_before]), state.input, state.target, getLang()]);
+    // A new trace (any edit, load or training step) has a new revision.
+    const gradKey = `${revision}|${getLang()}`;
     if (!details || (details.open && view.gradKey !== gradKey && !training.isPlaying())) {
       renderGradcheck($('gradcheck'), details && details.open ? JSON.parse(lab.gradcheck()) : null, () => { view.gradKey = ''; render(); });
       view.gradKey = details && details.open ? gradKey : '';

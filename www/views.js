@@ -128,6 +128,8 @@ export function renderValues(box, state, edit) {
   const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.dataset.key : null;
   replace(box, tables);
   box.cells = [...box.querySelectorAll('td.computed')].map((td) => [td, td.dataset.path.split('.')]);
+  // Number boxes with their layer table (none for the input and target).
+  box.inputs = [...box.querySelectorAll('input.num-input[data-key]')].map((input) => [input, input.closest('table').dataset.layer]);
   watchTables(box);
   if (focused) {
     const again = box.querySelector(`[data-key="${focused}"]`);
@@ -153,19 +155,24 @@ function boxValue(key, state) {
  * one being typed in or holding a rejected entry. */
 export function updateValues(root, state, weightsChanged = true) {
   // The boxes hold weights and inputs: they change with training or a load, not a step.
-  for (const input of weightsChanged ? root.querySelectorAll('input.num-input[data-key]') : []) {
-    if (input === document.activeElement || input.classList.contains('invalid')) continue;
-    const v = boxValue(input.dataset.key, state);
-    if (v === undefined) continue;
-    const text = String(v);
-    if (input.dataset.committed !== text) {
-      input.value = text;
-      input.dataset.committed = text;
+  if (weightsChanged) {
+    for (const input of root.querySelectorAll('#chain input.num-input[data-key], #edit input.num-input[data-key]')) {
+      syncBox(input, boxValue(input.dataset.key, state));
     }
   }
   const box = root.getElementById ? root.getElementById('values') : root;
   box.lastState = state;
-  refill(box, state);
+  refill(box, state, weightsChanged);
+}
+
+/** Shows a box's number, unless the student is typing in it or it holds a refused entry. */
+function syncBox(input, v) {
+  if (v === undefined || input === document.activeElement || input.classList.contains('invalid')) return;
+  const text = String(v);
+  if (input.dataset.committed !== text) {
+    input.value = text;
+    input.dataset.committed = text;
+  }
 }
 
 /** Above this many computed cells, only the layer tables on screen are refilled (the
@@ -183,21 +190,29 @@ function watchTables(box) {
       if (e.isIntersecting) box.onScreen.add(l); else box.onScreen.delete(l);
     }
     // A table coming into view catches up (refill writes only the cells that changed).
-    if (entries.some((e) => e.isIntersecting) && box.lastState) refill(box, box.lastState);
+    if (entries.some((e) => e.isIntersecting) && box.lastState) refill(box, box.lastState, true);
   }, { rootMargin: '50% 0px' });
   for (const table of box.querySelectorAll('table.values[data-layer]')) box.observer.observe(table);
 }
 
-/** Writes the computed cells' numbers (only the changed ones). */
-function refill(box, state) {
+/** Writes the tables' numbers: the boxes when the weights changed, and the computed
+ * cells whose value changed. */
+function refill(box, state, weightsChanged) {
   const notyet = t('values.notyet');
   const all = (box.cells || []).length < FILL_ALL_BELOW || !box.observer;
+  const shown = (l) => all || l === undefined || box.onScreen.has(l);
+  if (weightsChanged) {
+    for (const [input, l] of box.inputs || []) if (shown(l)) syncBox(input, boxValue(input.dataset.key, state));
+  }
   for (const cell of box.cells || []) {
     const [td, [l, key, i, j]] = cell;
-    if (!all && !box.onScreen.has(l)) continue;
+    if (!shown(l)) continue;
     let v = state.layers[l][key];
     if (v !== null && v !== undefined) v = v[i];
     if (j !== undefined && v !== null && v !== undefined) v = v[j];
+    // The number last written is kept with the cell: unchanged ones cost nothing.
+    if (cell.length > 3 && cell[3] === v) continue;
+    cell[3] = v;
     const text = fmt(v);
     // The last text is kept with the cell: reading textContent back costs more.
     if (cell[2] !== text) {

@@ -122,6 +122,11 @@ test('a 16-wide layer: the step panel shows the first lines, "Show all lines" sh
   await expect(lines).toHaveCount(32 + 16 + 256 + 16 + 16 + 1 + 1);
   await expect(lines.last()).toContainText('L⁺ = ');
   await expect(more).toHaveText('Show fewer lines');
+  // Showing all lines, a short step has nothing to hide: no button.
+  await page.evaluate(() => window.backpropLab.seek(1));
+  await expect(more).toBeHidden();
+  await page.evaluate((i) => window.backpropLab.seek(i), count - 1);
+  await expect(more).toHaveText('Show fewer lines');
   await more.click();
   await expect(lines).toHaveCount(24);
   // A small layer has no button.
