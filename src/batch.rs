@@ -5,7 +5,6 @@
 use crate::explain::Bilingual;
 use crate::network::{Gradients, Network, UpdateRule};
 use crate::notation::Notation;
-use crate::pass::Pass;
 use crate::train::{add_into, scale};
 use serde::Serialize;
 
@@ -41,10 +40,8 @@ pub struct BatchStep {
 pub struct BatchTrace {
     /// Indices of the examples in the training set.
     pub indices: Vec<usize>,
-    /// Each example's pass (all on the same weights).
-    pub passes: Vec<Pass>,
-    /// Σ_e ∂L_e/∂θ after each example.
-    pub running: Vec<Vec<Gradients>>,
+    /// Σ_e ∂L_e/∂θ over the batch.
+    pub sum: Vec<Gradients>,
     /// (1/k) Σ_e ∂L_e/∂θ.
     pub mean: Vec<Gradients>,
     /// The network after the one update.
@@ -76,23 +73,6 @@ pub fn build(
 ) -> BatchTrace {
     let k = indices.len().max(1);
     let n = Notation::plain(digits);
-    let passes: Vec<Pass> = indices
-        .iter()
-        .map(|&e| Pass::run(net, &inputs[e], &targets[e], rule))
-        .collect();
-    let mut running = Vec::new();
-    let mut acc: Option<Vec<Gradients>> = None;
-    for p in &passes {
-        match &mut acc {
-            None => acc = Some(p.grads.clone()),
-            Some(a) => add_into(a, &p.grads),
-        }
-        running.push(acc.clone().unwrap_or_default());
-    }
-    let mut mean = acc.unwrap_or_default();
-    scale(&mut mean, 1.0 / k as f64);
-    let mut updated = net.clone();
-    updated.update(&mean, &rule);
     let ws = first_weights(net);
     let shown = &ws[..ws.len().min(SHOWN)];
     let wname = |&(l, i, j): &(usize, usize, usize)| n.w(l, i, j);
@@ -106,20 +86,35 @@ pub fn build(
             "Each example runs forward and backward on the same weights; their gradients are added up, averaged, and only then is one update made.",
             "每个样本都用同一组权重做前向和反向传播；它们的梯度先累加、再平均，最后只做一次更新。",
         ),
-        lines: indices.iter().zip(&passes).enumerate().map(|(e, (&ix, p))| {
-            let x: Vec<String> = p.input().iter().map(|v| n.num(*v)).collect();
-            let t: Vec<String> = p.target.iter().map(|v| n.num(*v)).collect();
+        lines: indices.iter().enumerate().map(|(e, &ix)| {
+            let x: Vec<String> = inputs[ix].iter().map(|v| n.num(*v)).collect();
+            let t: Vec<String> = targets[ix].iter().map(|v| n.num(*v)).collect();
             format!("e = {}: #{ix}  x = ({}), t = ({})", e + 1, x.join(", "), t.join(", "))
         }).collect(),
     }];
-    for (e, p) in passes.iter().enumerate() {
+    // Each example in turn, on the same weights; only the running sum is kept.
+    let mut sum: Option<Vec<Gradients>> = None;
+    for (e, &ix) in indices.iter().enumerate() {
         let ex = e + 1;
+        let (x, t) = (&inputs[ix], &targets[ix]);
+        let forward = net.forward(x);
+        let loss = net.loss_of(&forward, t);
+        let grads = net.backward(&forward, t);
+        let prev: Vec<f64> = shown
+            .iter()
+            .map(|&(l, i, j)| sum.as_ref().map_or(0.0, |s| s[l].weights[i][j]))
+            .collect();
+        match &mut sum {
+            None => sum = Some(grads.clone()),
+            Some(s) => add_into(s, &grads),
+        }
+        let run = sum.as_ref().expect("set just above");
         steps.push(BatchStep {
             kind: BatchKind::Forward,
             example: Some(e),
             title: Bilingual::new(format!("Example {ex}: forward pass"), format!("样本 {ex}：前向传播")),
             note: Bilingual::new("z = W a + b and a = f(z), layer by layer, with the weights shared by the whole batch.", "逐层计算 z = W a + b 与 a = f(z)，整个批次使用同一组权重。"),
-            lines: p.forward.a.iter().enumerate().map(|(l, a)| {
+            lines: forward.a.iter().enumerate().map(|(l, a)| {
                 format!("{} = ({})", n.sym("a", l + 1, ""), a.iter().map(|v| n.num(*v)).collect::<Vec<_>>().join(", "))
             }).collect(),
         });
@@ -127,8 +122,8 @@ pub fn build(
             kind: BatchKind::Loss,
             example: Some(e),
             title: Bilingual::new(format!("Example {ex}: loss"), format!("样本 {ex}：损失")),
-            note: Bilingual::new(p.network.loss.formula(), p.network.loss.formula()),
-            lines: vec![format!("L_{ex} = {}", n.num(p.loss))],
+            note: Bilingual::new(net.loss.formula(), net.loss.formula()),
+            lines: vec![format!("L_{ex} = {}", n.num(loss))],
         });
         steps.push(BatchStep {
             kind: BatchKind::Backward,
@@ -147,12 +142,11 @@ pub fn build(
                     format!(
                         "∂L_{ex}/∂{} = {}",
                         wname(&(l, i, j)),
-                        n.num(p.grads[l].weights[i][j])
+                        n.num(grads[l].weights[i][j])
                     )
                 })
                 .collect(),
         });
-        let run = &running[e];
         steps.push(BatchStep {
             kind: BatchKind::Accumulate,
             example: Some(e),
@@ -180,24 +174,24 @@ pub fn build(
             ),
             lines: shown
                 .iter()
-                .map(|&(l, i, j)| {
-                    let prev = if e == 0 {
-                        0.0
-                    } else {
-                        running[e - 1][l].weights[i][j]
-                    };
+                .zip(&prev)
+                .map(|(&(l, i, j), prev)| {
                     format!(
                         "Σ ∂L/∂{} = {} + {} = {}",
                         wname(&(l, i, j)),
-                        n.num(prev),
-                        n.factor(p.grads[l].weights[i][j]),
+                        n.num(*prev),
+                        n.factor(grads[l].weights[i][j]),
                         n.num(run[l].weights[i][j])
                     )
                 })
                 .collect(),
         });
     }
-    let last = running.last().cloned().unwrap_or_default();
+    let sum = sum.unwrap_or_default();
+    let mut mean = sum.clone();
+    scale(&mut mean, 1.0 / k as f64);
+    let mut updated = net.clone();
+    updated.update(&mean, &rule);
     steps.push(BatchStep {
         kind: BatchKind::Average,
         example: None,
@@ -215,7 +209,7 @@ pub fn build(
                 format!(
                     "∂L/∂{} = {} / {k} = {}",
                     wname(&(l, i, j)),
-                    n.num(last[l].weights[i][j]),
+                    n.num(sum[l].weights[i][j]),
                     n.num(mean[l].weights[i][j])
                 )
             })
@@ -248,8 +242,7 @@ pub fn build(
     });
     BatchTrace {
         indices: indices.to_vec(),
-        passes,
-        running,
+        sum,
         mean,
         updated,
         steps,
@@ -300,7 +293,7 @@ mod tests {
         assert_eq!(bt.steps.len(), 1 + 4 * 3 + 2);
         assert_eq!(bt.steps.last().unwrap().kind, BatchKind::Update);
         // The running sum after the last example is k times the mean.
-        let l = &bt.running[2][0].weights[0][0];
+        let l = &bt.sum[0].weights[0][0];
         assert!((l / 3.0 - bt.mean[0].weights[0][0]).abs() < 1e-15);
         assert!(bt.steps[4].lines[0].starts_with("Σ ∂L/∂W(1)_11 = 0 + "));
     }
