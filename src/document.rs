@@ -94,6 +94,7 @@ fn text_doc(trace: &Trace, format: Format, lang: &str) -> String {
         }
     }
     let mut phase = None;
+    let texts = trace.texts();
     for (k, step) in trace.steps.iter().enumerate() {
         if phase != Some(step.phase) {
             phase = Some(step.phase);
@@ -108,7 +109,7 @@ fn text_doc(trace: &Trace, format: Format, lang: &str) -> String {
                 )),
             }
         }
-        let t = trace.text(k);
+        let t = texts[k];
         let title = format!("{}. {}", k, t.title.get(lang));
         match format {
             Format::Markdown => {
@@ -214,12 +215,13 @@ fn json_doc(trace: &Trace, lang: &str) -> String {
         .iter()
         .map(|l| obj! {"weights": l.weights, "biases": l.biases})
         .collect();
+    let texts = trace.texts();
     let steps: Vec<_> = trace
         .steps
         .iter()
         .enumerate()
         .map(|(k, s)| {
-            let text = trace.text(k);
+            let text = texts[k];
             obj! {
                 "index": k,
                 "phase": s.phase,

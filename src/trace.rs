@@ -124,7 +124,7 @@ impl Trace {
     /// Records `pass` as steps at the given granularity, numbers with `digits`
     /// significant digits in the texts.
     pub fn build(pass: Pass, granularity: Granularity, digits: usize) -> Trace {
-        let mut b = Builder::new(&pass, granularity, digits, None);
+        let mut b = Builder::new(&pass, granularity, digits, Want::Structure);
         b.build();
         let (steps, reveal) = (b.steps, b.reveal);
         let texts = vec![OnceCell::new(); steps.len()];
@@ -148,11 +148,26 @@ impl Trace {
 
     /// Writes step `i`'s explanation, formula lists stopping once past `max` lines.
     fn write(&self, i: usize, max: usize) -> Explanation {
-        let mut b = Builder::new(&self.pass, self.granularity, self.digits, Some(i));
+        let mut b = Builder::new(&self.pass, self.granularity, self.digits, Want::Step(i));
         b.max_lines = max;
         b.build();
         b.wanted
+            .pop()
             .expect("the builder writes the text of the step it is asked for")
+            .1
+    }
+
+    /// Every step's explanation, all written in one build (a document reads them all;
+    /// one build per step would redo the whole trace each time).
+    pub fn texts(&self) -> Vec<&Explanation> {
+        if self.texts.iter().any(|t| t.get().is_none()) {
+            let mut b = Builder::new(&self.pass, self.granularity, self.digits, Want::Every);
+            b.build();
+            for (k, text) in b.wanted {
+                let _ = self.texts[k].set(text);
+            }
+        }
+        (0..self.len()).map(|k| self.text(k)).collect()
     }
 
     /// Step `i`'s explanation with each formula list cut to `max` lines, and whether any
@@ -227,15 +242,42 @@ impl Trace {
     }
 }
 
+/// The explanation of the step about to be pushed, if it is wanted: title, note and
+/// formulas are written only then (a trace is rebuilt every training frame).
+macro_rules! explanation {
+    ($b:ident, $title:expr, $note:expr, $write:expr $(,)?) => {
+        if $b.wants() {
+            Some(Explanation::build_capped(
+                $title,
+                $note,
+                $b.digits,
+                $b.max_lines,
+                $write,
+            ))
+        } else {
+            None
+        }
+    };
+}
+
+/// Which step texts a build writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// None: the steps and what each reveals only.
+    Structure,
+    Step(usize),
+    Every,
+}
+
 struct Builder<'a> {
     pass: &'a Pass,
     granularity: Granularity,
     digits: usize,
     steps: Vec<Step>,
     reveal: Reveal,
-    /// Write the text of this step only (None: structure only).
-    want: Option<usize>,
-    wanted: Option<Explanation>,
+    want: Want,
+    /// The texts written, with their step index.
+    wanted: Vec<(usize, Explanation)>,
     /// Formula lists may stop after this many lines (see [`Trace::brief_text`]).
     max_lines: usize,
 }
@@ -258,7 +300,7 @@ fn per_units(units: &[usize], n: &Notation, f: impl Fn(usize, &Notation) -> Line
 }
 
 impl<'a> Builder<'a> {
-    fn new(pass: &'a Pass, granularity: Granularity, digits: usize, want: Option<usize>) -> Self {
+    fn new(pass: &'a Pass, granularity: Granularity, digits: usize, want: Want) -> Self {
         Builder {
             pass,
             granularity,
@@ -266,14 +308,14 @@ impl<'a> Builder<'a> {
             steps: Vec::new(),
             reveal: Reveal::default(),
             want,
-            wanted: None,
+            wanted: Vec::new(),
             max_lines: usize::MAX,
         }
     }
 
     fn push(&mut self, step: Step, text: Option<Explanation>) -> usize {
-        if text.is_some() {
-            self.wanted = text;
+        if let Some(text) = text {
+            self.wanted.push((self.steps.len(), text));
         }
         self.steps.push(step);
         self.steps.len() - 1
@@ -338,20 +380,19 @@ impl<'a> Builder<'a> {
         self.update();
     }
 
-    /// The explanation of the step about to be pushed, if it is the one asked for.
-    fn explanation(
-        &self,
-        title: Bilingual,
-        note: Bilingual,
-        write: impl Fn(&Notation) -> Lines,
-    ) -> Option<Explanation> {
-        (self.want == Some(self.steps.len()))
-            .then(|| Explanation::build_capped(title, note, self.digits, self.max_lines, write))
+    /// Is the text of the step about to be pushed wanted?
+    fn wants(&self) -> bool {
+        match self.want {
+            Want::Structure => false,
+            Want::Step(i) => i == self.steps.len(),
+            Want::Every => true,
+        }
     }
 
     fn start(&mut self) {
         let p = self.pass;
-        let text = self.explanation(
+        let text = explanation!(
+            self,
             Bilingual::new(
                 "Start: the input x and the target t",
                 "开始：输入 x 与目标 t",
@@ -403,7 +444,7 @@ impl<'a> Builder<'a> {
         } else {
             format!("a({l})")
         };
-        let text = self.explanation(
+        let text = explanation!(self,
             Bilingual::new(
                 format!("Forward · layer {}: weighted sum {z}", l + 1),
                 format!("前向传播 · 第 {} 层：加权和 {z}", l + 1),
@@ -443,7 +484,8 @@ impl<'a> Builder<'a> {
         let p = self.pass;
         let act = p.network.layers[l].activation;
         let a = self.sub(l, units, "a");
-        let text = self.explanation(
+        let text = explanation!(
+            self,
             Bilingual::new(
                 format!(
                     "Forward · layer {}: activation {a} = {}(z)",
@@ -496,7 +538,8 @@ impl<'a> Builder<'a> {
             Loss::Mse => ("mean squared error", "均方误差"),
             Loss::CrossEntropy => ("cross-entropy", "交叉熵"),
         };
-        let text = self.explanation(
+        let text = explanation!(
+            self,
             Bilingual::new(format!("Loss: L, {en}"), format!("损失：L，{zh}")),
             Bilingual::new(
                 format!(
@@ -542,7 +585,8 @@ impl<'a> Builder<'a> {
                 "隐藏神经元的误差：对它连到的上一层每个神经元，把其 δ 乘以连线权重（更新前的权重）后求和，再乘以自身激活函数的斜率。",
             )
         };
-        let text = self.explanation(
+        let text = explanation!(
+            self,
             Bilingual::new(
                 format!("Backward · layer {}: {d} = ∂L/∂z", l + 1),
                 format!("反向传播 · 第 {} 层：{d} = ∂L/∂z", l + 1),
@@ -580,7 +624,7 @@ impl<'a> Builder<'a> {
     fn gradients(&mut self, l: usize, units: &[usize]) {
         let p = self.pass;
         let w = self.sub(l, units, "W");
-        let text = self.explanation(
+        let text = explanation!(self,
             Bilingual::new(
                 format!("Backward · layer {}: gradients ∂L/∂{w}, ∂L/∂b", l + 1),
                 format!("反向传播 · 第 {} 层：梯度 ∂L/∂{w}、∂L/∂b", l + 1),
@@ -637,7 +681,8 @@ impl<'a> Builder<'a> {
             en.push_str(" The biases are frozen (kept as they are).");
             zh.push_str(" 偏置被冻结（保持不变）。");
         }
-        let text = self.explanation(
+        let text = explanation!(
+            self,
             Bilingual::new(
                 format!("Update: W ← W − η ∂L/∂W (η = {eta})"),
                 format!("更新：W ← W − η ∂L/∂W（η = {eta}）"),
