@@ -14,12 +14,19 @@ pub const MAX_MAGNITUDE: f64 = 1e6;
 
 /// `Ok` for a finite number within ±[`MAX_MAGNITUDE`]; the message names `at`.
 pub fn check_value(v: f64, at: &str) -> Result<(), String> {
+    check_value_at(v, || at.to_string())
+}
+
+/// [`check_value`] with the place written only for a message (validating a dataset
+/// checks thousands of numbers, nearly always fine).
+pub fn check_value_at(v: f64, at: impl FnOnce() -> String) -> Result<(), String> {
     if !v.is_finite() {
-        return Err(format!("{at}: not a finite number"));
+        return Err(format!("{}: not a finite number", at()));
     }
     if v.abs() > MAX_MAGNITUDE {
         return Err(format!(
-            "{at}: {v:e} is out of range (at most ±{MAX_MAGNITUDE:e})"
+            "{}: {v:e} is out of range (at most ±{MAX_MAGNITUDE:e})",
+            at()
         ));
     }
     Ok(())
@@ -432,11 +439,11 @@ impl Network {
                     ));
                 }
                 for (j, &v) in row.iter().enumerate() {
-                    check_value(v, &format!("{at}.weights[{i}][{j}]"))?;
+                    check_value_at(v, || format!("{at}.weights[{i}][{j}]"))?;
                 }
             }
             for (i, &v) in layer.biases.iter().enumerate() {
-                check_value(v, &format!("{at}.biases[{i}]"))?;
+                check_value_at(v, || format!("{at}.biases[{i}]"))?;
             }
             if layer.activation.is_softmax() {
                 if l + 1 != n {
@@ -477,10 +484,10 @@ impl Network {
             ));
         }
         for (j, &v) in x.iter().enumerate() {
-            check_value(v, &format!("input[{j}]"))?;
+            check_value_at(v, || format!("input[{j}]"))?;
         }
         for (i, &v) in t.iter().enumerate() {
-            check_value(v, &format!("target[{i}]"))?;
+            check_value_at(v, || format!("target[{i}]"))?;
         }
         if self.loss == Loss::CrossEntropy {
             if let Some(i) = t.iter().position(|&v| v < 0.0) {
