@@ -133,38 +133,13 @@ impl Layer {
     }
 }
 
-/// Reusable buffers for forward passes that need only activations (heatmaps, losses):
-/// no allocation per pass, which matters in the browser's allocator.
-#[derive(Clone, Debug, Default)]
-pub struct Scratch {
-    /// a(l) per layer after [`Network::predict`].
-    pub a: Vec<Vec<f64>>,
-    z: Vec<f64>,
-}
-
 impl Network {
-    /// The output y for input x, computed in `scratch` (whose `a` then holds every layer's
-    /// activations). Same numbers as [`Network::forward`].
-    pub fn predict<'s>(&self, x: &[f64], scratch: &'s mut Scratch) -> &'s [f64] {
-        scratch.a.resize(self.layers.len(), Vec::new());
-        for (l, layer) in self.layers.iter().enumerate() {
-            let (before, rest) = scratch.a.split_at_mut(l);
-            let input = if l == 0 { x } else { &before[l - 1] };
-            scratch.z.clear();
-            for (row, b) in layer.weights.iter().zip(&layer.biases) {
-                scratch
-                    .z
-                    .push(row.iter().zip(input).map(|(w, a)| w * a).sum::<f64>() + b);
-            }
-            let out = &mut rest[0];
-            out.clear();
-            if layer.activation.is_softmax() {
-                out.extend(crate::activation::softmax(&scratch.z));
-            } else {
-                out.extend(scratch.z.iter().map(|&v| layer.activation.f(v)));
-            }
-        }
-        scratch.a.last().map(Vec::as_slice).unwrap_or(&[])
+    /// The output y for input x, computed in `ws` (whose `a` then holds every layer's
+    /// activations): a heatmap cell or a loss without allocating. Same numbers as
+    /// [`Network::forward`].
+    pub fn predict<'w>(&self, x: &[f64], ws: &'w mut Workspace) -> &'w [f64] {
+        self.forward_into(x, ws);
+        ws.a.last().map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Number of network inputs.
@@ -228,14 +203,13 @@ impl Network {
         self.loss.value(fwd.output(), t, z_out)
     }
 
-    /// L for one example, computed in reusable buffers.
-    pub fn loss_scratch(&self, x: &[f64], t: &[f64], scratch: &mut Scratch) -> f64 {
-        if self.loss == Loss::CrossEntropy {
-            // Cross-entropy is taken from z through log-softmax: use the full pass.
-            return self.loss_at(x, t);
+    /// L for one example, computed in reusable buffers (cross-entropy reads z there).
+    pub fn loss_with(&self, x: &[f64], t: &[f64], ws: &mut Workspace) -> f64 {
+        self.forward_into(x, ws);
+        fn last(v: &[Vec<f64>]) -> &[f64] {
+            v.last().map_or(&[], Vec::as_slice)
         }
-        let y = self.predict(x, scratch);
-        self.loss.value(y, t, &[])
+        self.loss.value(last(&ws.a), t, last(&ws.z))
     }
 
     /// L for one example (forward pass included).

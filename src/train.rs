@@ -10,12 +10,12 @@ pub fn dataset_loss(net: &Network, data: &Dataset) -> f64 {
     if data.is_empty() {
         return 0.0;
     }
-    let mut scratch = crate::network::Scratch::default();
+    let mut ws = Workspace::default();
     let total: f64 = data
         .inputs
         .iter()
         .zip(&data.targets)
-        .map(|(x, t)| net.loss_scratch(x, t, &mut scratch))
+        .map(|(x, t)| net.loss_with(x, t, &mut ws))
         .sum();
     total / data.len() as f64
 }

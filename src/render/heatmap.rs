@@ -4,7 +4,7 @@
 
 use super::Theme;
 use crate::activation::Activation;
-use crate::network::{Network, Scratch};
+use crate::network::{Network, Workspace};
 use plotters::style::RGBColor;
 
 /// The part of the input plane shown.
@@ -107,10 +107,10 @@ pub fn output_rgba(
     theme: &Theme,
 ) -> Vec<u8> {
     let mut grid = Vec::with_capacity(nx * ny);
-    let mut scratch = Scratch::default();
+    let mut ws = Workspace::default();
     for j in 0..ny {
         for i in 0..nx {
-            let y = net.predict(&dom.at(i, j, nx, ny), &mut scratch);
+            let y = net.predict(&dom.at(i, j, nx, ny), &mut ws);
             grid.push(colour(theme, score(net, y)));
         }
     }
@@ -132,11 +132,11 @@ pub fn unit_rgba(
         .iter()
         .map(|l| vec![Vec::with_capacity(n * n); l.width()])
         .collect();
-    let mut scratch = Scratch::default();
+    let mut ws = Workspace::default();
     for j in 0..n {
         for i in 0..n {
-            net.predict(&dom.at(i, j, n, n), &mut scratch);
-            for (l, a) in scratch.a.iter().enumerate() {
+            net.predict(&dom.at(i, j, n, n), &mut ws);
+            for (l, a) in ws.a.iter().enumerate() {
                 for (u, v) in a.iter().enumerate() {
                     vals[l][u].push(*v);
                 }
@@ -209,7 +209,7 @@ mod tests {
     fn predict_equals_forward() {
         for name in crate::preset::NAMES {
             let p = preset::get(name).unwrap().problem;
-            let mut s = Scratch::default();
+            let mut s = Workspace::default();
             let f = p.network.forward(&p.input);
             assert_eq!(p.network.predict(&p.input, &mut s), f.output());
             assert_eq!(s.a, f.a);
