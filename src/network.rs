@@ -32,6 +32,11 @@ pub fn check_value_at(v: f64, at: impl FnOnce() -> String) -> Result<(), String>
     Ok(())
 }
 
+/// ‖v‖₂, the size of a gradient (the graph's labels, the gradient-size chart).
+pub fn norm<'a>(v: impl IntoIterator<Item = &'a f64>) -> f64 {
+    v.into_iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
 /// One layer l: W(l)_ij is the weight from unit j of layer l−1 to unit i of layer l.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Layer {

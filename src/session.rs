@@ -585,7 +585,7 @@ impl Session {
     /// ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer at the cursor (`None` before they are computed),
     /// or all of them with `all` (while training, or before stepping).
     pub fn gradient_norms(&self, all: bool) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
-        use crate::render::gradient_flow::norm;
+        use crate::network::norm;
         let t = &self.trace;
         let c = self.cursor;
         let p = &t.pass;

@@ -96,8 +96,3 @@ pub fn draw<DB: DrawingBackend>(
     area.present().map_err(err)?;
     Ok(())
 }
-
-/// ‖v‖₂.
-pub fn norm<'a>(v: impl IntoIterator<Item = &'a f64>) -> f64 {
-    v.into_iter().map(|x| x * x).sum::<f64>().sqrt()
-}

@@ -4,11 +4,11 @@
 //! hidden a(l) from every unit above, into W from the loss and the L2 term) a Σ marks it.
 
 use super::{err, Theme};
+use crate::network::norm;
 use crate::number::fmt;
 use crate::trace::{Kind, Phase, Trace};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One box of the graph.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,8 +59,7 @@ fn vec_text(v: &[f64]) -> String {
             v.iter().map(|x| fmt(*x, 3)).collect::<Vec<_>>().join(", ")
         )
     } else {
-        let n: f64 = v.iter().map(|x| x * x).sum::<f64>().sqrt();
-        format!("‖·‖ {}", fmt(n, 3))
+        format!("‖·‖ {}", fmt(norm(v), 3))
     }
 }
 
@@ -89,12 +88,7 @@ pub fn draw<DB: DrawingBackend>(
     };
     let step = &trace.steps[cursor];
     let backward = matches!(step.phase, Phase::Backward | Phase::Update);
-    let font = |px: f64, c: RGBColor| {
-        (FontFamily::SansSerif, px * s)
-            .into_font()
-            .color(&c)
-            .pos(Pos::new(HPos::Center, VPos::Center))
-    };
+    let font = |px: f64, c: RGBColor| theme.centred(px, c);
     let all = |f: &dyn Fn(usize) -> bool, n: usize| (0..n).all(f);
     let lam = p.rule.weight_decay;
 
@@ -208,13 +202,7 @@ pub fn draw<DB: DrawingBackend>(
             let n = p.network.layers[l].width();
             let got = all(&|u| trace.shows_grads(l, u, cursor), n);
             let label = if got && backward {
-                let gw: f64 = p.grads[l]
-                    .weights
-                    .iter()
-                    .flatten()
-                    .map(|g| g * g)
-                    .sum::<f64>()
-                    .sqrt();
+                let gw = norm(p.grads[l].weights.iter().flatten());
                 format!("W({0}), b({0})  ‖∂L/∂W‖ {1}", l + 1, fmt(gw, 3))
             } else {
                 format!("W({0}), b({0})", l + 1)

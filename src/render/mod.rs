@@ -74,6 +74,17 @@ impl Theme {
             .color(&self.text.to_rgba())
     }
 
+    /// Labels in the network and graph views: sans-serif at `px` (scaled) in `ink`,
+    /// centred on the point given.
+    pub fn centred(&self, px: f64, ink: RGBColor) -> plotters::style::TextStyle<'static> {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        use plotters::style::{FontFamily, IntoFont};
+        (FontFamily::SansSerif, self.font(px))
+            .into_font()
+            .color(&ink)
+            .pos(Pos::new(HPos::Center, VPos::Center))
+    }
+
     /// A font size in pixels, scaled.
     pub fn font(&self, px: f64) -> f64 {
         px * self.scale

@@ -8,7 +8,6 @@ use crate::number::fmt;
 use crate::trace::{Phase, Trace};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 type Px = (i32, i32);
 
@@ -65,12 +64,7 @@ pub fn draw<DB: DrawingBackend>(
     let params = if updated { &p.updated } else { &p.network };
     let s = theme.scale;
     let r = layout.radius;
-    let font = |px: f64, c: RGBColor| {
-        (FontFamily::SansSerif, px * s)
-            .into_font()
-            .color(&c)
-            .pos(Pos::new(HPos::Center, VPos::Center))
-    };
+    let font = |px: f64, c: RGBColor| theme.centred(px, c);
     let small = (12.5f64).min(r / s * 0.5).max(8.0);
     let many_edges: usize = p
         .network
