@@ -154,6 +154,17 @@ fn crisp(a: BackendCoord, b: BackendCoord) -> ((f64, f64), (f64, f64)) {
     (a, b)
 }
 
+/// The canvas's 2-D context, or a readable error.
+pub fn context_2d(
+    canvas: &HtmlCanvasElement,
+) -> Result<CanvasRenderingContext2d, wasm_bindgen::JsValue> {
+    canvas
+        .get_context("2d")?
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("this browser has no 2-D canvas"))?
+        .dyn_into()
+        .map_err(wasm_bindgen::JsValue::from)
+}
+
 /// Draws many data points in four batched paths (train/test × class) instead of one
 /// plotters element each: a scatter of hundreds of points costs a few canvas calls.
 pub fn scatter(
@@ -162,10 +173,7 @@ pub fn scatter(
     dom: &crate::render::heatmap::Domain,
     theme: &crate::render::Theme,
 ) -> Result<(), wasm_bindgen::JsValue> {
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")?
-        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no 2-D canvas"))?
-        .dyn_into()?;
+    let ctx = context_2d(canvas)?;
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
     let s = theme.scale;
     let r = if points.len() > 50 { 4.0 } else { 6.0 } * s;

@@ -108,7 +108,7 @@ impl DrawOpts {
 
 /// Puts an RGBA picture on the canvas at (x, y) in one call.
 fn put_rgba(
-    canvas: &HtmlCanvasElement,
+    ctx: &web_sys::CanvasRenderingContext2d,
     rgba: &[u8],
     w: u32,
     h: u32,
@@ -116,10 +116,6 @@ fn put_rgba(
     y: f64,
 ) -> Result<(), JsValue> {
     use wasm_bindgen::Clamped;
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")?
-        .ok_or_else(|| js("this browser has no 2-D canvas".into()))?
-        .dyn_into()?;
     let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w, h)?;
     ctx.put_image_data(&img, x, y)
 }
@@ -456,6 +452,7 @@ impl Lab {
             let cell = ((side / n as f64).floor() as usize).max(1);
             let maps = heatmap::unit_rgba(&t.pass.network, &dom, n, cell, &theme);
             let px = (n * cell) as f64;
+            let ctx = crate::canvas::context_2d(&canvas2)?;
             for (l, units) in maps.iter().enumerate() {
                 for (i, rgba) in units.iter().enumerate() {
                     let (x, y) = lay.columns[l + 1][i];
@@ -464,7 +461,7 @@ impl Lab {
                         (x - px / 2.0).round(),
                         (y - px / 2.0).round(),
                     );
-                    put_rgba(&canvas2, rgba, side, side, x0, y0)?;
+                    put_rgba(&ctx, rgba, side, side, x0, y0)?;
                 }
             }
         }
@@ -521,7 +518,7 @@ impl Lab {
         let (nx, ny) = ((w as usize).div_ceil(cell), (h as usize).div_ceil(cell));
         let rgba = heatmap::output_rgba(net, &dom, nx, ny, cell, &theme);
         put_rgba(
-            &canvas2,
+            &crate::canvas::context_2d(&canvas2)?,
             &rgba,
             (nx * cell) as u32,
             (ny * cell) as u32,
