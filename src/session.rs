@@ -8,6 +8,7 @@ use crate::document::{self, Format};
 use crate::gradcheck;
 use crate::json::{obj, to_value, Value};
 use crate::network::check_value;
+use crate::notation::Notation;
 use crate::problem::{self, Problem};
 use crate::state::Data;
 use crate::state::{self, SavedState};
@@ -310,57 +311,42 @@ impl Session {
 
     /// W(l)_ij = v (0-based indices).
     pub fn set_weight(&mut self, l: usize, i: usize, j: usize, v: f64) -> Result<(), String> {
-        let at = format!("W({})_{}{}", l + 1, i + 1, j + 1);
-        check_value(v, &at)?;
-        self.edit(|p| {
-            let w = p
-                .network
-                .layers
-                .get_mut(l)
-                .and_then(|layer| layer.weights.get_mut(i))
-                .and_then(|row| row.get_mut(j))
-                .ok_or_else(|| format!("{at}: no such weight"))?;
-            *w = v;
-            Ok(())
+        let at = Notation::plain(UI_DIGITS).w(l, i, j);
+        self.set_number(at, "weight", v, |p| {
+            p.network.layers.get_mut(l)?.weights.get_mut(i)?.get_mut(j)
         })
     }
 
     /// b(l)_i = v.
     pub fn set_bias(&mut self, l: usize, i: usize, v: f64) -> Result<(), String> {
-        let at = format!("b({})_{}", l + 1, i + 1);
-        check_value(v, &at)?;
-        self.edit(|p| {
-            let b = p
-                .network
-                .layers
-                .get_mut(l)
-                .and_then(|layer| layer.biases.get_mut(i))
-                .ok_or_else(|| format!("{at}: no such bias"))?;
-            *b = v;
-            Ok(())
+        let at = Notation::plain(UI_DIGITS).b(l, i);
+        self.set_number(at, "bias", v, |p| {
+            p.network.layers.get_mut(l)?.biases.get_mut(i)
         })
     }
 
     /// x_j = v.
     pub fn set_input(&mut self, j: usize, v: f64) -> Result<(), String> {
-        let at = format!("x_{}", j + 1);
-        check_value(v, &at)?;
-        self.edit(|p| {
-            *p.input
-                .get_mut(j)
-                .ok_or_else(|| format!("{at}: no such input"))? = v;
-            Ok(())
-        })
+        self.set_number(format!("x_{}", j + 1), "input", v, |p| p.input.get_mut(j))
     }
 
     /// t_i = v.
     pub fn set_target(&mut self, i: usize, v: f64) -> Result<(), String> {
-        let at = format!("t_{}", i + 1);
+        let at = Notation::plain(UI_DIGITS).t(i);
+        self.set_number(at, "target", v, |p| p.target.get_mut(i))
+    }
+
+    /// Sets the number `slot` finds (a `what` named `at` in messages), after checking it.
+    fn set_number(
+        &mut self,
+        at: String,
+        what: &str,
+        v: f64,
+        slot: impl FnOnce(&mut Problem) -> Option<&mut f64>,
+    ) -> Result<(), String> {
         check_value(v, &at)?;
         self.edit(|p| {
-            *p.target
-                .get_mut(i)
-                .ok_or_else(|| format!("{at}: no such target"))? = v;
+            *slot(p).ok_or_else(|| format!("{at}: no such {what}"))? = v;
             Ok(())
         })
     }

@@ -113,3 +113,16 @@ fn edits_at_the_edges_are_refused_and_change_nothing() {
     s.set_weight(0, 0, 1, 1e6).unwrap();
     assert!(s.trace().pass.is_finite());
 }
+
+/// A refused edit names the parameter as the step texts do (a comma once an index has
+/// two digits), so the message matches the formula the student reads.
+#[test]
+fn refused_edit_names_the_parameter_in_formula_notation() {
+    let mut s = Session::from_preset("mazur").unwrap();
+    let e = s.set_weight(0, 1, 0, f64::NAN).unwrap_err();
+    assert!(e.starts_with("W(1)_21: not a finite number"), "{e}");
+    let e = s.set_weight(0, 11, 0, 1.0).unwrap_err();
+    assert!(e.starts_with("W(1)_12,1: no such weight"), "{e}");
+    let e = s.set_target(5, 1.0).unwrap_err();
+    assert!(e.starts_with("t_6: no such target"), "{e}");
+}
