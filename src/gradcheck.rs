@@ -29,7 +29,8 @@ pub struct Report {
     pub max_rel_error: f64,
 }
 
-fn rel(a: f64, b: f64) -> f64 {
+/// |a − b| / max(|a| + |b|, 1e-8): the relative error the check reports.
+pub fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / (a.abs() + b.abs()).max(1e-8)
 }
 

@@ -561,6 +561,7 @@ impl Session {
         );
         let mut v = to_value(&c);
         v.set("numeric", to_value(&num));
+        v.set("rel_error", to_value(&gradcheck::rel(c.value, num)));
         v.set(
             "revealed",
             Value::Bool(self.trace.shows_grads(l, i, self.cursor)),

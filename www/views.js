@@ -226,29 +226,37 @@ function refill(box, state, weightsChanged) {
   }
 }
 
-/** The chain rule of the selected weight or bias, with finite differences beside it. */
+/** The chain rule of the selected weight or bias, with finite differences beside it.
+ * The heading and the weight's box are built when the selection or the language
+ * changes (so typing in the box survives training frames); the rest is refilled. */
 export function renderChain(box, chain, selected, state, edit) {
   const lang = getLang();
   if (!selected || !chain) {
+    box.headKey = '';
     replace(box, el('p', { class: 'hint' }, t('chain.none')));
     return;
   }
-  const parts = [el('h3', {}, chain.text.title[lang])];
-  if (selected.kind === 'edge') {
-    const { layer: l, i, j } = selected;
-    parts.push(el('label', { class: 'inline' }, `${t('chain.weight')} W(${l + 1})_${i + 1}${j + 1} = `,
-      numberBox(state.layers[l].weights_before[i][j], `W(${l + 1})_${i + 1}${j + 1}`, `cw-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp))));
-  } else {
-    const { layer: l, i } = selected;
-    parts.push(el('label', { class: 'inline' }, `${t('chain.bias')} b(${l + 1})_${i + 1} = `,
-      numberBox(state.layers[l].biases_before[i], `b(${l + 1})_${i + 1}`, `cb-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp))));
+  const headKey = JSON.stringify([selected, lang]);
+  if (box.headKey !== headKey) {
+    box.headKey = headKey;
+    let label;
+    if (selected.kind === 'edge') {
+      const { layer: l, i, j } = selected;
+      label = el('label', { class: 'inline' }, `${t('chain.weight')} W(${l + 1})_${i + 1}${j + 1} = `,
+        numberBox(state.layers[l].weights_before[i][j], `W(${l + 1})_${i + 1}${j + 1}`, `cw-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp)));
+    } else {
+      const { layer: l, i } = selected;
+      label = el('label', { class: 'inline' }, `${t('chain.bias')} b(${l + 1})_${i + 1} = `,
+        numberBox(state.layers[l].biases_before[i], `b(${l + 1})_${i + 1}`, `cb-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp)));
+    }
+    box.body = el('div');
+    replace(box, el('h3', {}, chain.text.title[lang]), label, box.body);
   }
   if (!chain.revealed) {
-    parts.push(el('p', { class: 'hint' }, t('chain.notyet')));
-    replace(box, parts);
+    replace(box.body, el('p', { class: 'hint' }, t('chain.notyet')));
     return;
   }
-  parts.push(el('p', { class: 'note' }, chain.text.note[lang]));
+  const parts = [el('p', { class: 'note' }, chain.text.note[lang])];
   parts.push(el('table', { class: 'factors' }, el('tbody', {}, chain.factors.map((f) =>
     el('tr', {}, el('td', { class: 'sym' }, f.symbol), el('td', { class: 'val' }, fmt(f.value)), el('td', { class: 'what' }, f.name[lang]))))));
   if (chain.paths.length) {
@@ -257,10 +265,9 @@ export function renderChain(box, chain, selected, state, edit) {
       el('li', {}, `W(${chain.layer + 2})_${p.unit + 1}${chain.to + 1} · δ(${chain.layer + 2})_${p.unit + 1} = ${fmt(p.weight)} · ${fmt(p.delta)} = ${fmt(p.product)}`))));
   }
   parts.push(el('div', { class: 'formula numbers' }, chain.text.plain.numbers.map((s) => el('div', {}, s))));
-  const rel = Math.abs(chain.value - chain.numeric) / Math.max(Math.abs(chain.value) + Math.abs(chain.numeric), 1e-8);
   parts.push(el('p', { class: 'check' },
-    `${t('chain.backprop')}: ${fmt(chain.value, 8)} · ${t('chain.numeric')}: ${fmt(chain.numeric, 8)} · ${t('chain.relerr')} ${rel.toExponential(1)}`));
-  replace(box, parts);
+    `${t('chain.backprop')}: ${fmt(chain.value, 8)} · ${t('chain.numeric')}: ${fmt(chain.numeric, 8)} · ${t('chain.relerr')} ${chain.rel_error.toExponential(1)}`));
+  replace(box.body, parts);
 }
 
 /** Settings: learning rate and the activation of each layer. */

@@ -220,3 +220,20 @@ test('in Chinese the training panel has no English words', async ({ page }) => {
   }
   expect(english).toEqual([]);
 });
+
+test('while training runs, a half-typed value in the chain rule box is kept', async ({ page }) => {
+  await open(page, '?preset=xor');
+  const pick = page.locator('#chain-pick');
+  await pick.selectOption({ index: 1 });
+  const box = page.locator('#chain input.num-input');
+  await expect(box).toBeVisible();
+  await page.locator('#tr-play').click();
+  const updates = async () => (await page.evaluate(() => window.backpropLab.state())).training.updates;
+  await expect.poll(updates).toBeGreaterThan(0);
+  await box.fill('0.12');
+  // Many training frames redraw the chain rule's numbers underneath the box.
+  const before = await updates();
+  await expect.poll(updates).toBeGreaterThan(before + 50);
+  await expect(box).toHaveValue('0.12');
+  await expect(box).toBeFocused();
+});
