@@ -419,6 +419,22 @@ impl Session {
         Ok(())
     }
 
+    /// Every weight's and bias's symbol per layer, as the formulas write them
+    /// (`W(2)_11`, `W(2)_12,1`): the page labels its tables and choices with these.
+    pub fn symbols(&self) -> Value {
+        let n = Notation::plain(UI_DIGITS);
+        let layers: Vec<Value> = (self.trace.pass.network.layers.iter().enumerate())
+            .map(|(l, layer)| {
+                let weights: Vec<Vec<String>> = (0..layer.width())
+                    .map(|i| (0..layer.fan_in()).map(|j| n.w(l, i, j)).collect())
+                    .collect();
+                let biases: Vec<String> = (0..layer.width()).map(|i| n.b(l, i)).collect();
+                obj! {"weights": weights, "biases": biases}
+            })
+            .collect();
+        Value::Array(layers)
+    }
+
     /// The embedding API's `state()`: fixture field names, values not reached yet null.
     /// Before the update step, weights/biases are those the pass used; at it, the
     /// updated ones (and `loss_after_step` appears).

@@ -215,6 +215,11 @@ impl Lab {
         self.s.state().to_string()
     }
 
+    /// Every weight's and bias's symbol per layer, as JSON (see `Session::symbols`).
+    pub fn symbols(&self) -> String {
+        self.s.symbols().to_string()
+    }
+
     /// The state the page redraws from: `state()` without the repeated `weights`/`biases`.
     pub fn page_state(&self) -> String {
         self.s.page_state().to_string()

@@ -4,7 +4,7 @@
 import init, { Lab, presets, activations } from '../pkg/backprop_lab.js';
 import { t, setLang, getLang, translatePage } from './i18n.js';
 import { el, replace, setText } from './dom.js';
-import { renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
+import { setSymbols, wSym, bSym, renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
@@ -209,7 +209,10 @@ function draw() {
     });
     // The tables are rebuilt only when the network's shape or the language changes; a
     // step (or a training frame) only refills their numbers.
-    if (archChanged) fillChainPick(state);
+    if (archChanged) {
+      setSymbols(JSON.parse(lab.symbols()));
+      fillChainPick(state);
+    }
     if (archChanged) {
       timed('tables', () => {
         renderValues($('values'), state, edit);
@@ -364,8 +367,8 @@ function readConfig() {
 function fillChainPick(state) {
   const opts = [el('option', { value: '' }, t('chain.pickNone'))];
   state.layers.forEach((L, l) => L.weights_before.forEach((row, i) => {
-    row.forEach((_, j) => opts.push(el('option', { value: JSON.stringify({ kind: 'edge', layer: l, i, j }) }, `W(${l + 1})_${i + 1},${j + 1}`)));
-    opts.push(el('option', { value: JSON.stringify({ kind: 'neuron', layer: l, i }) }, `b(${l + 1})_${i + 1}`));
+    row.forEach((_, j) => opts.push(el('option', { value: JSON.stringify({ kind: 'edge', layer: l, i, j }) }, wSym(l, i, j))));
+    opts.push(el('option', { value: JSON.stringify({ kind: 'neuron', layer: l, i }) }, bSym(l, i)));
   }));
   replace($('chain-pick'), opts);
   $('chain-pick').value = view.selected ? JSON.stringify(view.selected) : '';

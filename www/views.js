@@ -4,6 +4,14 @@
 import { el, replace, fmt, setText } from './dom.js';
 import { t, getLang } from './i18n.js';
 
+/** Each layer's weight and bias symbols as the core writes them (`W(2)_12,1` once an
+ * index has two digits); set by the page whenever the network's shape changes. */
+let symbols = [];
+export function setSymbols(s) { symbols = s; }
+/** W(l)_ij and b(l)_i with 0-based indices. */
+export const wSym = (l, i, j) => symbols[l]?.weights[i]?.[j] ?? '';
+export const bSym = (l, i) => symbols[l]?.biases[i] ?? '';
+
 /** The timeline: one button per step, the current one marked. */
 export function renderTimeline(list, steps, cursor, onSeek) {
   const key = JSON.stringify([getLang(), steps.map((s) => s.label)]);
@@ -116,8 +124,8 @@ export function renderValues(box, state, edit) {
       Array.from({ length: fan }, (_, j) => el('th', { scope: 'col' }, `W·${j + 1} ${t('values.after')}`)));
     const rows = L.biases_before.map((b, i) => el('tr', {},
       el('th', { scope: 'row' }, String(i + 1)),
-      el('td', {}, numberBox(b, `b(${l + 1})_${i + 1}`, `b-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp))),
-      L.weights_before[i].map((w, j) => el('td', {}, numberBox(w, `W(${l + 1})_${i + 1}${j + 1}`, `w-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp)))),
+      el('td', {}, numberBox(b, bSym(l, i), `b-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp))),
+      L.weights_before[i].map((w, j) => el('td', {}, numberBox(w, wSym(l, i, j), `w-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp)))),
       ['z', 'a', 'delta', 'grad_biases'].map((k) => cell(`${l}.${k}.${i}`)),
       Array.from({ length: fan }, (_, j) => cell(`${l}.grad_weights.${i}.${j}`)),
       cell(`${l}.biases_after.${i}`, 'after'),
@@ -242,12 +250,12 @@ export function renderChain(box, chain, selected, state, edit) {
     let label;
     if (selected.kind === 'edge') {
       const { layer: l, i, j } = selected;
-      label = el('label', { class: 'inline' }, `${t('chain.weight')} W(${l + 1})_${i + 1}${j + 1} = `,
-        numberBox(state.layers[l].weights_before[i][j], `W(${l + 1})_${i + 1}${j + 1}`, `cw-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp)));
+      label = el('label', { class: 'inline' }, `${t('chain.weight')} ${wSym(l, i, j)} = `,
+        numberBox(state.layers[l].weights_before[i][j], wSym(l, i, j), `cw-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp)));
     } else {
       const { layer: l, i } = selected;
-      label = el('label', { class: 'inline' }, `${t('chain.bias')} b(${l + 1})_${i + 1} = `,
-        numberBox(state.layers[l].biases_before[i], `b(${l + 1})_${i + 1}`, `cb-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp)));
+      label = el('label', { class: 'inline' }, `${t('chain.bias')} ${bSym(l, i)} = `,
+        numberBox(state.layers[l].biases_before[i], bSym(l, i), `cb-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp)));
     }
     box.body = el('div');
     replace(box, el('h3', {}, chain.text.title[lang]), label, box.body);
@@ -262,7 +270,7 @@ export function renderChain(box, chain, selected, state, edit) {
   if (chain.paths.length) {
     parts.push(el('h4', {}, t('chain.paths')));
     parts.push(el('ul', { class: 'paths' }, chain.paths.map((p) =>
-      el('li', {}, `W(${chain.layer + 2})_${p.unit + 1}${chain.to + 1} · δ(${chain.layer + 2})_${p.unit + 1} = ${fmt(p.weight)} · ${fmt(p.delta)} = ${fmt(p.product)}`))));
+      el('li', {}, `${wSym(chain.layer + 1, p.unit, chain.to)} · δ(${chain.layer + 2})_${p.unit + 1} = ${fmt(p.weight)} · ${fmt(p.delta)} = ${fmt(p.product)}`))));
   }
   parts.push(el('div', { class: 'formula numbers' }, chain.text.plain.numbers.map((s) => el('div', {}, s))));
   parts.push(el('p', { class: 'check' },
@@ -292,7 +300,7 @@ export function renderGradcheck(box, report, onToggle) {
     return;
   }
   const rows = report.entries.map((e) => el('tr', {},
-    el('th', { scope: 'row' }, e.from === null ? `b(${e.layer + 1})_${e.to + 1}` : `W(${e.layer + 1})_${e.to + 1}${e.from + 1}`),
+    el('th', { scope: 'row' }, e.from === null ? bSym(e.layer, e.to) : wSym(e.layer, e.to, e.from)),
     el('td', {}, fmt(e.backprop, 8)), el('td', {}, fmt(e.numeric, 8)), el('td', {}, e.rel_error.toExponential(1))));
   replace(box, el('details', { class: 'gradcheck', open: true, ontoggle: onToggle },
     el('summary', {}, `${t('gradcheck.title')} — ${t('gradcheck.max', { e: report.max_rel_error.toExponential(1) })}`),

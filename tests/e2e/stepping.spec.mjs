@@ -111,6 +111,10 @@ test('a 16-wide layer: the step panel shows the first lines, "Show all lines" sh
   await page.evaluate((network) => window.backpropLab.load({ network, input: [0.5, -0.3], target: [1], learning_rate: 0.1 }),
     { layers: [layer(16, 2, 'tanh'), layer(16, 16, 'tanh'), layer(1, 16, 'sigmoid')], loss: 'half_sse' });
   const count = (await page.evaluate(() => window.backpropLab.state())).cursor.count;
+  // Labels come from the core's notation: a comma once an index has two digits.
+  await expect(page.locator('#values [data-key="w-1-11-0"]')).toHaveAttribute('aria-label', 'W(2)_12,1');
+  await expect(page.locator('#values [data-key="w-1-1-2"]')).toHaveAttribute('aria-label', 'W(2)_23');
+  await expect(page.locator('#chain-pick option').filter({ hasText: /^W\(2\)_12,1$/ })).toHaveCount(1);
   // The update step: 16·2 + 16 + 16·16 + 16 + 16 + 1 weights and biases, and L⁺.
   await page.evaluate((i) => window.backpropLab.seek(i), count - 1);
   const lines = page.locator('#step-numbers > div');
