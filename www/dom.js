@@ -29,13 +29,19 @@ export function replace(parent, ...children) {
   parent.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
 }
 
-/** A number with `digits` significant digits, trailing zeros dropped (display only). */
+/** A number with `digits` significant digits, trailing zeros dropped (display only):
+ * the rules of the core's `number::fmt` (scientific below 1e-4 and from 10^max(digits, 6),
+ * `1.5e-7`, `inf`), so a table cell reads like the formula beside it. Exact halfway
+ * ties may round the other way (JavaScript rounds them up, Rust to even). */
 export function fmt(x, digits = 4) {
   if (x === null || x === undefined) return '·';
-  if (!Number.isFinite(x)) return String(x);
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e6 || a < 1e-4) return x.toExponential(digits - 1).replace(/\.?0+e/, 'e');
-  const s = x.toPrecision(digits);
-  return s.includes('.') && !s.includes('e') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+  const trim = (s) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+  const [mantissa, e] = x.toExponential(digits - 1).split('e');
+  const exp = Number(e);
+  if (exp < -4 || exp >= Math.max(digits, 6)) return `${trim(mantissa)}e${exp}`;
+  if (exp >= digits) return x.toFixed(0);
+  return trim(x.toFixed(digits - 1 - exp));
 }

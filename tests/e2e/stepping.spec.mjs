@@ -137,3 +137,16 @@ test('a 16-wide layer: the step panel shows the first lines, "Show all lines" sh
   await page.evaluate(() => window.backpropLab.seek(1));
   await expect(more).toBeHidden();
 });
+
+test("the page's numbers follow the core's rules (number::fmt's own cases)", async ({ page }) => {
+  await open(page, '?preset=mazur');
+  const cases = [[0.2983711087600027, 9, '0.298371109'], [0.13849856162855695, 4, '0.1385'], [-0.03809823651655623, 4, '-0.0381'],
+    [12.0, 4, '12'], [0, 4, '0'], [1.5e-7, 3, '1.5e-7'], [123456789.0, 4, '1.235e8'], [9.99996, 4, '10'],
+    [-0.000123456, 3, '-0.000123'], [12345.6, 4, '12346'], [10000, 4, '10000'], ['inf', 4, 'inf'], ['nan', 4, 'NaN']];
+  const got = await page.evaluate(async (cs) => {
+    const { fmt } = await import('./www/dom.js');
+    const num = (x) => (x === 'inf' ? Infinity : x === 'nan' ? NaN : x);
+    return cs.map(([x, d]) => fmt(num(x), d));
+  }, cases);
+  expect(got).toEqual(cases.map((c) => c[2]));
+});
