@@ -33,7 +33,6 @@ pub fn draw_fit<DB: DrawingBackend>(
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let s = theme.scale;
-    let text = |px: f64| theme.text_style(px);
     let xs: Vec<f64> = points
         .iter()
         .map(|p| p.x[0])
@@ -57,19 +56,12 @@ pub fn draw_fit<DB: DrawingBackend>(
     } else {
         "Fitted curve"
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, text(14.0))
-        .margin((8.0 * s) as i32)
-        .x_label_area_size((26.0 * s) as i32)
-        .y_label_area_size((40.0 * s) as i32)
+    let mut chart = theme
+        .chart(area, title, 40.0)
         .build_cartesian_2d(x0..x1, lo..hi)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.grid)
-        .bold_line_style(theme.grid)
-        .axis_style(theme.muted)
-        .label_style(text(11.0))
+    theme
+        .mesh(&mut chart.configure_mesh())
         .x_desc("x")
         .x_labels(7)
         .y_labels(5)

@@ -33,20 +33,13 @@ pub fn draw<DB: DrawingBackend>(
     } else {
         ("Gradient size per layer (log scale)", "layer")
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, text(14.0))
-        .margin((8.0 * s) as i32)
-        .x_label_area_size((26.0 * s) as i32)
-        .y_label_area_size((52.0 * s) as i32)
+    let mut chart = theme
+        .chart(area, title, 52.0)
         .build_cartesian_2d(0.5f64..n as f64 + 0.5, (lo..hi).log_scale())
         .map_err(err)?;
-    chart
-        .configure_mesh()
+    theme
+        .mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(theme.grid)
-        .bold_line_style(theme.grid)
-        .axis_style(theme.muted)
-        .label_style(text(11.0))
         .x_labels(n)
         .x_label_formatter(&|v| format!("{layer} {}", v.round() as i64))
         .y_label_formatter(&|v| format!("{v:.0e}"))

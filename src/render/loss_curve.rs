@@ -63,23 +63,15 @@ pub fn draw<DB: DrawingBackend>(
         .filter(|p| finite(p.2))
         .map(|p| (p.0 as f64, p.2))
         .collect();
-    let mut chart = ChartBuilder::on(area);
-    chart
-        .caption(title, text(14.0))
-        .margin((8.0 * s) as i32)
-        .x_label_area_size((26.0 * s) as i32)
-        .y_label_area_size((52.0 * s) as i32);
+    let mut chart = theme.chart(area, title, 52.0);
     let (pc, nc) = (theme.positive, theme.negative);
     let width = (2.0 * s) as u32;
     // The mesh and the two lines, the same on either y scale.
     macro_rules! lines {
         ($c:expr $(, $tweak:ident($($arg:tt)*))?) => {{
             let mut c = $c;
-            c.configure_mesh()
-                .light_line_style(theme.grid)
-                .bold_line_style(theme.grid)
-                .axis_style(theme.muted)
-                .label_style(text(11.0))
+            theme
+                .mesh(&mut c.configure_mesh())
                 .x_desc(xl)
                 .x_labels(5)
                 .y_labels(5)
