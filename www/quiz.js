@@ -2,7 +2,7 @@
 // reveal; the core checks the prediction (with a tolerance) and the step is shown.
 
 import { t, getLang } from './i18n.js';
-import { fmt } from './dom.js';
+import { fmt, setText } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -112,7 +112,7 @@ export function createQuiz(app, { render, showMessage }) {
       $('quiz-form').hidden = true;
     }
     const done = state.cursor.index === state.cursor.count - 1 && q.asked > 0;
-    $('quiz-score').textContent = t(done ? 'quiz.done' : 'quiz.score', { right: q.right, asked: q.asked });
+    setText($('quiz-score'), t(done ? 'quiz.done' : 'quiz.score', { right: q.right, asked: q.asked }));
   }
 
   return { next, reset, draw, firstOpen, isAsking: () => q.asking !== null };

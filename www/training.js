@@ -3,7 +3,7 @@
 // trains in time-boxed slices so the page answers within a frame at every speed.
 
 import { el, replace, fmt, setText } from './dom.js';
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -161,11 +161,16 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
       walk.at = Math.min(walk.at, walk.steps.length - 1);
     }
     const step = walk.steps[walk.at];
-    const lang = document.documentElement.lang.startsWith('zh') ? 'zh' : 'en';
+    const lang = getLang();
     setText($('bw-count'), t('batch.count', { i: walk.at, n: walk.steps.length - 1 }));
     setText($('bw-title'), step.title[lang]);
     setText($('bw-note'), step.note[lang]);
-    replace($('bw-lines'), step.lines.map((l) => el('div', {}, l)));
+    // The lines change with the walk's step, not with every redraw of the page.
+    const lines = $('bw-lines');
+    if (lines.dataset.key !== `${walk.key}|${walk.at}`) {
+      lines.dataset.key = `${walk.key}|${walk.at}`;
+      replace(lines, step.lines.map((l) => el('div', {}, l)));
+    }
   }
 
   /** Redraws the panel's views and status (called from the page's draw). */
