@@ -1,7 +1,7 @@
 //! Gradient check: central finite differences for every weight and bias, compared
 //! with backpropagation's gradients.
 
-use crate::network::Network;
+use crate::network::{Network, Workspace};
 use serde::Serialize;
 
 /// Step h of the central difference (L(θ+h) − L(θ−h)) / 2h.
@@ -37,6 +37,10 @@ pub fn rel(a: f64, b: f64) -> f64 {
 /// Compares ∂L/∂θ from backprop with central differences for every parameter.
 pub fn check(net: &Network, x: &[f64], t: &[f64]) -> Report {
     let grads = net.backward(&net.forward(x), t);
+    // One copy, each parameter nudged and put back in turn (not a copy per parameter),
+    // and one workspace for every pass.
+    let mut probe = net.clone();
+    let mut ws = Workspace::default();
     let mut entries = Vec::new();
     for (l, layer) in net.layers.iter().enumerate() {
         for i in 0..layer.width() {
@@ -45,7 +49,7 @@ pub fn check(net: &Network, x: &[f64], t: &[f64]) -> Report {
                     Some(j) => grads[l].weights[i][j],
                     None => grads[l].biases[i],
                 };
-                let numeric = numeric(net, x, t, l, i, from);
+                let numeric = central(&mut probe, &mut ws, x, t, l, i, from);
                 entries.push(Entry {
                     layer: l,
                     to: i,
@@ -66,12 +70,25 @@ pub fn check(net: &Network, x: &[f64], t: &[f64]) -> Report {
 
 /// The central difference of one parameter: W(l)_ij, or b(l)_i when `j` is `None`.
 pub fn numeric(net: &Network, x: &[f64], t: &[f64], l: usize, i: usize, j: Option<usize>) -> f64 {
-    let mut probe = net.clone();
-    let orig = param(&probe, l, i, j);
-    set_param(&mut probe, l, i, j, orig + H);
-    let up = probe.loss_at(x, t);
-    set_param(&mut probe, l, i, j, orig - H);
-    let down = probe.loss_at(x, t);
+    central(&mut net.clone(), &mut Workspace::default(), x, t, l, i, j)
+}
+
+/// [`numeric`] on `probe`, which is left as it was.
+fn central(
+    probe: &mut Network,
+    ws: &mut Workspace,
+    x: &[f64],
+    t: &[f64],
+    l: usize,
+    i: usize,
+    j: Option<usize>,
+) -> f64 {
+    let orig = param(probe, l, i, j);
+    set_param(probe, l, i, j, orig + H);
+    let up = probe.loss_with(x, t, ws);
+    set_param(probe, l, i, j, orig - H);
+    let down = probe.loss_with(x, t, ws);
+    set_param(probe, l, i, j, orig);
     (up - down) / (2.0 * H)
 }
 
