@@ -7,6 +7,8 @@ WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.
 CARGO_BIN := $(HOME)/.cargo/bin
 WASM_BINDGEN := $(CARGO_BIN)/wasm-bindgen
 WASM_OPT := node_modules/.bin/wasm-opt
+## Minifies each ES module and the CSS on its own (no bundling): the files stay as written.
+ESBUILD := node_modules/.bin/esbuild
 WASM := target/wasm32-unknown-unknown/release/backprop_lab.wasm
 PORT ?= 8000
 
@@ -21,7 +23,7 @@ setup-web:
 	@if ! "$(WASM_BINDGEN)" --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)"; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 4 minutes, once)"; \
 	  $(CARGO) install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi
-	@[ -x $(WASM_OPT) ] && [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund
+	@[ -x $(WASM_OPT) ] && [ -x $(ESBUILD) ] && [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund
 
 setup-browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list | grep -qi wqy; then \
@@ -41,7 +43,8 @@ dist: setup-web
 	  --enable-mutable-globals --enable-reference-types --enable-multivalue \
 	  dist/pkg/backprop_lab_bg.wasm -o dist/pkg/backprop_lab_bg.wasm
 	cp index.html dist/
-	cp www/*.js www/*.css dist/www/
+	$(ESBUILD) www/*.js www/*.css --minify --target=es2022 --sourcemap --log-level=warning --outdir=dist/www
+	$(ESBUILD) dist/pkg/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --allow-overwrite --outfile=dist/pkg/backprop_lab.js
 	mkdir -p dist/examples && cp www/examples/* dist/examples/
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1)"
 
