@@ -439,16 +439,39 @@ impl Session {
     /// Before the update step, weights/biases are those the pass used; at it, the
     /// updated ones (and `loss_after_step` appears).
     pub fn state(&self) -> Value {
-        self.state_with(true)
+        self.state_with(true, true)
     }
 
-    /// [`Session::state`] for the page's own redraw: without `weights` and `biases`,
-    /// which repeat `weights_before` or `weights_after` (a quarter less to write and read).
+    /// [`Session::state`] for the page's own redraw: without `weights` and `biases`, which
+    /// repeat `weights_before` or `weights_after`, and without the three weight matrices
+    /// (`weights_before`, `grad_weights`, `weights_after`), which come as numbers from
+    /// [`Session::page_matrices`]: a big net's thousands of them cost a frame in JSON.
     pub fn page_state(&self) -> Value {
-        self.state_with(false)
+        self.state_with(false, false)
     }
 
-    fn state_with(&self, params_too: bool) -> Value {
+    /// The weight matrices [`Session::page_state`] leaves out, row by row, layer by layer:
+    /// `weights_before` (only if `before`: they change only with the trace's `revision`),
+    /// then `grad_weights` (every row; a row is shown where `grad_biases` is not null),
+    /// then `weights_after` (only where `biases_after` is not null).
+    pub fn page_matrices(&self, before: bool) -> Vec<f64> {
+        let (t, c) = (&self.trace, self.cursor);
+        let p = &t.pass;
+        let mut out = Vec::new();
+        for l in 0..p.depth() {
+            let mut put = |rows: &[Vec<f64>]| rows.iter().for_each(|r| out.extend_from_slice(r));
+            if before {
+                put(&p.network.layers[l].weights);
+            }
+            put(&p.grads[l].weights);
+            if t.shows_update(c) {
+                put(&p.updated.layers[l].weights);
+            }
+        }
+        out
+    }
+
+    fn state_with(&self, params_too: bool, matrices: bool) -> Value {
         let t = &self.trace;
         let c = self.cursor;
         let p = &t.pass;
@@ -461,29 +484,32 @@ impl Session {
                     (0..w).map(|i| to_value(&show(i).then_some(v[i]))).collect()
                 };
                 let g = &p.grads[l];
-                let params = if updated {
-                    &p.updated.layers[l]
-                } else {
-                    &p.network.layers[l]
-                };
-                let grad_w: Value = (0..w)
-                    .map(|i| to_value(&t.shows_grads(l, i, c).then_some(&g.weights[i])))
-                    .collect();
+                let before = &p.network.layers[l];
+                let after = &p.updated.layers[l];
                 let mut v = obj! {
-                    "activation": p.network.layers[l].activation.name(),
+                    "activation": before.activation.name(),
                     "z": mask(&|i| t.shows_z(l, i, c), &p.forward.z[l]),
                     "a": mask(&|i| t.shows_a(l, i, c), &p.forward.a[l]),
                     "delta": mask(&|i| t.shows_delta(l, i, c), &g.delta),
-                    "grad_weights": grad_w,
                     "grad_biases": mask(&|i| t.shows_grads(l, i, c), &g.biases),
-                    "weights_before": p.network.layers[l].weights,
-                    "biases_before": p.network.layers[l].biases,
-                    "weights_after": updated.then_some(&p.updated.layers[l].weights),
-                    "biases_after": updated.then_some(&p.updated.layers[l].biases),
+                    "biases_before": before.biases,
+                    "biases_after": updated.then_some(&after.biases),
                 };
-                if let (true, Value::Object(fields)) = (params_too, &mut v) {
-                    fields.insert(1, ("weights".into(), to_value(&params.weights)));
-                    fields.insert(2, ("biases".into(), to_value(&params.biases)));
+                if let Value::Object(fields) = &mut v {
+                    if matrices {
+                        let grad_w: Value = (0..w)
+                            .map(|i| to_value(&t.shows_grads(l, i, c).then_some(&g.weights[i])))
+                            .collect();
+                        let after_w = to_value(&updated.then_some(&after.weights));
+                        fields.insert(4, ("grad_weights".into(), grad_w));
+                        fields.insert(6, ("weights_before".into(), to_value(&before.weights)));
+                        fields.insert(8, ("weights_after".into(), after_w));
+                    }
+                    if params_too {
+                        let params = if updated { after } else { before };
+                        fields.insert(1, ("weights".into(), to_value(&params.weights)));
+                        fields.insert(2, ("biases".into(), to_value(&params.biases)));
+                    }
                 }
                 v
             })

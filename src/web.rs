@@ -220,9 +220,16 @@ impl Lab {
         self.s.symbols().to_string()
     }
 
-    /// The state the page redraws from: `state()` without the repeated `weights`/`biases`.
+    /// The state the page redraws from: `state()` without the repeated `weights`/`biases`
+    /// and without the weight matrices (see `page_matrices`).
     pub fn page_state(&self) -> String {
         self.s.page_state().to_string()
+    }
+
+    /// The weight matrices `page_state` leaves out, as one Float64Array (see
+    /// `Session::page_matrices`); `before` only when the revision changed.
+    pub fn page_matrices(&self, before: bool) -> Vec<f64> {
+        self.s.page_matrices(before)
     }
 
     /// The timeline's steps, as JSON.

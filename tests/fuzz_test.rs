@@ -194,6 +194,17 @@ fn check(s: &Session) -> Result<(), TestCaseError> {
     prop_assert!(s.problem().validate().is_ok());
     let v = s.state();
     prop_assert!(v["layers"].is_array());
+    // The page's redraw: its matrices hold as many numbers as the layers' shapes say.
+    prop_assert!(s.page_state()["layers"].is_array());
+    let sizes = s.trace().pass.network.sizes();
+    let weights: usize = sizes.windows(2).map(|w| w[0] * w[1]).sum();
+    let blocks = if s.trace().shows_update(s.cursor()) {
+        3
+    } else {
+        2
+    };
+    prop_assert_eq!(s.page_matrices(true).len(), weights * blocks);
+    prop_assert_eq!(s.page_matrices(false).len(), weights * (blocks - 1));
     let text = s.export_state();
     prop_assert!(
         state::load(&text).is_ok(),

@@ -143,30 +143,104 @@ fn limits_of_depth_and_width_are_enforced() {
     assert!(state::load(&ok).is_ok());
 }
 
-/// The page redraws from `page_state()`: the API's `state()` without the `weights` and
-/// `biases` that repeat `weights_before`/`weights_after`, at every step.
+/// The page redraws from `page_state()` and `page_matrices(before)`: together they are the
+/// API's `state()` without the `weights` and `biases` that repeat `weights_before` or
+/// `weights_after`, at every step; `weights_before` only when asked (the page keeps them
+/// per revision).
 #[test]
-fn page_state_is_state_without_the_repeated_parameters() {
+fn page_state_and_matrices_are_state_without_the_repeated_parameters() {
     use backprop_lab::json::Value;
-    let mut s = backprop_lab::session::Session::from_preset("mazur").unwrap();
+    let num = |x: &f64| Value::Number(*x);
+    let mut s = backprop_lab::session::Session::from_preset("xor").unwrap();
+    let sizes = s.trace().pass.network.sizes();
+    let revision = s.trace().revision;
     loop {
         let mut full = s.state();
-        let page = s.page_state();
-        if let Some(Value::Array(layers)) = full.get("layers").cloned() {
-            let lean: Vec<Value> = layers
-                .into_iter()
-                .map(|mut l| {
-                    if let Value::Object(f) = &mut l {
-                        f.retain(|(k, _)| k != "weights" && k != "biases");
-                    }
-                    l
-                })
-                .collect();
-            full.set("layers", Value::Array(lean));
+        let mut page = s.page_state();
+        let flat = s.page_matrices(true);
+        // Without `before`, each layer's block simply lacks its first matrix.
+        let (mut k, mut without) = (0, vec![]);
+        for l in 0..sizes.len() - 1 {
+            let n = sizes[l] * sizes[l + 1];
+            let after = s.trace().shows_update(s.cursor());
+            let block = n * if after { 3 } else { 2 };
+            without.extend_from_slice(&flat[k + n..k + block]);
+            k += block;
         }
-        assert_eq!(page, full);
+        assert_eq!(s.page_matrices(false), without);
+        // Rebuild the matrices as the page does, then compare with `state()`.
+        let mut k = 0;
+        let mut take = |rows: usize, cols: usize| -> Vec<Value> {
+            (0..rows)
+                .map(|_| {
+                    k += cols;
+                    Value::Array(flat[k - cols..k].iter().map(num).collect())
+                })
+                .collect()
+        };
+        let Some(Value::Array(layers)) = page.get("layers").cloned() else {
+            panic!()
+        };
+        let layers: Vec<Value> = layers
+            .into_iter()
+            .enumerate()
+            .map(|(l, mut layer)| {
+                let (rows, cols) = (sizes[l + 1], sizes[l]);
+                let before = Value::Array(take(rows, cols));
+                let shown = |i: usize| match layer.get("grad_biases") {
+                    Some(Value::Array(g)) => g[i] != Value::Null,
+                    _ => false,
+                };
+                let grads: Vec<Value> = take(rows, cols)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, row)| if shown(i) { row } else { Value::Null })
+                    .collect();
+                let after = match layer.get("biases_after") {
+                    Some(Value::Null) => Value::Null,
+                    _ => Value::Array(take(rows, cols)),
+                };
+                layer.set("grad_weights", Value::Array(grads));
+                layer.set("weights_before", before);
+                layer.set("weights_after", after);
+                layer
+            })
+            .collect();
+        assert_eq!(k, flat.len(), "every number used");
+        page.set("layers", Value::Array(layers));
+        let Some(Value::Array(full_layers)) = full.get("layers").cloned() else {
+            panic!()
+        };
+        let lean: Vec<Value> = full_layers
+            .into_iter()
+            .map(|mut l| {
+                if let Value::Object(f) = &mut l {
+                    f.retain(|(k, _)| k != "weights" && k != "biases");
+                }
+                l
+            })
+            .collect();
+        full.set("layers", Value::Array(lean));
+        assert_eq!(sorted(page), sorted(full));
+        // Stepping keeps the revision: the page may reuse the parameters it has.
+        assert_eq!(s.trace().revision, revision);
         if !s.next() {
             break;
         }
+    }
+    s.set_weight(0, 0, 0, 0.3).unwrap();
+    assert_ne!(s.trace().revision, revision, "an edit is a new revision");
+}
+
+/// An object's fields in name order, at every depth (field order is not meaning).
+fn sorted(v: backprop_lab::json::Value) -> backprop_lab::json::Value {
+    use backprop_lab::json::Value;
+    match v {
+        Value::Object(mut f) => {
+            f.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(f.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
+        other => other,
     }
 }

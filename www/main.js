@@ -3,7 +3,7 @@
 
 import init, { Lab, presets, activations } from '../pkg/backprop_lab.js';
 import { t, setLang, getLang, translatePage } from './i18n.js';
-import { el, replace, setText } from './dom.js';
+import { el, replace, setText, setShown } from './dom.js';
 import { setSymbols, wSym, bSym, renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
@@ -27,6 +27,8 @@ const view = {
   allLines: false, // the step panel shows every formula line
   steps: [], // the timeline's steps, fetched when stepsKey changes
   stepsKey: '',
+  weights: [], // each layer's weights_before at revision weightsRevision
+  weightsRevision: -1,
 };
 
 const app = {
@@ -101,11 +103,11 @@ function handleError(e) {
 
 function showMessage(text) {
   setText($('message-text'), text);
-  $('message').hidden = false;
+  setShown($('message'), true);
 }
 
 function hideMessage() {
-  $('message').hidden = true;
+  setShown($('message'), false);
 }
 
 function fatal(msg) {
@@ -150,6 +152,22 @@ function drawOpts(canvas, extra = {}) {
   });
 }
 
+/** Puts the matrices `page_matrices` sends (see `Session::page_matrices`) into `state`'s
+ * layers as rows: `weights_before` from `flat` unless `before` is given, `grad_weights`
+ * (null rows where `grad_biases` is null), `weights_after` where `biases_after` is set. */
+function attachMatrices(state, flat, before) {
+  let k = 0;
+  const take = (rows, cols) => Array.from({ length: rows }, () => Array.from(flat.subarray(k, (k += cols))));
+  state.layers.forEach((L, l) => {
+    const rows = L.biases_before.length;
+    const cols = state.sizes[l];
+    L.weights_before = before ? before[l] : take(rows, cols);
+    L.grad_weights = take(rows, cols).map((row, i) => (L.grad_biases[i] === null ? null : row));
+    L.weights_after = L.biases_after === null ? null : take(rows, cols);
+  });
+  if (k !== flat.length) throw new Error(`internal: ${flat.length} matrix numbers, ${k} placed`);
+}
+
 /** Runs fn and records its time as a performance measure named backprop-lab:<name>. */
 function timed(name, fn) {
   const t0 = performance.now();
@@ -172,6 +190,13 @@ function draw() {
     let state, steps, step;
     timed('json', () => {
       state = JSON.parse(lab.page_state());
+      // The weight matrices come as plain numbers; the weights before the update change
+      // only with a new revision, so a step reuses the last ones.
+      const revision = lab.revision();
+      const fresh = view.weightsRevision !== revision;
+      attachMatrices(state, lab.page_matrices(fresh), fresh ? null : view.weights);
+      view.weights = state.layers.map((L) => L.weights_before);
+      view.weightsRevision = revision;
       // The step list follows the network's shape and the granularity, not the numbers.
       const stepsKey = `${stateKey(state)}|${state.granularity}`;
       if (view.stepsKey !== stepsKey) {
@@ -204,7 +229,7 @@ function draw() {
       renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
       const more = $('step-more');
       const long = (l) => l.symbols.length > STEP_LINES || l.numbers.length > STEP_LINES;
-      more.hidden = !(view.allLines ? long(step.text.plain) : step.text.more);
+      setShown(more, view.allLines ? long(step.text.plain) : step.text.more);
       setText(more, view.allLines ? t('step.fewer') : t('step.more'));
     });
     // The tables are rebuilt only when the network's shape or the language changes; a
@@ -234,10 +259,12 @@ function draw() {
     quiz.draw(state, view.mode);
     updateLink(state);
     const sel = view.selected;
-    const chainKey = JSON.stringify([sel, state.cursor.index, lab.revision(), getLang()]);
+    // With nothing chosen the panel is a fixed hint: not rebuilt at every step.
+    const chosen = sel && sel.layer !== null && sel.layer !== undefined;
+    const chainKey = chosen ? JSON.stringify([sel, state.cursor.index, lab.revision(), getLang()]) : `none|${getLang()}`;
     if (view.chainKey !== chainKey) {
       let chain = null;
-      if (sel && sel.layer !== null && sel.layer !== undefined) {
+      if (chosen) {
         chain = JSON.parse(lab.chain(sel.layer, sel.i, sel.kind === 'edge' ? sel.j : -1));
       }
       renderChain($('chain'), chain, sel && sel.layer !== null ? sel : null, state, edit);
