@@ -24,6 +24,17 @@ export function setText(e, text) {
   if (e.textContent !== text) e.textContent = text;
 }
 
+/** Shows or hides an element, touching it only on a change (a redraw sets these on every
+ * frame; an unchanged write is still a DOM mutation). */
+export function setShown(e, shown) {
+  if (e.hidden === shown) e.hidden = !shown;
+}
+
+/** Sets or clears a class, touching the element only on a change. */
+export function setClass(e, name, on) {
+  if (e.classList.contains(name) !== on) e.classList.toggle(name, on);
+}
+
 /** Replaces every child of `parent`. */
 export function replace(parent, ...children) {
   parent.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));

@@ -2,7 +2,7 @@
 // reveal; the core checks the prediction (with a tolerance) and the step is shown.
 
 import { t, getLang } from './i18n.js';
-import { fmt, setText } from './dom.js';
+import { fmt, setText, setShown } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -104,7 +104,7 @@ export function createQuiz(app, { render, showMessage }) {
 
   /** Shows the quiz area in quiz mode, with the running score. */
   function draw(state, mode) {
-    $('quiz').hidden = mode !== 'quiz';
+    setShown($('quiz'), mode === 'quiz');
     if (mode !== 'quiz') return;
     // A question is open only while the cursor waits just before its step.
     if (q.asking !== null && q.asking !== state.cursor.index + 1) {

@@ -2,7 +2,7 @@
 // the network learned, the loss curve, the gradient size per layer). The play loop
 // trains in time-boxed slices so the page answers within a frame at every speed.
 
-import { el, replace, fmt, setText } from './dom.js';
+import { el, replace, fmt, setText, setShown, setClass } from './dom.js';
 import { t, getLang } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -147,7 +147,7 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
     const box = $('batch-walk');
     const k = state.training.batch_size;
     const show = state.has_dataset && k !== 1 && !run.playing;
-    box.hidden = !show;
+    setShown(box, show);
     if (!show) return;
     const key = JSON.stringify([app.lab.revision(), k, state.training.updates]);
     if (walk.key !== key) {
@@ -182,17 +182,17 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
     const status = $('tr-status');
     if (tr.diverged) {
       setText(status, t('train.diverged', { step: tr.status.step }));
-      status.classList.add('diverged');
+      setClass(status, 'diverged', true);
     } else if (!state.has_dataset) {
       setText(status, t('train.nodata'));
-      status.classList.remove('diverged');
+      setClass(status, 'diverged', false);
     } else {
       const last = tr.last_loss;
       setText(status, t('train.status', {
         updates: tr.updates, examples: tr.examples, epoch: tr.epoch ?? 0,
         train: last ? fmt(last[0]) : '·', test: last && tr.has_test ? fmt(last[1]) : '·', rate: run.rate,
       }));
-      status.classList.remove('diverged');
+      setClass(status, 'diverged', false);
     }
     setText($('tr-play').querySelector('.icon'), run.playing ? '❚❚' : '▶');
     setText($('tr-play').querySelector('.label'), run.playing ? t('train.pause') : t('train.play'));
@@ -203,10 +203,10 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
       run.drawnKey = key;
       const data = $('data-canvas');
       if (state.sizes[0] <= 2 && (state.sizes[0] === 2 || state.sizes.at(-1) === 1)) {
-        data.hidden = false;
+        setShown(data, true);
         app.timed('data', () => lab.draw_data(data, drawOpts(data, { all: run.playing })));
       } else {
-        data.hidden = true;
+        setShown(data, false);
       }
       app.timed('loss', () => lab.draw_loss($('loss-canvas'), drawOpts($('loss-canvas'), { log: $('tr-log').checked })));
     }
