@@ -109,19 +109,26 @@ async function stepTimes(page, n) {
     return out;
   }, n);
 }
+// The first pass through a net's steps is timed apart (cold: the engine is still
+// compiling the page's code and the wasm's hot functions); the budget is for the steady
+// state after it, over 400 steps.
+async function stepFigures(page) {
+  const count = await page.evaluate(() => window.backpropLab.state().cursor.count);
+  await page.evaluate(() => window.backpropLab.reset());
+  const cold = await stepTimes(page, count);
+  const warm = await stepTimes(page, 400);
+  return { median: round(median(warm)), p95: round(p95(warm)), cold_median: round(median(cold)), cold_max: round(Math.max(...cold)), steps: count };
+}
 {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${base}index.html?preset=mazur`);
   await page.evaluate(() => window.backpropLab.ready);
-  const mazur = await stepTimes(page, 200);
+  const mazur = await stepFigures(page);
   const big = { network: network([2, 16, 16, 16, 16, 16, 16, 16, 16, 1]), input: [0.5, -0.3], target: [1], learning_rate: 0.1 };
   await page.evaluate((b) => window.backpropLab.load(b), big);
   await page.waitForTimeout(200);
-  const deep = await stepTimes(page, 200);
-  results.step_ms = {
-    mazur: { median: round(median(mazur)), p95: round(p95(mazur)) },
-    net_8x16: { median: round(median(deep)), p95: round(p95(deep)) },
-  };
+  const deep = await stepFigures(page);
+  results.step_ms = { mazur, net_8x16: deep };
   await page.close();
 }
 
@@ -209,8 +216,10 @@ lines.push('size (bytes the page transfers)');
 for (const r of results.size.files) lines.push(`  ${r.file.padEnd(30)} ${kb(r.raw).padStart(10)} raw ${kb(r.gzip).padStart(10)} gzip`);
 lines.push(`  ${'total'.padEnd(30)} ${kb(results.size.raw_total).padStart(10)} raw ${kb(results.size.gzip_total).padStart(10)} gzip   (budget 150 KB gzip: ${results.size.gzip_total <= 150 * 1024 ? 'within' : 'OVER'})`);
 lines.push('', `start: navigation to first drawn frame   median ${results.start_ms.median} ms (10 runs)`);
-lines.push(`step (redraw of every panel + layout)   Mazur median ${results.step_ms.mazur.median} ms, p95 ${results.step_ms.mazur.p95} ms`);
-lines.push(`                                         8 × 16 net median ${results.step_ms.net_8x16.median} ms, p95 ${results.step_ms.net_8x16.p95} ms   (budget p95 < 8 ms: ${Math.max(results.step_ms.mazur.p95, results.step_ms.net_8x16.p95) < 8 ? 'within' : 'OVER'})`);
+const st = results.step_ms;
+lines.push(`step (redraw of every panel + layout)   Mazur median ${st.mazur.median} ms, p95 ${st.mazur.p95} ms (first pass: median ${st.mazur.cold_median}, max ${st.mazur.cold_max} ms)`);
+lines.push(`                                         8 × 16 net median ${st.net_8x16.median} ms, p95 ${st.net_8x16.p95} ms (first pass: median ${st.net_8x16.cold_median}, max ${st.net_8x16.cold_max} ms)`);
+lines.push(`                                         budget p95 < 8 ms: ${Math.max(st.mazur.p95, st.net_8x16.p95) < 8 ? 'within' : 'OVER'}`);
 const tr = results.training_steps_per_s;
 lines.push(`training 2-8-8-1 tanh, 500 points, online  wasm ${tr.wasm}/s, native ${tr.native}/s, plain JS ${tr.plain_js}/s, wasm/JS ${tr.ratio_wasm_to_js}`);
 lines.push(`heatmap redraw, 100 × 100 grid           ${results.heatmap_100x100_ms} ms`);
