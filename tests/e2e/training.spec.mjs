@@ -237,3 +237,19 @@ test('while training runs, a half-typed value in the chain rule box is kept', as
   await expect(box).toHaveValue('0.12');
   await expect(box).toBeFocused();
 });
+
+test('training for hundreds of frames keeps no growing list of performance measures (a leak the soak found)', async ({ page }) => {
+  await open(page, '?preset=xor');
+  const measures = () => page.evaluate(() => performance.getEntriesByType('measure').length);
+  await play(page);
+  await expect(page.locator('#tr-play')).toContainText('Pause');
+  await page.waitForTimeout(800);
+  const early = await measures();
+  await page.waitForTimeout(1200);
+  const late = await measures();
+  await play(page);
+  // One of each name at most (json, network, …, draw): not one per frame.
+  expect(early).toBeGreaterThan(0);
+  expect(late).toBeLessThanOrEqual(20);
+  expect(late).toBeLessThanOrEqual(early + 2);
+});
