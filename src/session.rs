@@ -452,8 +452,9 @@ impl Session {
 
     /// The weight matrices [`Session::page_state`] leaves out, row by row, layer by layer:
     /// `weights_before` (only if `before`: they change only with the trace's `revision`),
-    /// then `grad_weights` (every row; a row is shown where `grad_biases` is not null),
-    /// then `weights_after` (only where `biases_after` is not null).
+    /// then `grad_weights` (every row; a row is shown where the layer's `grad_rows` is
+    /// true), then `weights_after` (only where `biases_after` is not null). Numbers that
+    /// are not finite are null in `state()`; the page reads them so too.
     pub fn page_matrices(&self, before: bool) -> Vec<f64> {
         let (t, c) = (&self.trace, self.cursor);
         let p = &t.pass;
@@ -496,7 +497,10 @@ impl Session {
                     "biases_after": updated.then_some(&after.biases),
                 };
                 if let Value::Object(fields) = &mut v {
-                    if matrices {
+                    if !matrices {
+                        let rows: Vec<bool> = (0..w).map(|i| t.shows_grads(l, i, c)).collect();
+                        fields.push(("grad_rows".into(), to_value(&rows)));
+                    } else {
                         let grad_w: Value = (0..w)
                             .map(|i| to_value(&t.shows_grads(l, i, c).then_some(&g.weights[i])))
                             .collect();
