@@ -37,14 +37,14 @@ setup: setup-web setup-browser
 ## A self-contained static site: works from any file host and offline.
 dist: setup-web
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target wasm32-unknown-unknown --lib
-	rm -rf dist && mkdir -p dist/pkg dist/www
-	$(WASM_BINDGEN) --target web --no-typescript --out-dir dist/pkg $(WASM)
+	rm -rf dist target/bindgen && mkdir -p dist/pkg dist/www
+	$(WASM_BINDGEN) --target web --no-typescript --out-dir target/bindgen $(WASM)
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-	  dist/pkg/backprop_lab_bg.wasm -o dist/pkg/backprop_lab_bg.wasm
+	  target/bindgen/backprop_lab_bg.wasm -o dist/pkg/backprop_lab_bg.wasm
 	cp index.html dist/
 	$(ESBUILD) www/*.js www/*.css --minify --target=es2022 --sourcemap --log-level=warning --outdir=dist/www
-	$(ESBUILD) dist/pkg/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --allow-overwrite --outfile=dist/pkg/backprop_lab.js
+	$(ESBUILD) target/bindgen/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --outfile=dist/pkg/backprop_lab.js
 	mkdir -p dist/examples && cp www/examples/* dist/examples/
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1)"
 
