@@ -60,22 +60,28 @@ impl Explanation {
         digits: usize,
         write: impl Fn(&Notation) -> Lines,
     ) -> Self {
-        Self::build_capped(title, note, digits, usize::MAX, write)
+        Self::build_capped(title, note, digits, usize::MAX, true, write)
     }
 
-    /// As [`Explanation::build`], but long formula lists may stop after `max` lines.
+    /// As [`Explanation::build`], but long formula lists may stop after `max` lines, and
+    /// the TeX lists are left empty unless `tex` (the page shows plain text only).
     pub fn build_capped(
         title: Bilingual,
         note: Bilingual,
         digits: usize,
         max: usize,
+        tex: bool,
         write: impl Fn(&Notation) -> Lines,
     ) -> Self {
         Explanation {
             title,
             note,
             plain: write(&Notation::plain(digits).capped(max)),
-            tex: write(&Notation::tex(digits).capped(max)),
+            tex: if tex {
+                write(&Notation::tex(digits).capped(max))
+            } else {
+                Lines::default()
+            },
         }
     }
 }

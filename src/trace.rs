@@ -143,13 +143,15 @@ impl Trace {
 
     /// The explanation of step `i` (title, note, formulas in plain text and TeX).
     pub fn text(&self, i: usize) -> &Explanation {
-        self.texts[i].get_or_init(|| self.write(i, usize::MAX))
+        self.texts[i].get_or_init(|| self.write(i, usize::MAX, true))
     }
 
-    /// Writes step `i`'s explanation, formula lists stopping once past `max` lines.
-    fn write(&self, i: usize, max: usize) -> Explanation {
+    /// Writes step `i`'s explanation, formula lists stopping once past `max` lines; the
+    /// TeX lists only if `tex`.
+    fn write(&self, i: usize, max: usize, tex: bool) -> Explanation {
         let mut b = Builder::new(&self.pass, self.granularity, self.digits, Want::Step(i));
         b.max_lines = max;
+        b.tex = tex;
         b.build();
         b.wanted
             .pop()
@@ -171,7 +173,9 @@ impl Trace {
     }
 
     /// Step `i`'s explanation with each formula list cut to `max` lines, and whether any
-    /// list had more. Written only that far (a big layer has hundreds of lines), once.
+    /// list had more: the page's step panel, so in plain text only (the TeX lists are
+    /// empty; writing them was half the cost of a first visit to a step). Written only
+    /// that far (a big layer has hundreds of lines), once.
     pub fn brief_text(&self, i: usize, max: usize) -> (Explanation, bool) {
         match self.briefs[i].get() {
             Some((m, text, more)) if *m == max => (text.clone(), *more),
@@ -185,13 +189,11 @@ impl Trace {
     }
 
     fn write_brief(&self, i: usize, max: usize) -> (Explanation, bool) {
-        let mut text = self.write(i, max);
+        let mut text = self.write(i, max, false);
         let mut more = false;
-        for lines in [&mut text.plain, &mut text.tex] {
-            for list in [&mut lines.symbols, &mut lines.numbers] {
-                more |= list.len() > max;
-                list.truncate(max);
-            }
+        for list in [&mut text.plain.symbols, &mut text.plain.numbers] {
+            more |= list.len() > max;
+            list.truncate(max);
         }
         (text, more)
     }
@@ -252,6 +254,7 @@ macro_rules! explanation {
                 $note,
                 $b.digits,
                 $b.max_lines,
+                $b.tex,
                 $write,
             ))
         } else {
@@ -280,6 +283,8 @@ struct Builder<'a> {
     wanted: Vec<(usize, Explanation)>,
     /// Formula lists may stop after this many lines (see [`Trace::brief_text`]).
     max_lines: usize,
+    /// Write the TeX lists too (not for a brief text).
+    tex: bool,
 }
 
 /// Lines for a list of units, one block after another.
@@ -310,6 +315,7 @@ impl<'a> Builder<'a> {
             want,
             wanted: Vec::new(),
             max_lines: usize::MAX,
+            tex: true,
         }
     }
 

@@ -172,7 +172,8 @@ fn mazur_frozen_bias_matches_standard_backprop() {
 }
 
 /// The page asks for the first lines of a big step only: the brief text is the full
-/// text cut short (the update keeps the new loss on top), and says when it was cut.
+/// plain text cut short (the update keeps the new loss on top), without TeX, and says
+/// when it was cut.
 #[test]
 fn brief_text_is_the_full_text_cut_short() {
     use backprop_lab::activation::Activation;
@@ -185,7 +186,13 @@ fn brief_text_is_the_full_text_cut_short() {
     for i in 0..mazur.len() {
         let (brief, more) = mazur.brief_text(i, 24);
         assert!(!more, "step {i} of Mazur has no more than 24 lines");
-        assert_eq!(&brief, mazur.text(i), "step {i}");
+        let full = mazur.text(i);
+        assert_eq!(
+            (&brief.title, &brief.note, &brief.plain),
+            (&full.title, &full.note, &full.plain),
+            "step {i}"
+        );
+        assert_eq!(brief.tex, Default::default(), "the page shows no TeX");
     }
     let mut p = backprop_lab::preset::get("mazur").unwrap().problem;
     let layer = |w: usize, fan: usize| Layer {
@@ -209,15 +216,15 @@ fn brief_text_is_the_full_text_cut_short() {
         let (brief, more) = t.brief_text(i, 24);
         let full = t.text(i);
         assert!(more, "step {i} has more than 24 lines");
-        for (b, f) in [(&brief.plain, &full.plain), (&brief.tex, &full.tex)] {
-            assert_eq!(b.numbers.len(), 24);
-            let kept: Vec<_> = b.numbers.iter().filter(|l| f.numbers.contains(l)).collect();
-            assert_eq!(
-                kept.len(),
-                24,
-                "every brief line is a line of the full text"
-            );
-        }
+        assert!(brief.tex.numbers.is_empty() && brief.tex.symbols.is_empty());
+        let (b, f) = (&brief.plain, &full.plain);
+        assert_eq!(b.numbers.len(), 24);
+        let kept: Vec<_> = b.numbers.iter().filter(|l| f.numbers.contains(l)).collect();
+        assert_eq!(
+            kept.len(),
+            24,
+            "every brief line is a line of the full text"
+        );
     }
     let (update, _) = t.brief_text(last, 24);
     assert!(
