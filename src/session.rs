@@ -14,6 +14,7 @@ use crate::state::Data;
 use crate::state::{self, SavedState};
 use crate::trace::{Granularity, Phase, Trace};
 use crate::train::{Config, Status, Trainer};
+use std::borrow::Cow;
 
 /// Significant digits of the numbers the page shows in formulas.
 pub const UI_DIGITS: usize = 4;
@@ -30,15 +31,23 @@ pub struct Session {
     pub(crate) initial: crate::network::Network,
 }
 
-/// Checks that the dataset's examples fit problem `p`'s network (shapes; probabilities
-/// for cross-entropy): a softmax output cannot learn a regression's real-valued targets.
-pub(crate) fn check_data(saved: &SavedState, p: &Problem) -> Result<(), String> {
-    if saved.dataset.is_none() {
-        return Ok(());
-    }
-    let mut with = saved.clone();
-    with.problem = p.clone();
-    let (train, test) = datasets(&with);
+/// The data of a saved state with problem `p` in place of its own, checked to fit `p`'s
+/// network (shapes; probabilities for cross-entropy: a softmax output cannot learn a
+/// regression's real-valued targets). `None` without a dataset (the one example).
+pub(crate) fn checked_data(
+    saved: &SavedState,
+    p: &Problem,
+) -> Result<Option<(Dataset, Dataset)>, String> {
+    let Some(data) = &saved.dataset else {
+        return Ok(None);
+    };
+    let (train, test) = datasets_of(Some(data), p);
+    check_examples(p, &train, &test)?;
+    Ok(Some((train, test)))
+}
+
+/// Checks that every example of `train` and `test` fits problem `p`'s network.
+pub(crate) fn check_examples(p: &Problem, train: &Dataset, test: &Dataset) -> Result<(), String> {
     for (k, (x, t)) in train
         .inputs
         .iter()
@@ -59,8 +68,17 @@ pub(crate) fn check_data(saved: &SavedState, p: &Problem) -> Result<(), String> 
 
 /// The training and test sets of a saved state: generated, given, or the one example.
 pub fn datasets(saved: &SavedState) -> (Dataset, Dataset) {
-    let p = &saved.problem;
-    match &saved.dataset {
+    datasets_of(saved.dataset.as_ref(), &saved.problem)
+}
+
+/// The training and test sets of `data` for problem `p` (generated targets follow its
+/// output layer), or `p`'s one example.
+fn datasets_of(data: Option<&Data>, p: &Problem) -> (Dataset, Dataset) {
+    let none = || Dataset {
+        inputs: vec![],
+        targets: vec![],
+    };
+    match data {
         Some(Data::Generated(spec)) => {
             let out = p
                 .network
@@ -70,22 +88,13 @@ pub fn datasets(saved: &SavedState) -> (Dataset, Dataset) {
                 .unwrap_or(crate::activation::Activation::Linear);
             dataset::split(spec, &dataset::generate(spec), p.network.outputs(), out)
         }
-        Some(Data::Given(d)) => (
-            d.clone(),
-            Dataset {
-                inputs: vec![],
-                targets: vec![],
-            },
-        ),
+        Some(Data::Given(d)) => (d.clone(), none()),
         None => (
             Dataset {
                 inputs: vec![p.input.clone()],
                 targets: vec![p.target.clone()],
             },
-            Dataset {
-                inputs: vec![],
-                targets: vec![],
-            },
+            none(),
         ),
     }
 }
@@ -206,28 +215,42 @@ impl Session {
         let mut p = self.saved.problem.clone();
         f(&mut p)?;
         p.validate()?;
-        check_data(&self.saved, &p)?;
+        let data = checked_data(&self.saved, &p)?;
         self.trace = build_trace(&p, self.saved.view.granularity);
         self.saved.problem = p;
         self.cursor = self.cursor.min(self.trace.len() - 1);
-        self.sync_trainer();
+        self.sync_trainer(data);
         Ok(())
     }
 
+    /// The training and test sets: the run's own (kept equal to [`datasets`] of the
+    /// saved state by every edit), or generated from the saved state before any run.
+    pub fn data(&self) -> (Cow<'_, Dataset>, Cow<'_, Dataset>) {
+        match &self.trainer {
+            Some(t) => (Cow::Borrowed(&t.train), Cow::Borrowed(&t.test)),
+            None => {
+                let (train, test) = datasets(&self.saved);
+                (Cow::Owned(train), Cow::Owned(test))
+            }
+        }
+    }
+
     /// After an edit: a run on a dataset goes on with the edited weights and rule (its
-    /// loss curve kept); a run on the one example starts again, as the example changed.
-    pub(crate) fn sync_trainer(&mut self) {
-        if self.saved.dataset.is_none() {
-            self.trainer = None;
-        } else if let Some(t) = &mut self.trainer {
-            t.network = self.saved.problem.network.clone();
-            t.config.rule = self.saved.problem.rule();
-            t.status = Status::Ok;
-            // The targets follow the output layer (tanh trains on ±1, sigmoid on 0/1).
-            let (train, test) = datasets(&self.saved);
-            if t.train != train || t.test != test {
-                t.train = train;
-                t.test = test;
+    /// loss curve kept) and the edited problem's `data` (the targets follow the output
+    /// layer: tanh trains on ±1, sigmoid on 0/1); a run on the one example starts again,
+    /// as the example changed.
+    fn sync_trainer(&mut self, data: Option<(Dataset, Dataset)>) {
+        match (data, &mut self.trainer) {
+            (None, _) => self.trainer = None,
+            (Some(_), None) => {}
+            (Some((train, test)), Some(t)) => {
+                t.network = self.saved.problem.network.clone();
+                t.config.rule = self.saved.problem.rule();
+                t.status = Status::Ok;
+                if t.train != train || t.test != test {
+                    t.train = train;
+                    t.test = test;
+                }
             }
         }
     }
@@ -238,9 +261,8 @@ impl Session {
     /// finite weights and shows in `state().training.status`.
     pub fn train(&mut self, n: u64) -> Result<f64, String> {
         // One blocking call: bounded by the examples it touches, not only the updates.
-        let (train, _) = datasets(&self.saved);
         let per_update =
-            crate::train::batch_len(self.saved.training.batch_size, train.len()) as u64;
+            crate::train::batch_len(self.saved.training.batch_size, self.data().0.len()) as u64;
         if n.saturating_mul(per_update) > 10_000_000 {
             return Err(format!(
                 "train: {n} updates of {per_update} examples at once is too many (at most 10000000 examples; train in smaller calls)"

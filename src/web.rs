@@ -7,7 +7,6 @@ use crate::render::heatmap::{self, Domain};
 use crate::render::layout::{self, Hit};
 use crate::render::recorder::{self, Font, Recorder};
 use crate::render::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
-use crate::session;
 use crate::session::Session;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -457,8 +456,7 @@ impl Lab {
         })?;
         if maps {
             // What each unit computes, in the square inside its circle.
-            let (train, _) = session::datasets(self.s.saved());
-            let dom = Domain::around(&train.inputs);
+            let dom = Domain::around(&self.s.data().0.inputs);
             let side = (lay.radius * 1.3).floor().max(4.0);
             let n = 16usize;
             let cell = ((side / n as f64).floor() as usize).max(1);
@@ -499,9 +497,8 @@ impl Lab {
         let o = DrawOpts::parse(opts)?;
         let (w, h) = o.size(&canvas);
         let theme = o.theme();
-        let saved = self.s.saved();
         let net = &self.s.problem().network;
-        let (train, test) = session::datasets(saved);
+        let (train, test) = self.s.data();
         let points: Vec<data_plot::Point> = train
             .inputs
             .iter()
@@ -523,8 +520,7 @@ impl Lab {
             }
             return Err(js("this view needs a network with 1 or 2 inputs".into()));
         }
-        let all: Vec<Vec<f64>> = train.inputs.iter().chain(&test.inputs).cloned().collect();
-        let dom = Domain::around(&all);
+        let dom = Domain::around(train.inputs.iter().chain(&test.inputs));
         // Coarser cells while training keep a frame short; finer at rest.
         let cell = ((if o.all { 8.0 } else { 4.0 }) * o.dpr).round().max(1.0) as usize;
         let (nx, ny) = ((w as usize).div_ceil(cell), (h as usize).div_ceil(cell));

@@ -33,7 +33,7 @@ impl Session {
     fn install(&mut self, network: Network) -> Result<(), String> {
         let mut saved = self.saved.clone();
         saved.problem.network = network;
-        let (train, _) = datasets(&saved);
+        let (train, test) = datasets(&saved);
         if saved.dataset.is_some() {
             if let (Some(x), Some(t)) = (train.inputs.first(), train.targets.first()) {
                 saved.problem.input = x.clone();
@@ -46,7 +46,9 @@ impl Session {
             p.target.resize(p.network.outputs(), 0.0);
         }
         saved.problem.validate()?;
-        crate::session::check_data(&saved, &saved.problem)?;
+        if saved.dataset.is_some() {
+            crate::session::check_examples(&saved.problem, &train, &test)?;
+        }
         self.trace = build_trace(&saved.problem, saved.view.granularity);
         self.cursor = 0;
         self.initial = saved.problem.network.clone();
@@ -195,15 +197,15 @@ impl Session {
 
     /// One epoch of updates.
     pub fn train_epoch(&mut self) -> Result<f64, String> {
-        let (train, _) = datasets(&self.saved);
-        let batch = crate::train::batch_len(self.saved.training.batch_size, train.len());
-        self.train(train.len().max(1).div_ceil(batch) as u64)
+        let n = self.data().0.len();
+        let batch = crate::train::batch_len(self.saved.training.batch_size, n);
+        self.train(n.max(1).div_ceil(batch) as u64)
     }
 
     /// The next mini-batch update worked out step by step (what `train(1)` will do),
     /// with its step texts; an error when the batch size is 1.
     pub fn batch_walk(&self) -> Result<Value, String> {
-        let (train, _) = datasets(&self.saved);
+        let (train, _) = self.data();
         let n = train.len();
         let k = crate::train::batch_len(self.saved.training.batch_size, n);
         if k < 2 || n < 2 {
@@ -224,7 +226,7 @@ impl Session {
 
     /// The data points, for the heatmap's scatter: inputs, class or value, train/test.
     pub fn points(&self) -> Value {
-        let (train, test) = datasets(&self.saved);
+        let (train, test) = self.data();
         let pts = |d: &crate::dataset::Dataset| -> Vec<Value> {
             d.inputs
                 .iter()

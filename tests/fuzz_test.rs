@@ -205,6 +205,10 @@ fn check(s: &Session) -> Result<(), TestCaseError> {
     };
     prop_assert_eq!(s.page_matrices(true).len(), weights * blocks);
     prop_assert_eq!(s.page_matrices(false).len(), weights * (blocks - 1));
+    // The page draws from the run's copy of the data: it is the saved state's.
+    let (train, test) = s.data();
+    let (saved_train, saved_test) = backprop_lab::session::datasets(s.saved());
+    prop_assert!(*train == saved_train && *test == saved_test);
     let text = s.export_state();
     prop_assert!(
         state::load(&text).is_ok(),
@@ -214,16 +218,20 @@ fn check(s: &Session) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// A runner of `cases` cases that keeps no failure file.
+fn runner(cases: u32) -> TestRunner {
+    TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
 fn runs(cases: u32, seconds: u64) -> u64 {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut total = 0u64;
     loop {
-        let mut runner = TestRunner::new(Config {
-            cases,
-            failure_persistence: None,
-            ..Config::default()
-        });
-        runner
+        runner(cases)
             .run(
                 &prop_oneof![mutated_state(), ".{0,200}", "\\PC{0,200}"],
                 |text| {
@@ -236,12 +244,7 @@ fn runs(cases: u32, seconds: u64) -> u64 {
                 },
             )
             .unwrap();
-        let mut runner = TestRunner::new(Config {
-            cases,
-            failure_persistence: None,
-            ..Config::default()
-        });
-        runner
+        runner(cases)
             .run(
                 &(
                     proptest::sample::select(backprop_lab::preset::NAMES.to_vec()),

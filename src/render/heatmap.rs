@@ -18,7 +18,7 @@ pub struct Domain {
 
 impl Domain {
     /// The data's bounding box with a 20 % margin (at least ±0.5 around the data).
-    pub fn around(inputs: &[Vec<f64>]) -> Domain {
+    pub fn around<'a>(inputs: impl IntoIterator<Item = &'a Vec<f64>>) -> Domain {
         let (mut x0, mut x1, mut y0, mut y1) = (
             f64::INFINITY,
             f64::NEG_INFINITY,
