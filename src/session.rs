@@ -509,35 +509,43 @@ impl Session {
                 let g = &p.grads[l];
                 let before = &p.network.layers[l];
                 let after = &p.updated.layers[l];
-                let mut v = obj! {
-                    "activation": before.activation.name(),
-                    "z": mask(&|i| t.shows_z(l, i, c), &p.forward.z[l]),
-                    "a": mask(&|i| t.shows_a(l, i, c), &p.forward.a[l]),
-                    "delta": mask(&|i| t.shows_delta(l, i, c), &g.delta),
-                    "grad_biases": mask(&|i| t.shows_grads(l, i, c), &g.biases),
-                    "biases_before": before.biases,
-                    "biases_after": updated.then_some(&after.biases),
-                };
-                if let Value::Object(fields) = &mut v {
-                    if !matrices {
-                        let rows: Vec<bool> = (0..w).map(|i| t.shows_grads(l, i, c)).collect();
-                        fields.push(("grad_rows".into(), to_value(&rows)));
-                    } else {
-                        let grad_w: Value = (0..w)
-                            .map(|i| to_value(&t.shows_grads(l, i, c).then_some(&g.weights[i])))
-                            .collect();
-                        let after_w = to_value(&updated.then_some(&after.weights));
-                        fields.insert(4, ("grad_weights".into(), grad_w));
-                        fields.insert(6, ("weights_before".into(), to_value(&before.weights)));
-                        fields.insert(8, ("weights_after".into(), after_w));
-                    }
-                    if params_too {
-                        let params = if updated { after } else { before };
-                        fields.insert(1, ("weights".into(), to_value(&params.weights)));
-                        fields.insert(2, ("biases".into(), to_value(&params.biases)));
-                    }
+                // Fields in the fixtures' order; the matrices only if asked, `grad_rows`
+                // (which rows of `grad_weights` are shown) only without them.
+                let grads_shown = |i: usize| t.shows_grads(l, i, c);
+                let mut fields: Vec<(String, Value)> = Vec::with_capacity(13);
+                let mut put = |k: &str, v: Value| fields.push((k.into(), v));
+                put("activation", to_value(&before.activation.name()));
+                if params_too {
+                    let params = if updated { after } else { before };
+                    put("weights", to_value(&params.weights));
+                    put("biases", to_value(&params.biases));
                 }
-                v
+                put("z", mask(&|i| t.shows_z(l, i, c), &p.forward.z[l]));
+                put("a", mask(&|i| t.shows_a(l, i, c), &p.forward.a[l]));
+                put("delta", mask(&|i| t.shows_delta(l, i, c), &g.delta));
+                if matrices {
+                    let rows = (0..w).map(|i| to_value(&grads_shown(i).then_some(&g.weights[i])));
+                    put("grad_weights", rows.collect());
+                }
+                put("grad_biases", mask(&grads_shown, &g.biases));
+                if matrices {
+                    put("weights_before", to_value(&before.weights));
+                }
+                put("biases_before", to_value(&before.biases));
+                if matrices {
+                    put(
+                        "weights_after",
+                        to_value(&updated.then_some(&after.weights)),
+                    );
+                }
+                put("biases_after", to_value(&updated.then_some(&after.biases)));
+                if !matrices {
+                    put(
+                        "grad_rows",
+                        (0..w).map(|i| Value::Bool(grads_shown(i))).collect(),
+                    );
+                }
+                Value::Object(fields)
             })
             .collect();
         // The output unit by unit (null until reached), or null before any.
