@@ -124,6 +124,20 @@ impl UpdateRule {
             freeze_biases: false,
         }
     }
+
+    /// A weight after its step: w − η (∂L/∂w + λw).
+    pub fn stepped_weight(&self, w: f64, grad: f64) -> f64 {
+        w - self.learning_rate * (grad + self.weight_decay * w)
+    }
+
+    /// A bias after its step: b − η ∂L/∂b, or b itself when biases are frozen.
+    pub fn stepped_bias(&self, b: f64, grad: f64) -> f64 {
+        if self.freeze_biases {
+            b
+        } else {
+            b - self.learning_rate * grad
+        }
+    }
 }
 
 impl Layer {
@@ -328,34 +342,30 @@ impl Network {
     /// within ±[`MAX_MAGNITUDE`] (beyond that a run has diverged, and the state could
     /// no longer be saved or edited).
     pub fn update_stays_finite(&self, grads: &[Gradients], rule: &UpdateRule) -> bool {
-        let eta = rule.learning_rate;
         let ok = |v: f64| v.is_finite() && v.abs() <= MAX_MAGNITUDE;
         self.layers.iter().zip(grads).all(|(layer, g)| {
             layer.weights.iter().zip(&g.weights).all(|(row, grow)| {
                 row.iter()
                     .zip(grow)
-                    .all(|(w, gw)| ok(w - eta * (gw + rule.weight_decay * w)))
+                    .all(|(w, gw)| ok(rule.stepped_weight(*w, *gw)))
             }) && layer
                 .biases
                 .iter()
                 .zip(&g.biases)
-                .all(|(b, gb)| ok(b - eta * gb))
+                .all(|(b, gb)| ok(rule.stepped_bias(*b, *gb)))
         })
     }
 
-    /// Update: W ← W − η (∂L/∂W + λW), b ← b − η ∂L/∂b (unless biases are frozen).
+    /// Update: every weight and bias takes its [`UpdateRule`] step.
     pub fn update(&mut self, grads: &[Gradients], rule: &UpdateRule) {
-        let eta = rule.learning_rate;
         for (layer, g) in self.layers.iter_mut().zip(grads) {
             for (row, grow) in layer.weights.iter_mut().zip(&g.weights) {
                 for (w, gw) in row.iter_mut().zip(grow) {
-                    *w -= eta * (gw + rule.weight_decay * *w);
+                    *w = rule.stepped_weight(*w, *gw);
                 }
             }
-            if !rule.freeze_biases {
-                for (b, gb) in layer.biases.iter_mut().zip(&g.biases) {
-                    *b -= eta * gb;
-                }
+            for (b, gb) in layer.biases.iter_mut().zip(&g.biases) {
+                *b = rule.stepped_bias(*b, *gb);
             }
         }
     }

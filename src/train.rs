@@ -149,6 +149,8 @@ pub struct Trainer {
     /// Buffers of the passes and the gradients, reused every step.
     ws: Workspace,
     grads: Vec<Gradients>,
+    /// The current batch's example indices (reused by every update).
+    idx: Vec<usize>,
 }
 
 impl Trainer {
@@ -165,6 +167,7 @@ impl Trainer {
             history: History::new(2048),
             ws: Workspace::default(),
             grads: Vec::new(),
+            idx: Vec::new(),
         };
         t.record();
         t
@@ -177,7 +180,7 @@ impl Trainer {
 
     /// The indices of the next batch, in dataset order.
     pub fn next_batch(&self) -> Vec<usize> {
-        batch_indices(self.next, self.batch(), self.train.len())
+        batch_indices(self.next, self.batch(), self.train.len()).collect()
     }
 
     /// One update on the next batch. Returns false (and keeps the previous weights)
@@ -186,27 +189,26 @@ impl Trainer {
         if self.status != Status::Ok || self.train.is_empty() {
             return false;
         }
-        let idx = self.next_batch();
+        // The batch's indices in a buffer kept between updates (no allocation per step).
+        let (k, n) = (self.batch(), self.train.len());
+        self.idx.clear();
+        self.idx.extend(batch_indices(self.next, k, n));
         batch_gradients_into(
             &self.network,
             &self.train,
-            &idx,
+            &self.idx,
             &mut self.ws,
             &mut self.grads,
         );
         self.updates += 1;
-        self.examples += idx.len() as u64;
-        self.next = (self.next + idx.len()) % self.train.len();
-        // Divergence: a non-finite gradient or parameter. The weights are left as they
-        // were, the last finite ones.
-        let finite = self
-            .grads
-            .iter()
-            .all(|g| g.delta.iter().all(|d| d.is_finite()));
-        if !finite
-            || !self
-                .network
-                .update_stays_finite(&self.grads, &self.config.rule)
+        self.examples += k as u64;
+        self.next = (self.next + k) % n;
+        // Divergence: a non-finite gradient or parameter (a non-finite δ makes its
+        // weight gradients non-finite too). The weights are left as they were, the last
+        // finite ones.
+        if !self
+            .network
+            .update_stays_finite(&self.grads, &self.config.rule)
         {
             self.status = Status::Diverged { step: self.updates };
             return false;
@@ -265,8 +267,8 @@ pub fn batch_len(batch_size: usize, n: usize) -> usize {
 }
 
 /// The `k` example indices of a batch starting at `next`, wrapping around `n` examples.
-pub fn batch_indices(next: usize, k: usize, n: usize) -> Vec<usize> {
-    (0..k).map(|j| (next + j) % n).collect()
+pub fn batch_indices(next: usize, k: usize, n: usize) -> impl Iterator<Item = usize> {
+    (0..k).map(move |j| (next + j) % n)
 }
 
 #[cfg(test)]

@@ -212,7 +212,7 @@ impl Session {
             return Err("the walk-through needs a batch of at least 2 examples".into());
         }
         let next = self.trainer.as_ref().map_or(0, |t| t.next);
-        let indices = crate::train::batch_indices(next, k, n);
+        let indices: Vec<usize> = crate::train::batch_indices(next, k, n).collect();
         let bt = crate::batch::build(
             &self.saved.problem.network,
             &train.inputs,
