@@ -22,7 +22,7 @@ pub struct MeasuredCanvas {
 
 impl MeasuredCanvas {
     pub fn new(canvas: HtmlCanvasElement) -> Option<MeasuredCanvas> {
-        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let context = context_2d(&canvas).ok()?;
         let inner = CanvasBackend::with_canvas_object(canvas)?;
         Some(MeasuredCanvas {
             inner,
