@@ -379,7 +379,7 @@ function setMode(mode) {
   view.mode = mode;
   $('btn-quiz').setAttribute('aria-pressed', String(mode === 'quiz'));
   $('btn-presenter').setAttribute('aria-pressed', String(mode === 'presenter'));
-  $('granularity').value = JSON.parse(app.lab.state()).granularity;
+  $('granularity').value = JSON.parse(app.lab.page_state()).granularity;
   applyMode(view);
   applyPanels(view.panels, view.mode, view.controls);
   if (mode !== 'presenter' && document.fullscreenElement) document.exitFullscreen().catch(() => {});
@@ -476,7 +476,7 @@ function fillPresets() {
 }
 
 function syncControls() {
-  const s = JSON.parse(app.lab.state());
+  const s = JSON.parse(app.lab.page_state());
   if (s.preset) $('preset').value = s.preset;
   $('granularity').value = s.granularity;
   training.sync(JSON.parse(app.lab.export_state()));
