@@ -59,9 +59,11 @@ test-native:
 	$(CARGO) test --all-targets
 
 ## Every fixture that ../shared/fixtures holds (more may appear there) through `check`.
+## In CI (CI=true) a missing ../shared/fixtures is a failure, not a silent pass.
 check-shared:
 	@if [ -d $(SHARED_FIXTURES) ]; then \
 	  $(CARGO) run --quiet --release --bin backprop-lab -- check $(SHARED_FIXTURES)/*.json; \
+	elif [ "$${CI:-}" = true ]; then echo "CI: $(SHARED_FIXTURES) is missing" >&2; exit 1; \
 	else echo "no $(SHARED_FIXTURES): skipped"; fi
 
 ## Browser unit tests (wasm-bindgen-test) in headless Chromium.
@@ -86,7 +88,8 @@ bench: setup dist
 soak: setup dist
 	node bench/soak.mjs
 
-lint:
+## Needs the wasm32 target (setup-web) for the wasm clippy pass.
+lint: setup-web
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --target wasm32-unknown-unknown --lib -- -D warnings
