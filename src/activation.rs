@@ -1,13 +1,14 @@
 //! Activation functions as `f`/`df` pairs. The same functions drive the numbers,
 //! the plotted curves and the step text, so the three can never disagree.
 
+use crate::vocab::named;
 use serde::Serialize;
 
 /// Slope of leaky ReLU for z ≤ 0 (PyTorch's default).
 pub const LEAKY_SLOPE: f64 = 0.01;
 
 /// An element-wise activation, or softmax (last layer only).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Activation {
     Sigmoid,
@@ -18,43 +19,12 @@ pub enum Activation {
     Softmax,
 }
 
+named!(Activation, Activation, [
+    Sigmoid => "sigmoid", Tanh => "tanh", Relu => "relu", LeakyRelu => "leaky_relu",
+    Linear => "linear", Softmax => "softmax",
+]);
+
 impl Activation {
-    /// Every activation, in the order the UI lists them.
-    pub const ALL: [Activation; 6] = [
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::Relu,
-        Activation::LeakyRelu,
-        Activation::Linear,
-        Activation::Softmax,
-    ];
-
-    /// The name used in files and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Relu => "relu",
-            Activation::LeakyRelu => "leaky_relu",
-            Activation::Linear => "linear",
-            Activation::Softmax => "softmax",
-        }
-    }
-
-    /// Parses a file/CLI name; the error lists the valid names.
-    pub fn parse(name: &str) -> Result<Activation, String> {
-        Activation::ALL
-            .iter()
-            .copied()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| {
-                format!(
-                    "unknown activation \"{name}\" (expected one of: {})",
-                    Activation::ALL.map(|a| a.name()).join(", ")
-                )
-            })
-    }
-
     /// True for softmax, whose output couples all the units of a layer.
     pub fn is_softmax(self) -> bool {
         self == Activation::Softmax
@@ -282,8 +252,9 @@ mod tests {
 
     #[test]
     fn parse_rejects_unknown_names() {
+        use crate::vocab::Named;
         assert_eq!(Activation::parse("tanh"), Ok(Activation::Tanh));
-        let e = Activation::parse("swish").unwrap_err();
+        let e = Activation::parse("swish").unwrap_err().to_string();
         assert!(e.contains("swish") && e.contains("leaky_relu"));
     }
 }

@@ -154,38 +154,49 @@ fn crisp(a: BackendCoord, b: BackendCoord) -> ((f64, f64), (f64, f64)) {
     (a, b)
 }
 
-/// The canvas's 2-D context, or a readable error.
+/// The canvas's 2-D context, or an error.
 pub fn context_2d(
     canvas: &HtmlCanvasElement,
 ) -> Result<CanvasRenderingContext2d, wasm_bindgen::JsValue> {
     canvas
         .get_context("2d")?
-        .ok_or_else(|| wasm_bindgen::JsValue::from_str("this browser has no 2-D canvas"))?
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no 2-D canvas"))?
         .dyn_into()
         .map_err(wasm_bindgen::JsValue::from)
+}
+
+/// Puts an RGBA patch on the canvas in one call.
+pub fn put_rgba(
+    ctx: &CanvasRenderingContext2d,
+    p: &crate::render::frame::Patch,
+) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::Clamped;
+    let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        Clamped(&p.rgba),
+        p.width,
+        p.height,
+    )?;
+    ctx.put_image_data(&img, p.x, p.y)
 }
 
 /// Draws many data points in four batched paths (train/test × class) instead of one
 /// plotters element each: a scatter of hundreds of points costs a few canvas calls.
 pub fn scatter(
-    canvas: &HtmlCanvasElement,
-    points: &[crate::render::data_plot::Point],
-    dom: &crate::render::heatmap::Domain,
+    ctx: &CanvasRenderingContext2d,
+    sc: &crate::render::frame::Scatter,
     theme: &crate::render::Theme,
 ) -> Result<(), wasm_bindgen::JsValue> {
-    let ctx = context_2d(canvas)?;
-    let (w, h) = (canvas.width() as f64, canvas.height() as f64);
     let s = theme.scale;
-    let r = if points.len() > 50 { 4.0 } else { 6.0 } * s;
+    let r = sc.radius;
     let css = |c: plotters::style::RGBColor| format!("rgb({},{},{})", c.0, c.1, c.2);
     for test in [false, true] {
         for class in [false, true] {
             ctx.begin_path();
-            for p in points
+            for &(x, y, _, _) in sc
+                .points
                 .iter()
-                .filter(|p| p.test == test && crate::render::data_plot::class(p.t) == class)
+                .filter(|p| p.3 == test && p.2 == class)
             {
-                let (x, y) = dom.to_px(p.x, w, h);
                 ctx.move_to(x + r, y);
                 ctx.arc(x, y, r, 0.0, std::f64::consts::TAU)?;
             }

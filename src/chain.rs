@@ -1,6 +1,7 @@
 //! The chain rule of one weight or bias: ∂L/∂W(l)_ij as its factors with their values,
 //! and for a hidden unit the sum over the paths through the layer above, term by term.
 
+use crate::error::{Error, ErrorKind, Thing};
 use crate::explain::{self, Bilingual, Explanation, Lines};
 use crate::loss::Loss;
 use crate::pass::Pass;
@@ -24,6 +25,8 @@ pub struct PathTerm {
     pub weight: f64,
     pub delta: f64,
     pub product: f64,
+    /// The term written out: `W(2)_11 · δ(2)_1 = 0.4 · 0.1385 = 0.0554`.
+    pub line: String,
 }
 
 /// ∂L/∂W(l)_ij (or ∂L/∂b(l)_i when `from` is `None`).
@@ -47,26 +50,19 @@ pub fn chain_rule(
     i: usize,
     from: Option<usize>,
     digits: usize,
-) -> Result<ChainRule, String> {
+) -> Result<ChainRule, Error> {
     let depth = p.depth();
+    let no = |thing, index, count| Err(Error::new(ErrorKind::NoSuch { thing, index, count }));
     if l >= depth {
-        return Err(format!(
-            "layer {l} does not exist (the network has {depth} layers, 0-based)"
-        ));
+        return no(Thing::Layer, l, depth);
     }
     let layer = &p.network.layers[l];
     if i >= layer.width() {
-        return Err(format!(
-            "layer {l} has {} units; there is no unit {i}",
-            layer.width()
-        ));
+        return no(Thing::Unit, i, layer.width());
     }
     if let Some(j) = from {
         if j >= layer.fan_in() {
-            return Err(format!(
-                "layer {l} has {} inputs; there is no input {j}",
-                layer.fan_in()
-            ));
+            return no(Thing::Input, j, layer.fan_in());
         }
     }
     let plain = crate::notation::Notation::plain(digits);
@@ -95,11 +91,23 @@ pub fn chain_rule(
             let upper = &p.network.layers[l + 1];
             let du = &p.grads[l + 1].delta;
             paths = (0..upper.width())
-                .map(|k| PathTerm {
-                    unit: k,
-                    weight: upper.weights[k][i],
-                    delta: du[k],
-                    product: upper.weights[k][i] * du[k],
+                .map(|k| {
+                    let (w, d) = (upper.weights[k][i], du[k]);
+                    let product = w * d;
+                    PathTerm {
+                        unit: k,
+                        weight: w,
+                        delta: d,
+                        product,
+                        line: format!(
+                            "{} · {} = {} · {} = {}",
+                            plain.w(l + 1, k, i),
+                            plain.delta(l + 1, k),
+                            plain.factor(w),
+                            plain.factor(d),
+                            plain.num(product)
+                        ),
+                    }
                 })
                 .collect();
             paths.iter().map(|t| t.product).sum()

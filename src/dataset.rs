@@ -3,6 +3,8 @@
 
 use crate::activation::Activation;
 use crate::rng::Rng;
+use crate::error::{Error, ErrorKind};
+use crate::vocab::named;
 use serde::Serialize;
 use std::f64::consts::PI;
 
@@ -22,37 +24,11 @@ pub enum Kind {
     Sine,
 }
 
+named!(Kind, Dataset, [
+    Xor => "xor", Circle => "circle", Gaussians => "gaussians", Spiral => "spiral", Sine => "sine",
+]);
+
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Xor,
-        Kind::Circle,
-        Kind::Gaussians,
-        Kind::Spiral,
-        Kind::Sine,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Xor => "xor",
-            Kind::Circle => "circle",
-            Kind::Gaussians => "gaussians",
-            Kind::Spiral => "spiral",
-            Kind::Sine => "sine",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Kind, String> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown dataset \"{s}\" (expected one of: {})",
-                    Kind::ALL.map(|k| k.name()).join(", ")
-                )
-            })
-    }
-
     /// Number of inputs per example.
     pub fn inputs(self) -> usize {
         if self == Kind::Sine {
@@ -86,26 +62,17 @@ pub const MAX_POINTS: usize = 5000;
 
 impl Spec {
     /// Range checks, with a message naming the field.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.points < 1 || self.points > MAX_POINTS {
-            return Err(format!(
-                "dataset.points: {} is out of range (1 to {MAX_POINTS})",
-                self.points
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.noise) {
-            return Err(format!(
-                "dataset.noise: {} is out of range (0 to 1)",
-                self.noise
-            ));
-        }
-        if !(0.0..=0.9).contains(&self.test_fraction) {
-            return Err(format!(
-                "dataset.test_fraction: {} is out of range (0 to 0.9)",
-                self.test_fraction
-            ));
-        }
-        Ok(())
+    pub fn validate(&self) -> Result<(), Error> {
+        let range = |at: &str, value: f64, min: f64, max: f64| {
+            if (min..=max).contains(&value) {
+                Ok(())
+            } else {
+                Err(Error::at(at, ErrorKind::OutOfRange { value, min, max }))
+            }
+        };
+        range("dataset.points", self.points as f64, 1.0, MAX_POINTS as f64)?;
+        range("dataset.noise", self.noise, 0.0, 1.0)?;
+        range("dataset.test_fraction", self.test_fraction, 0.0, 0.9)
     }
 }
 
@@ -245,6 +212,7 @@ pub fn split(spec: &Spec, s: &Samples, outputs: usize, out: Activation) -> (Data
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::Named;
 
     #[test]
     fn xor_without_noise_is_the_truth_table() {
@@ -270,7 +238,7 @@ mod tests {
 
     #[test]
     fn every_kind_is_reproducible_and_split() {
-        for kind in Kind::ALL {
+        for &kind in Kind::ALL {
             let spec = Spec {
                 kind,
                 points: 200,

@@ -1,10 +1,15 @@
 //! The worked example as a document: the whole trace, step by step, as plain text,
 //! Markdown (with TeX formulas) , LaTeX or JSON, in English or Chinese.
 
+use crate::error::Error;
 use crate::explain::Bilingual;
-use crate::json::obj;
+use crate::json::to_value;
+use crate::view::PassView;
+use serde::Serialize;
+use crate::lang::Lang;
 use crate::number;
 use crate::trace::{Phase, Trace};
+use crate::vocab::{unknown, Named, Vocab};
 
 /// Output format of a worked example.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,30 +20,28 @@ pub enum Format {
     Json,
 }
 
-impl Format {
-    pub fn parse(s: &str) -> Result<Format, String> {
-        match s {
-            "text" => Ok(Format::Text),
-            "markdown" | "md" => Ok(Format::Markdown),
-            "latex" | "tex" => Ok(Format::Latex),
-            "json" => Ok(Format::Json),
-            _ => Err(format!(
-                "unknown format \"{}\" (expected text, markdown, latex or json)",
-                crate::json::clip(s)
-            )),
+impl Named for Format {
+    const ALL: &'static [Format] = &[Format::Text, Format::Markdown, Format::Latex, Format::Json];
+    const VOCAB: Vocab = Vocab::Format;
+    fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Latex => "latex",
+            Format::Json => "json",
         }
     }
-}
-
-/// A language code: `en` or `zh`.
-pub fn parse_lang(s: &str) -> Result<&'static str, String> {
-    match s {
-        "en" => Ok("en"),
-        "zh" | "zh-CN" | "zh-Hans" => Ok("zh"),
-        _ => Err(format!(
-            "unknown language \"{}\" (expected en or zh)",
-            crate::json::clip(s)
-        )),
+    /// The names, and the short `md` and `tex`.
+    fn parse(s: &str) -> Result<Format, Error> {
+        match s {
+            "md" => Ok(Format::Markdown),
+            "tex" => Ok(Format::Latex),
+            _ => Format::ALL
+                .iter()
+                .copied()
+                .find(|f| f.name() == s)
+                .ok_or_else(|| unknown(Vocab::Format, s, Format::names())),
+        }
     }
 }
 
@@ -53,7 +56,7 @@ fn phase_heading(phase: Phase) -> Bilingual {
 }
 
 /// A heading line naming the network: `2-2-2 sigmoid/sigmoid, half_sse, η = 0.5`.
-fn summary(trace: &Trace, lang: &str) -> String {
+fn summary(trace: &Trace, lang: Lang) -> String {
     let net = &trace.pass.network;
     let sizes: Vec<String> = net.sizes().iter().map(|s| s.to_string()).collect();
     let acts: Vec<&str> = net.layers.iter().map(|l| l.activation.name()).collect();
@@ -62,7 +65,7 @@ fn summary(trace: &Trace, lang: &str) -> String {
     format!(
         "{}{}{} {}, {}, η = {eta}",
         title.get(lang),
-        if lang == "zh" { "：" } else { ": " },
+        lang.colon(),
         sizes.join("-"),
         acts.join("/"),
         net.loss.name()
@@ -70,21 +73,21 @@ fn summary(trace: &Trace, lang: &str) -> String {
 }
 
 /// Renders the whole worked example.
-pub fn render(trace: &Trace, format: Format, lang: &str) -> String {
+pub fn render(trace: &Trace, format: Format, lang: Lang) -> String {
     match format {
         Format::Json => json_doc(trace, lang),
         _ => text_doc(trace, format, lang),
     }
 }
 
-fn text_doc(trace: &Trace, format: Format, lang: &str) -> String {
+fn text_doc(trace: &Trace, format: Format, lang: Lang) -> String {
     let mut out = String::new();
     let head = summary(trace, lang);
     match format {
         Format::Markdown => out.push_str(&format!("# {head}\n\n")),
         Format::Latex => {
             out.push_str("% Backprop Lab worked example. Needs \\usepackage{amsmath}");
-            if lang == "zh" {
+            if lang == Lang::Zh {
                 out.push_str(" and a CJK set-up such as \\usepackage{ctex}");
             }
             out.push_str(&format!(".\n\\section*{{{}}}\n\n", latex_escape(&head)));
@@ -192,66 +195,61 @@ fn latex_escape(s: &str) -> String {
     out
 }
 
-fn json_doc(trace: &Trace, lang: &str) -> String {
+/// The JSON worked example: the pass in the fixtures' field names, then every step.
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    title: String,
+    network: &'a crate::network::Network,
+    input: &'a [f64],
+    target: &'a [f64],
+    learning_rate: f64,
+    granularity: crate::trace::Granularity,
+    #[serde(flatten)]
+    pass: PassView<'a>,
+    steps: Vec<JsonStep<'a>>,
+}
+
+/// One step of the JSON worked example.
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    index: usize,
+    #[serde(flatten)]
+    step: &'a crate::trace::Step,
+    title: &'a str,
+    note: &'a str,
+    symbols: &'a [String],
+    numbers: &'a [String],
+    tex_symbols: &'a [String],
+    tex_numbers: &'a [String],
+}
+
+fn json_doc(trace: &Trace, lang: Lang) -> String {
     let p = &trace.pass;
-    let layers: Vec<_> = (0..p.depth())
-        .map(|l| {
-            let g = &p.grads[l];
-            obj! {
-                "activation": p.network.layers[l].activation.name(),
-                "weights": p.network.layers[l].weights,
-                "biases": p.network.layers[l].biases,
-                "z": p.forward.z[l],
-                "a": p.forward.a[l],
-                "delta": g.delta,
-                "grad_weights": g.weights,
-                "grad_biases": g.biases,
-            }
-        })
-        .collect();
-    let updated: Vec<_> = p
-        .updated
-        .layers
-        .iter()
-        .map(|l| obj! {"weights": l.weights, "biases": l.biases})
-        .collect();
     let texts = trace.texts();
-    let steps: Vec<_> = trace
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(k, s)| {
-            let text = texts[k];
-            obj! {
-                "index": k,
-                "phase": s.phase,
-                "kind": s.kind,
-                "layer": s.layer,
-                "neuron": s.neuron,
-                "label": s.label,
-                "reads": s.reads,
-                "writes": s.writes,
-                "title": text.title.get(lang),
-                "note": text.note.get(lang),
-                "symbols": text.plain.symbols,
-                "numbers": text.plain.numbers,
-                "tex_symbols": text.tex.symbols,
-                "tex_numbers": text.tex.numbers,
-            }
-        })
-        .collect();
-    let doc = obj! {
-        "title": summary(trace, lang),
-        "network": p.network,
-        "input": p.input(),
-        "target": p.target,
-        "learning_rate": p.rule.learning_rate,
-        "granularity": trace.granularity,
-        "layers": layers,
-        "loss": p.loss,
-        "updated_layers": updated,
-        "loss_after_step": p.loss_after,
-        "steps": steps,
+    let doc = JsonDoc {
+        title: summary(trace, lang),
+        network: &p.network,
+        input: p.input(),
+        target: &p.target,
+        learning_rate: p.rule.learning_rate,
+        granularity: trace.granularity,
+        pass: PassView::of(p),
+        steps: trace
+            .steps
+            .iter()
+            .zip(texts)
+            .enumerate()
+            .map(|(k, (s, text))| JsonStep {
+                index: k,
+                step: s,
+                title: text.title.get(lang),
+                note: text.note.get(lang),
+                symbols: &text.plain.symbols,
+                numbers: &text.plain.numbers,
+                tex_symbols: &text.tex.symbols,
+                tex_numbers: &text.tex.numbers,
+            })
+            .collect(),
     };
-    doc.to_pretty() + "\n"
+    to_value(&doc).to_pretty() + "\n"
 }

@@ -1,8 +1,11 @@
 //! Homework problems: a random network with short, hand-computable numbers drawn from
 //! a seed, its statement, and (separately) its answer key, the worked trace.
 
+use crate::vocab::Named;
+use crate::error::{Error, ErrorKind};
 use crate::activation::Activation;
 use crate::explain::Bilingual;
+use crate::lang::Lang;
 use crate::loss::Loss;
 use crate::network::{Layer, Network};
 use crate::notation::Notation;
@@ -19,20 +22,36 @@ fn tenth(rng: &mut Rng, lo: i32, hi: i32) -> f64 {
     }
 }
 
+/// Layer sizes written `2,3,2` (input first).
+pub fn parse_sizes(text: &str) -> Result<Vec<usize>, Error> {
+    text.split(',')
+        .enumerate()
+        .map(|(k, s)| {
+            s.trim().parse::<usize>().map_err(|_| {
+                Error::at(
+                    format!("layers[{k}]"),
+                    ErrorKind::WrongType {
+                        expected: crate::error::Expected::Whole,
+                        found: crate::error::Found::String(crate::json::clip(s)),
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
 /// A problem for `sizes` (input first) with `activation` on the hidden layers; the
 /// output layer is sigmoid/tanh for those, softmax + cross-entropy for softmax,
 /// linear otherwise. The same seed always gives the same problem.
-pub fn generate(seed: u64, sizes: &[usize], activation: Activation) -> Result<Problem, String> {
+pub fn generate(seed: u64, sizes: &[usize], activation: Activation) -> Result<Problem, Error> {
     if sizes.len() < 2 || sizes.len() > 5 {
-        return Err(format!(
-            "--layers: {} sizes given, expected 2 to 5 (input first)",
-            sizes.len()
+        return Err(Error::at(
+            "layers",
+            ErrorKind::ExerciseLayers { got: sizes.len() },
         ));
     }
     if let Some(s) = sizes.iter().find(|&&s| s == 0 || s > 6) {
-        return Err(format!(
-            "--layers: a layer of {s} units is too big for homework (1 to 6)"
-        ));
+        return Err(Error::at("layers", ErrorKind::ExerciseWidth { units: *s }));
     }
     let (hidden, out, loss) = match activation {
         Activation::Softmax => (Activation::Sigmoid, Activation::Softmax, Loss::CrossEntropy),
@@ -40,7 +59,7 @@ pub fn generate(seed: u64, sizes: &[usize], activation: Activation) -> Result<Pr
         other => (other, Activation::Linear, Loss::HalfSse),
     };
     if out == Activation::Softmax && sizes[sizes.len() - 1] < 2 {
-        return Err("--layers: softmax needs at least 2 output units".into());
+        return Err(Error::at("layers", ErrorKind::SoftmaxTooSmall));
     }
     let mut rng = Rng::new(seed);
     let n = sizes.len() - 1;
@@ -79,7 +98,7 @@ pub fn generate(seed: u64, sizes: &[usize], activation: Activation) -> Result<Pr
 
 /// The problem statement in `lang`, as plain text, with the problem as JSON at the end
 /// so it can be loaded into the app.
-pub fn statement(p: &Problem, seed: u64, lang: &str) -> String {
+pub fn statement(p: &Problem, seed: u64, lang: Lang) -> String {
     let n = Notation::plain(4);
     let sizes: Vec<String> = p.network.sizes().iter().map(|s| s.to_string()).collect();
     let acts: Vec<&str> = p

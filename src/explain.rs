@@ -1,10 +1,14 @@
-//! The words and formulas of each step: the formula in symbols, then with the numbers
-//! put in, as plain text and as TeX, with a title and a note in English and Chinese.
+//! The words and formulas of each step, as pure functions of the pass, the step, the
+//! notation and the language: a title and a note in English and Chinese, the formula
+//! in symbols, then with the numbers put in, as plain text and as TeX.
 
 use crate::activation::Activation;
+use crate::lang::Lang;
 use crate::loss::Loss;
 use crate::notation::Notation;
 use crate::pass::Pass;
+use crate::trace::{Kind, Step};
+use crate::vocab::Named;
 use serde::Serialize;
 
 /// Longest sum written out term by term; longer ones show the ends and `…`.
@@ -25,12 +29,11 @@ impl Bilingual {
         }
     }
 
-    /// The text in `lang` (`"zh"` or anything else for English).
-    pub fn get(&self, lang: &str) -> &str {
-        if lang == "zh" {
-            &self.zh
-        } else {
-            &self.en
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
         }
     }
 }
@@ -83,6 +86,223 @@ impl Explanation {
                 Lines::default()
             },
         }
+    }
+}
+
+/// Step `step` of pass `p` explained: its title and note in both languages, its formula
+/// lines in plain text and (with `tex`) TeX, lists allowed to stop after `max` lines.
+pub fn explain(p: &Pass, step: &Step, digits: usize, max: usize, tex: bool) -> Explanation {
+    Explanation::build_capped(
+        Bilingual::new(title(p, step, digits, Lang::En), title(p, step, digits, Lang::Zh)),
+        Bilingual::new(note(p, step, digits, Lang::En), note(p, step, digits, Lang::Zh)),
+        digits,
+        max,
+        tex,
+        |n| lines(p, step, n),
+    )
+}
+
+/// The formula lines of a step, in the notation `n`.
+pub fn lines(p: &Pass, step: &Step, n: &Notation) -> Lines {
+    let units = |l: usize| step.units(p.network.layers[l].width());
+    match (step.kind, step.layer) {
+        (Kind::Start, _) => start(p, n),
+        (Kind::WeightedSum, Some(l)) => per_units(units(l), n, |i, n| weighted_sum(p, l, i, n)),
+        (Kind::Activation, Some(l)) => per_units(units(l), n, |i, n| activation(p, l, i, n)),
+        (Kind::Loss, _) => loss(p, n),
+        (Kind::Delta, Some(l)) => per_units(units(l), n, |i, n| delta(p, l, i, n)),
+        (Kind::Gradients, Some(l)) => per_units(units(l), n, |i, n| gradients(p, l, i, n)),
+        (Kind::Update, _) => update(p, n),
+        _ => Lines::default(),
+    }
+}
+
+/// Lines for a run of units, one block after another; the symbols of a layer repeat
+/// per unit, so the first unit's stand for all.
+fn per_units(
+    units: std::ops::Range<usize>,
+    n: &Notation,
+    f: impl Fn(usize, &Notation) -> Lines,
+) -> Lines {
+    let mut out = Lines::default();
+    for (k, i) in units.enumerate() {
+        if out.numbers.len() > n.max_lines {
+            break;
+        }
+        let l = f(i, n);
+        if k == 0 {
+            out.symbols = l.symbols;
+        }
+        out.numbers.extend(l.numbers);
+    }
+    out
+}
+
+/// The symbol a step computes: `z(1)` for a layer, `z(1)_2` for one unit.
+fn computed(step: &Step, name: &str) -> String {
+    let n = Notation::plain(4);
+    let l = step.layer.unwrap_or(0) + 1;
+    match step.neuron {
+        Some(i) => n.sym(name, l, &(i + 1).to_string()),
+        None => n.sym(name, l, ""),
+    }
+}
+
+/// A step's title, in `lang` (η to `digits` significant digits).
+pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
+    let l = step.layer.map_or(0, |l| l + 1);
+    let zh = lang == Lang::Zh;
+    match step.kind {
+        Kind::Start => lang.pick("Start: the input x and the target t", "开始：输入 x 与目标 t").into(),
+        Kind::WeightedSum => {
+            let z = computed(step, "z");
+            if zh {
+                format!("前向传播 · 第 {l} 层：加权和 {z}")
+            } else {
+                format!("Forward · layer {l}: weighted sum {z}")
+            }
+        }
+        Kind::Activation => {
+            let a = computed(step, "a");
+            let f = p.network.layers[l - 1].activation.symbol();
+            if zh {
+                format!("前向传播 · 第 {l} 层：激活 {a} = {f}(z)")
+            } else {
+                format!("Forward · layer {l}: activation {a} = {f}(z)")
+            }
+        }
+        Kind::Loss => {
+            let (en, zh_name) = match p.network.loss {
+                Loss::HalfSse => ("half the sum of squared errors", "误差平方和的一半"),
+                Loss::Mse => ("mean squared error", "均方误差"),
+                Loss::CrossEntropy => ("cross-entropy", "交叉熵"),
+            };
+            if zh {
+                format!("损失：L，{zh_name}")
+            } else {
+                format!("Loss: L, {en}")
+            }
+        }
+        Kind::Delta => {
+            let d = computed(step, "δ");
+            if zh {
+                format!("反向传播 · 第 {l} 层：{d} = ∂L/∂z")
+            } else {
+                format!("Backward · layer {l}: {d} = ∂L/∂z")
+            }
+        }
+        Kind::Gradients => {
+            let w = computed(step, "W");
+            if zh {
+                format!("反向传播 · 第 {l} 层：梯度 ∂L/∂{w}、∂L/∂b")
+            } else {
+                format!("Backward · layer {l}: gradients ∂L/∂{w}, ∂L/∂b")
+            }
+        }
+        Kind::Update => {
+            let eta = crate::number::fmt(p.rule.learning_rate, digits);
+            if zh {
+                format!("更新：W ← W − η ∂L/∂W（η = {eta}）")
+            } else {
+                format!("Update: W ← W − η ∂L/∂W (η = {eta})")
+            }
+        }
+    }
+}
+
+/// A step's note (what its factors mean, in words), in `lang`.
+pub fn note(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let l = step.layer.unwrap_or(0);
+    match step.kind {
+        Kind::Start => lang
+            .pick(
+                "Nothing is computed yet. Step forward to run the network on this example.",
+                "尚未计算任何值。向前一步，让网络在这个样本上运行。",
+            )
+            .into(),
+        Kind::WeightedSum => {
+            let prev = if l == 0 { "x".to_string() } else { format!("a({l})") };
+            if zh {
+                format!("每个神经元把输入 {prev} 乘以对应连线的权重后相加，再加上偏置：z = W a + b。")
+            } else {
+                format!("Each unit adds up its inputs {prev}, each times the weight on its edge, plus its bias: z = W a + b.")
+            }
+        }
+        Kind::Activation => {
+            let act = p.network.layers[l].activation;
+            if zh {
+                format!("激活函数 {} 把加权和变成神经元的输出：{}。", act.name(), act.formula())
+            } else {
+                format!(
+                    "{} squashes each weighted sum into the unit's output: {}.",
+                    act.name(),
+                    act.formula()
+                )
+            }
+        }
+        Kind::Loss => {
+            let last = p.depth();
+            let f = p.network.loss.formula();
+            if zh {
+                format!("损失衡量输出 y = a({last}) 与目标 t 的差距：{f}。")
+            } else {
+                format!("The loss measures how far the output y = a({last}) is from the target t: {f}.")
+            }
+        }
+        Kind::Delta if l + 1 == p.depth() => lang
+            .pick(
+                "The error signal of an output unit: ∂L/∂a says how much the loss changes with this output, ∂a/∂z is the slope of the activation at z; δ = ∂L/∂z is their product.",
+                "输出神经元的误差信号：∂L/∂a 表示损失随该输出的变化率，∂a/∂z 是激活函数在 z 处的斜率；δ = ∂L/∂z 是二者之积。",
+            )
+            .into(),
+        Kind::Delta => lang
+            .pick(
+                "A hidden unit's error is the sum, over the units it feeds, of their δ times the connecting weight (the weights before the update), times the slope of its own activation.",
+                "隐藏神经元的误差：对它连到的上一层每个神经元，把其 δ 乘以连线权重（更新前的权重）后求和，再乘以自身激活函数的斜率。",
+            )
+            .into(),
+        Kind::Gradients => lang
+            .pick(
+                "A weight's gradient is the δ of the unit it enters times the activation of the unit it leaves; a bias's gradient is the δ of its unit.",
+                "权重的梯度等于它所指向神经元的 δ 乘以它所来自神经元的激活值；偏置的梯度就是所在神经元的 δ。",
+            )
+            .into(),
+        Kind::Update => {
+            let eta = crate::number::fmt(p.rule.learning_rate, digits);
+            let mut out = if zh {
+                format!("每个权重沿梯度的反方向迈出一步，步长为学习率 η = {eta}；⁺ 表示更新后的值。")
+            } else {
+                format!("Every weight takes a step of size η = {eta} against its gradient; ⁺ marks a value after the update.")
+            };
+            if p.rule.weight_decay != 0.0 {
+                let lam = crate::number::fmt(p.rule.weight_decay, digits);
+                out.push_str(&if zh {
+                    format!(" L2 权重衰减 λ = {lam} 在每个权重的梯度上加上 λW。")
+                } else {
+                    format!(" L2 weight decay λ = {lam} adds λW to each weight's gradient.")
+                });
+            }
+            if p.rule.freeze_biases {
+                out.push_str(lang.pick(
+                    " The biases are frozen (kept as they are).",
+                    " 偏置被冻结（保持不变）。",
+                ));
+            }
+            out
+        }
+    }
+}
+
+/// The start: a(0) = x, and the example's numbers.
+fn start(p: &Pass, n: &Notation) -> Lines {
+    let vec = |v: &[f64]| n.paren(&v.iter().map(|x| n.num(*x)).collect::<Vec<_>>().join(", "));
+    Lines {
+        symbols: vec![format!("{} = x", n.sym("a", 0, ""))],
+        numbers: vec![
+            format!("x = {}", vec(p.input())),
+            format!("t = {}", vec(&p.target)),
+        ],
     }
 }
 

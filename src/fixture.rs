@@ -1,11 +1,15 @@
 //! Checking reference fixtures (step and train) as `fixtures/README.md` defines them:
-//! every expected number, `|got − exp| ≤ tol · max(1, |exp|)`.
+//! every expected number, `|got − exp| ≤ tol · max(1, |exp|)`. The engine's numbers are
+//! written in the same typed shape `state()` and documents use ([`crate::view`]) and
+//! compared with the fixture's `expected` block key by key.
 
 use crate::dataset::Dataset;
-use crate::json::{self, field, join, Value};
+use crate::error::{Error, ErrorKind};
+use crate::json::{self, field, join, to_value, Value};
 use crate::network::{Network, UpdateRule};
 use crate::problem::{self, Problem};
 use crate::train::{dataset_loss, Config, Trainer};
+use crate::view::{self, PassView};
 
 /// The outcome of one fixture.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,7 +50,7 @@ impl Compare {
         }
     }
 
-    fn num(&mut self, at: &str, got: f64, exp: &Value) -> Result<(), String> {
+    fn num(&mut self, at: &str, got: f64, exp: &Value) -> Result<(), Error> {
         let exp = json::number(exp, at)?;
         let r = &mut self.report;
         r.compared += 1;
@@ -66,75 +70,66 @@ impl Compare {
         Ok(())
     }
 
-    fn vec(&mut self, at: &str, got: &[f64], exp: &Value) -> Result<(), String> {
-        let e = json::array(exp, at)?;
-        if e.len() != got.len() {
-            return Err(format!(
-                "{at}: {} values expected, the engine has {}",
-                e.len(),
-                got.len()
-            ));
+    /// Compares what the engine computed (`got`, in the typed views' shape) with the
+    /// fixture's `exp`, recursively: every number of `exp` against its place in `got`;
+    /// fields `got` has and `exp` lacks are not checked.
+    fn value(&mut self, at: &str, got: &Value, exp: &Value) -> Result<(), Error> {
+        match (got, exp) {
+            (Value::Number(g), _) => self.num(at, *g, exp),
+            (Value::Null, Value::Null) => Ok(()),
+            (Value::Array(g), Value::Array(e)) => {
+                if g.len() != e.len() {
+                    return Err(Error::at(
+                        at,
+                        ErrorKind::ExpectedLength {
+                            expected: e.len(),
+                            got: g.len(),
+                        },
+                    ));
+                }
+                for (i, (g, e)) in g.iter().zip(e).enumerate() {
+                    self.value(&format!("{at}[{i}]"), g, e)?;
+                }
+                Ok(())
+            }
+            (Value::Object(_), Value::Object(fields)) => {
+                for (key, e) in fields {
+                    let g = field(got, key, at)?;
+                    self.value(&join(at, key), g, e)?;
+                }
+                Ok(())
+            }
+            (Value::Array(_), _) => Err(json::wrong(at, crate::error::Expected::Array, exp)),
+            (Value::Object(_), _) => Err(json::wrong(at, crate::error::Expected::Object, exp)),
+            // The engine wrote null where a number was expected: not finite.
+            (_, Value::Number(e)) => {
+                self.num(at, f64::NAN, &Value::Number(*e))
+            }
+            _ => Err(json::wrong(at, crate::error::Expected::Number, exp)),
         }
-        for (i, (g, x)) in got.iter().zip(e).enumerate() {
-            self.num(&format!("{at}[{i}]"), *g, x)?;
-        }
-        Ok(())
-    }
-
-    fn mat(&mut self, at: &str, got: &[Vec<f64>], exp: &Value) -> Result<(), String> {
-        let e = json::array(exp, at)?;
-        if e.len() != got.len() {
-            return Err(format!(
-                "{at}: {} rows expected, the engine has {}",
-                e.len(),
-                got.len()
-            ));
-        }
-        for (i, (g, x)) in got.iter().zip(e).enumerate() {
-            self.vec(&format!("{at}[{i}]"), g, x)?;
-        }
-        Ok(())
-    }
-
-    fn layers(&mut self, at: &str, net: &Network, exp: &Value) -> Result<(), String> {
-        let e = json::array(exp, at)?;
-        if e.len() != net.layers.len() {
-            return Err(format!(
-                "{at}: {} layers expected, the network has {}",
-                e.len(),
-                net.layers.len()
-            ));
-        }
-        for (l, (layer, x)) in net.layers.iter().zip(e).enumerate() {
-            let lat = format!("{at}[{l}]");
-            self.mat(
-                &join(&lat, "weights"),
-                &layer.weights,
-                field(x, "weights", &lat)?,
-            )?;
-            self.vec(
-                &join(&lat, "biases"),
-                &layer.biases,
-                field(x, "biases", &lat)?,
-            )?;
-        }
-        Ok(())
     }
 }
 
 /// Checks a fixture given as JSON text; `Err` means the file itself is unusable.
-pub fn check_text(text: &str) -> Result<Report, String> {
+pub fn check_text(text: &str) -> Result<Report, Error> {
     check(&json::parse(text)?)
 }
 
 /// Checks a parsed fixture: a train fixture if it has `dataset`, else a step fixture.
-pub fn check(v: &Value) -> Result<Report, String> {
+pub fn check(v: &Value) -> Result<Report, Error> {
     let name = json::opt(v, "name")
         .and_then(Value::as_str)
         .unwrap_or("(unnamed)");
     let tolerance = json::number(field(v, "tolerance", "")?, "tolerance")?;
-    if tolerance.is_nan() || tolerance <= 0.0 {
-        return Err(format!("tolerance: {tolerance} must be above 0"));
+    if tolerance.is_nan() || tolerance <= 0.0 || tolerance > 1.0 {
+        return Err(Error::at(
+            "tolerance",
+            ErrorKind::OutOfRange {
+                value: tolerance,
+                min: f64::MIN_POSITIVE,
+                max: 1.0,
+            },
+        ));
     }
     let mut c = Compare::new(name, tolerance);
     let expected = field(v, "expected", "")?;
@@ -146,89 +141,80 @@ pub fn check(v: &Value) -> Result<Report, String> {
     Ok(c.report)
 }
 
-fn check_step(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), String> {
+fn check_step(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
     let p = Problem::from_value(v, "")?;
+    // Every field the fixture format promises must be there to be compared.
+    for key in ["loss", "updated_layers", "loss_after_step"] {
+        field(exp, key, "expected")?;
+    }
+    for (l, x) in json::array(field(exp, "layers", "expected")?, "expected.layers")?
+        .iter()
+        .enumerate()
+    {
+        for key in ["z", "a", "delta", "grad_weights", "grad_biases"] {
+            field(x, key, &format!("expected.layers[{l}]"))?;
+        }
+    }
     let pass = p.pass();
-    let layers_at = "expected.layers";
-    let el = json::array(field(exp, "layers", "expected")?, layers_at)?;
-    if el.len() != pass.depth() {
-        return Err(format!(
-            "{layers_at}: {} layers expected, the network has {}",
-            el.len(),
-            pass.depth()
-        ));
-    }
-    for (l, x) in el.iter().enumerate() {
-        let at = format!("{layers_at}[{l}]");
-        let g = &pass.grads[l];
-        c.vec(&join(&at, "z"), &pass.forward.z[l], field(x, "z", &at)?)?;
-        c.vec(&join(&at, "a"), &pass.forward.a[l], field(x, "a", &at)?)?;
-        c.vec(&join(&at, "delta"), &g.delta, field(x, "delta", &at)?)?;
-        c.mat(
-            &join(&at, "grad_weights"),
-            &g.weights,
-            field(x, "grad_weights", &at)?,
-        )?;
-        c.vec(
-            &join(&at, "grad_biases"),
-            &g.biases,
-            field(x, "grad_biases", &at)?,
-        )?;
-    }
-    c.num("expected.loss", pass.loss, field(exp, "loss", "expected")?)?;
-    c.layers(
-        "expected.updated_layers",
-        &pass.updated,
-        field(exp, "updated_layers", "expected")?,
-    )?;
-    c.num(
-        "expected.loss_after_step",
-        pass.loss_after,
-        field(exp, "loss_after_step", "expected")?,
-    )?;
-    Ok(())
+    c.value("expected", &to_value(&PassView::of(&pass)), exp)
 }
 
 /// Reads `{inputs, targets}` and checks them against the network.
-pub fn dataset_from_value(v: &Value, at: &str, net: &Network) -> Result<Dataset, String> {
+pub fn dataset_from_value(v: &Value, at: &str, net: &Network) -> Result<Dataset, Error> {
     let inputs = json::matrix(field(v, "inputs", at)?, &join(at, "inputs"))?;
     let targets = json::matrix(field(v, "targets", at)?, &join(at, "targets"))?;
     if inputs.is_empty() {
-        return Err(format!("{}: no examples", join(at, "inputs")));
+        return Err(Error::at(join(at, "inputs"), ErrorKind::NoExamples));
     }
     if inputs.len() != targets.len() {
-        return Err(format!(
-            "{at}: {} inputs but {} targets",
-            inputs.len(),
-            targets.len()
+        return Err(Error::at(
+            at,
+            ErrorKind::ExampleCount {
+                inputs: inputs.len(),
+                targets: targets.len(),
+            },
         ));
     }
     for (k, (x, t)) in inputs.iter().zip(&targets).enumerate() {
-        net.validate_example(x, t).map_err(|e| {
-            let e = e.replacen("input", &format!("{at}.inputs[{k}]"), 1);
-            e.replacen("target:", &format!("{at}.targets[{k}]:"), 1)
-        })?;
+        net.validate_example(x, t)
+            .map_err(|e| example_error(e, &format!("{at}.inputs[{k}]"), &format!("{at}.targets[{k}]")))?;
     }
     Ok(Dataset { inputs, targets })
 }
 
-fn check_train(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), String> {
+/// An example's error placed in a dataset: `input[1]` of example k is `inputs[k][1]`.
+pub fn example_error(mut e: Error, inputs_at: &str, targets_at: &str) -> Error {
+    let (prefix, rest) = if let Some(rest) = e.at.strip_prefix("input") {
+        (inputs_at, rest.to_string())
+    } else if let Some(rest) = e.at.strip_prefix("target") {
+        (targets_at, rest.to_string())
+    } else if matches!(e.kind, ErrorKind::InputLength { .. }) {
+        (inputs_at, String::new())
+    } else {
+        (targets_at, String::new())
+    };
+    e.at = format!("{prefix}{rest}");
+    e
+}
+
+fn check_train(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
     let net = problem::network_from_value(field(v, "network", "")?, "network", None)?;
     let data = dataset_from_value(field(v, "dataset", "")?, "dataset", &net)?;
     let lr = json::number(field(v, "learning_rate", "")?, "learning_rate")?;
     problem::check_rate(lr, "learning_rate")?;
     let mode = json::string(field(v, "mode", "")?, "mode")?;
     if mode != "online" {
-        return Err(format!(
-            "mode: \"{}\" is not supported (expected \"online\")",
-            json::clip(mode)
-        ));
+        return Err(crate::vocab::unknown(crate::vocab::Vocab::Mode, mode, vec!["online"]).or_at("mode"));
     }
     let steps = json::count(field(v, "steps", "")?, "steps")?;
     let n = data.len();
     if steps % n != 0 {
-        return Err(format!(
-            "steps: {steps} is not a whole number of epochs of {n} examples"
+        return Err(Error::at(
+            "steps",
+            ErrorKind::NotWholeEpochs {
+                steps: steps as u64,
+                examples: n,
+            },
         ));
     }
     c.num(
@@ -251,23 +237,27 @@ fn check_train(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), String> {
     );
     let losses = json::array(field(exp, "losses", "expected")?, "expected.losses")?;
     if losses.len() != steps / n {
-        return Err(format!(
-            "expected.losses: {} entries, expected {} (one per epoch)",
-            losses.len(),
-            steps / n
+        return Err(Error::at(
+            "expected.losses",
+            ErrorKind::ExpectedLength {
+                expected: losses.len(),
+                got: steps / n,
+            },
         ));
     }
     for (e, x) in losses.iter().enumerate() {
         for _ in 0..n {
             if !trainer.step() {
-                return Err(format!("training diverged at step {}", trainer.updates));
+                return Err(Error::new(ErrorKind::Diverged {
+                    step: trainer.updates,
+                }));
             }
         }
         c.num(&format!("expected.losses[{e}]"), trainer.train_loss(), x)?;
     }
-    c.layers(
+    c.value(
         "expected.final_layers",
-        &trainer.network,
+        &to_value(&view::params(&trainer.network)),
         field(exp, "final_layers", "expected")?,
     )?;
     Ok(())

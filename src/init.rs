@@ -4,6 +4,7 @@ use crate::activation::Activation;
 use crate::loss::Loss;
 use crate::network::{Layer, Network};
 use crate::rng::Rng;
+use crate::vocab::named;
 use serde::Serialize;
 
 /// How the starting weights are drawn; biases start at 0.
@@ -19,24 +20,16 @@ pub enum Init {
     He,
 }
 
+named!(Init, Init, [Uniform => "uniform", Xavier => "xavier", He => "he"]);
+
 impl Init {
-    pub const ALL: [Init; 3] = [Init::Uniform, Init::Xavier, Init::He];
-
-    pub fn name(self) -> &'static str {
+    /// How the menu writes it.
+    pub fn label(self) -> &'static str {
         match self {
-            Init::Uniform => "uniform",
-            Init::Xavier => "xavier",
-            Init::He => "he",
+            Init::Uniform => "U(−0.5, 0.5)",
+            Init::Xavier => "Xavier",
+            Init::He => "He",
         }
-    }
-
-    pub fn parse(s: &str) -> Result<Init, String> {
-        Init::ALL
-            .into_iter()
-            .find(|i| i.name() == s)
-            .ok_or_else(|| {
-                format!("unknown initialisation \"{s}\" (expected uniform, xavier or he)")
-            })
     }
 
     /// One weight for a unit with the given fan-in and fan-out.

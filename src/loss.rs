@@ -1,6 +1,7 @@
 //! Loss functions: the value L(y, t) and the gradient ∂L/∂y the backward pass starts from.
 
 use crate::activation::log_softmax;
+use crate::vocab::named;
 use serde::Serialize;
 
 /// How the output y is compared with the target t.
@@ -15,33 +16,9 @@ pub enum Loss {
     CrossEntropy,
 }
 
+named!(Loss, Loss, [HalfSse => "half_sse", Mse => "mse", CrossEntropy => "cross_entropy"]);
+
 impl Loss {
-    /// Every loss, in the order the UI lists them.
-    pub const ALL: [Loss; 3] = [Loss::HalfSse, Loss::Mse, Loss::CrossEntropy];
-
-    /// The name used in files and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Loss::HalfSse => "half_sse",
-            Loss::Mse => "mse",
-            Loss::CrossEntropy => "cross_entropy",
-        }
-    }
-
-    /// Parses a file/CLI name; the error lists the valid names.
-    pub fn parse(name: &str) -> Result<Loss, String> {
-        Loss::ALL
-            .iter()
-            .copied()
-            .find(|l| l.name() == name)
-            .ok_or_else(|| {
-                format!(
-                    "unknown loss \"{name}\" (expected one of: {})",
-                    Loss::ALL.map(|l| l.name()).join(", ")
-                )
-            })
-    }
-
     /// L(y, t). Cross-entropy is computed from the output pre-activation `z`
     /// through log-softmax, so it stays finite when a probability underflows.
     pub fn value(self, y: &[f64], t: &[f64], z: &[f64]) -> f64 {

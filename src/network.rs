@@ -2,7 +2,9 @@
 //! operations on it: forward, backward and update.
 
 use crate::activation::Activation;
+use crate::error::{Counted, Error, ErrorKind};
 use crate::loss::Loss;
+use crate::vocab::Named;
 use serde::Serialize;
 
 /// Widest layer (and widest input) the app accepts.
@@ -12,21 +14,24 @@ pub const MAX_DEPTH: usize = 12;
 /// Largest magnitude of a weight, bias, input or target: keeps every pass finite.
 pub const MAX_MAGNITUDE: f64 = 1e6;
 
-/// `Ok` for a finite number within ±[`MAX_MAGNITUDE`]; the message names `at`.
-pub fn check_value(v: f64, at: &str) -> Result<(), String> {
+/// `Ok` for a finite number within ±[`MAX_MAGNITUDE`]; the error is placed at `at`.
+pub fn check_value(v: f64, at: &str) -> Result<(), Error> {
     check_value_at(v, || at.to_string())
 }
 
-/// [`check_value`] with the place written only for a message (validating a dataset
+/// [`check_value`] with the place written only for an error (validating a dataset
 /// checks thousands of numbers, nearly always fine).
-pub fn check_value_at(v: f64, at: impl FnOnce() -> String) -> Result<(), String> {
+pub fn check_value_at(v: f64, at: impl FnOnce() -> String) -> Result<(), Error> {
     if !v.is_finite() {
-        return Err(format!("{}: not a finite number", at()));
+        return Err(Error::at(at(), ErrorKind::NotFinite));
     }
     if v.abs() > MAX_MAGNITUDE {
-        return Err(format!(
-            "{}: {v:e} is out of range (at most ±{MAX_MAGNITUDE:e})",
-            at()
+        return Err(Error::at(
+            at(),
+            ErrorKind::TooLarge {
+                value: v,
+                max: MAX_MAGNITUDE,
+            },
         ));
     }
     Ok(())
@@ -388,43 +393,69 @@ impl Network {
         })
     }
 
-    /// Checks shapes, limits and pairings; the message says what and where.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks shapes, limits and pairings; the error says what and where.
+    pub fn validate(&self) -> Result<(), Error> {
         self.validate_for(None)
     }
 
-    /// As [`Network::validate`], with the number of inputs known from the example, so
-    /// a wrong first row is named as wrong (rather than the rows that follow it).
-    pub fn validate_for(&self, inputs: Option<usize>) -> Result<(), String> {
+    /// As [`Network::validate`], with the number of inputs known from the example: a
+    /// wrong input length is then named as that (not blamed on the first layer's rows).
+    pub fn validate_for(&self, inputs: Option<usize>) -> Result<(), Error> {
         let n = self.layers.len();
+        let count = |at: &str, what, got, max| {
+            Err(Error::at(
+                at,
+                ErrorKind::Count {
+                    what,
+                    got,
+                    min: 1,
+                    max,
+                },
+            ))
+        };
         if n == 0 || n > MAX_DEPTH {
-            return Err(format!(
-                "network.layers: {n} layers, expected 1 to {MAX_DEPTH}"
-            ));
+            return count("network.layers", Counted::Layers, n, MAX_DEPTH);
         }
-        let mut fan = inputs.unwrap_or(self.inputs());
+        // When the first layer's rows agree on a width and the input has another, the
+        // input is what is wrong; when they disagree, the row that differs from the input.
+        let first = self.inputs();
+        let rows_agree = self.layers[0].weights.iter().all(|r| r.len() == first);
+        let mut fan = first;
+        if let Some(x) = inputs {
+            if x != first && x > 0 && first > 0 && rows_agree {
+                return Err(Error::new(ErrorKind::InputLength { got: x, takes: first }));
+            }
+            if x > 0 {
+                fan = x;
+            }
+        }
         if fan == 0 || fan > MAX_WIDTH {
-            return Err(format!(
-                "network.layers[0].weights: {fan} inputs, expected 1 to {MAX_WIDTH}"
-            ));
+            return count("network.layers[0].weights", Counted::Inputs, fan, MAX_WIDTH);
         }
         for (l, layer) in self.layers.iter().enumerate() {
             let at = format!("network.layers[{l}]");
             let w = layer.width();
             if w == 0 || w > MAX_WIDTH {
-                return Err(format!("{at}.biases: {w} units, expected 1 to {MAX_WIDTH}"));
+                return count(&format!("{at}.biases"), Counted::Units, w, MAX_WIDTH);
             }
             if layer.weights.len() != w {
-                return Err(format!(
-                    "{at}.weights: {} rows, expected {w} (one per bias)",
-                    layer.weights.len()
+                return Err(Error::at(
+                    format!("{at}.weights"),
+                    ErrorKind::Rows {
+                        got: layer.weights.len(),
+                        expected: w,
+                    },
                 ));
             }
             for (i, row) in layer.weights.iter().enumerate() {
                 if row.len() != fan {
-                    return Err(format!(
-                        "{at}.weights: row {i} has {} entries, expected {fan}",
-                        row.len()
+                    return Err(Error::at(
+                        format!("{at}.weights"),
+                        ErrorKind::RowLength {
+                            row: i,
+                            got: row.len(),
+                            expected: fan,
+                        },
                     ));
                 }
                 for (j, &v) in row.iter().enumerate() {
@@ -436,41 +467,37 @@ impl Network {
             }
             if layer.activation.is_softmax() {
                 if l + 1 != n {
-                    return Err(format!(
-                        "{at}.activation: softmax is only allowed on the last layer"
-                    ));
+                    return Err(Error::at(format!("{at}.activation"), ErrorKind::SoftmaxNotLast));
                 }
                 if w < 2 {
-                    return Err(format!("{at}.activation: softmax needs at least 2 units"));
+                    return Err(Error::at(format!("{at}.activation"), ErrorKind::SoftmaxTooSmall));
                 }
             }
             fan = w;
         }
         let last = self.layers[n - 1].activation;
         if self.loss == Loss::CrossEntropy && !last.is_softmax() {
-            return Err(format!(
-                "network.loss: cross_entropy needs a softmax output layer (the last layer is {})",
-                last.name()
+            return Err(Error::at(
+                "network.loss",
+                ErrorKind::NeedsSoftmax { last: last.name() },
             ));
         }
         Ok(())
     }
 
     /// Checks an example (input x, target t) against this network.
-    pub fn validate_example(&self, x: &[f64], t: &[f64]) -> Result<(), String> {
+    pub fn validate_example(&self, x: &[f64], t: &[f64]) -> Result<(), Error> {
         if x.len() != self.inputs() {
-            return Err(format!(
-                "input: {} values, expected {} (one per network input)",
-                x.len(),
-                self.inputs()
-            ));
+            return Err(Error::new(ErrorKind::InputLength {
+                got: x.len(),
+                takes: self.inputs(),
+            }));
         }
         if t.len() != self.outputs() {
-            return Err(format!(
-                "target: {} values, expected {} (one per output unit)",
-                t.len(),
-                self.outputs()
-            ));
+            return Err(Error::new(ErrorKind::TargetLength {
+                got: t.len(),
+                outputs: self.outputs(),
+            }));
         }
         for (j, &v) in x.iter().enumerate() {
             check_value_at(v, || format!("input[{j}]"))?;
@@ -480,16 +507,14 @@ impl Network {
         }
         if self.loss == Loss::CrossEntropy {
             if let Some(i) = t.iter().position(|&v| v < 0.0) {
-                return Err(format!(
-                    "target[{i}]: cross_entropy needs probabilities (≥ 0), got {}",
-                    t[i]
+                return Err(Error::at(
+                    format!("target[{i}]"),
+                    ErrorKind::NegativeProbability { value: t[i] },
                 ));
             }
             let s: f64 = t.iter().sum();
             if (s - 1.0).abs() > 1e-9 {
-                return Err(format!(
-                    "target: cross_entropy needs probabilities that sum to 1, these sum to {s}"
-                ));
+                return Err(Error::at("target", ErrorKind::ProbabilitySum { sum: s }));
             }
         }
         Ok(())

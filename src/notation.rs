@@ -122,6 +122,15 @@ impl Notation {
         }
     }
 
+    /// x_j, the input (0-based `j`).
+    pub fn x(&self, j: usize) -> String {
+        if self.is_tex() {
+            format!("x_{{{}}}", j + 1)
+        } else {
+            format!("x_{}", j + 1)
+        }
+    }
+
     /// t_i, the target.
     pub fn t(&self, i: usize) -> String {
         if self.is_tex() {

@@ -1,6 +1,7 @@
 //! Worked examples and lab set-ups, by name: Mazur's example, XOR, and networks that
 //! show vanishing, exploding and dead-ReLU gradients.
 
+use crate::vocab::Named;
 use crate::activation::Activation::{self, *};
 use crate::dataset::{self, Kind, Spec};
 use crate::explain::Bilingual;
@@ -117,7 +118,7 @@ fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64) -> Spec {
 }
 
 /// The preset of that name; the error lists the valid names.
-pub fn get(name: &str) -> Result<Preset, String> {
+pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
     let b = Bilingual::new;
     let p = match name {
         "mazur" => Preset {
@@ -295,10 +296,10 @@ pub fn get(name: &str) -> Result<Preset, String> {
             1.0,
         ),
         _ => {
-            return Err(format!(
-                "unknown preset \"{}\" (expected one of: {})",
-                crate::json::clip(name),
-                NAMES.join(", ")
+            return Err(crate::vocab::unknown(
+                crate::vocab::Vocab::Preset,
+                name,
+                NAMES.to_vec(),
             ))
         }
     };
@@ -334,6 +335,6 @@ mod tests {
                 .validate()
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
-        assert!(get("nope").unwrap_err().contains("mazur"));
+        assert!(get("nope").unwrap_err().to_string().contains("mazur"));
     }
 }

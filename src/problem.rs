@@ -2,11 +2,13 @@
 //! the fixture shape `{network, input, target, learning_rate}` with every rule checked.
 
 use crate::activation::Activation;
+use crate::error::{Error, ErrorKind};
 use crate::json::Value;
 use crate::json::{self, field, join, opt};
 use crate::loss::Loss;
 use crate::network::{Layer, Network, UpdateRule};
 use crate::pass::Pass;
+use crate::vocab::Named;
 use serde::Serialize;
 
 /// Everything one pass needs.
@@ -51,21 +53,15 @@ impl Problem {
     }
 
     /// Checks every rule; the message says what and where.
-    pub fn validate(&self) -> Result<(), String> {
-        self.network.validate()?;
+    pub fn validate(&self) -> Result<(), Error> {
+        self.network.validate_for(Some(self.input.len()))?;
         self.network.validate_example(&self.input, &self.target)?;
         check_rate(self.learning_rate, "learning_rate")?;
-        if !(self.weight_decay.is_finite() && (0.0..=1e3).contains(&self.weight_decay)) {
-            return Err(format!(
-                "weight_decay: {} is out of range (0 to 1000)",
-                self.weight_decay
-            ));
-        }
-        Ok(())
+        check_decay(self.weight_decay, "weight_decay")
     }
 
     /// Reads the fixture shape (extra fields such as `expected` are ignored).
-    pub fn from_value(v: &Value, at: &str) -> Result<Problem, String> {
+    pub fn from_value(v: &Value, at: &str) -> Result<Problem, Error> {
         // The network is checked first, with the input's length when it is readable.
         let input = field(v, "input", at).and_then(|x| json::vector(x, &join(at, "input")));
         let n_in = input.as_ref().ok().filter(|x| !x.is_empty()).map(Vec::len);
@@ -79,9 +75,7 @@ impl Problem {
             None => 0.0,
         };
         let freeze_biases = match opt(v, "freeze_biases") {
-            Some(x) => x
-                .as_bool()
-                .ok_or_else(|| format!("{}: expected true or false", join(at, "freeze_biases")))?,
+            Some(x) => json::boolean(x, &join(at, "freeze_biases"))?,
             None => false,
         };
         let p = Problem {
@@ -98,17 +92,39 @@ impl Problem {
 }
 
 /// A learning rate must be a positive finite number no larger than [`MAX_LEARNING_RATE`].
-pub fn check_rate(lr: f64, at: &str) -> Result<(), String> {
+pub fn check_rate(lr: f64, at: &str) -> Result<(), Error> {
     if !lr.is_finite() || lr <= 0.0 || lr > MAX_LEARNING_RATE {
-        return Err(format!(
-            "{at}: {lr} is not a usable learning rate (expected a number above 0 and at most {MAX_LEARNING_RATE:e})"
+        return Err(Error::at(
+            at,
+            ErrorKind::LearningRate {
+                value: lr,
+                max: MAX_LEARNING_RATE,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Largest L2 weight decay λ accepted.
+pub const MAX_WEIGHT_DECAY: f64 = 1e3;
+
+/// λ must be a finite number from 0 to [`MAX_WEIGHT_DECAY`].
+pub fn check_decay(v: f64, at: &str) -> Result<(), Error> {
+    if !(v.is_finite() && (0.0..=MAX_WEIGHT_DECAY).contains(&v)) {
+        return Err(Error::at(
+            at,
+            ErrorKind::OutOfRange {
+                value: v,
+                min: 0.0,
+                max: MAX_WEIGHT_DECAY,
+            },
         ));
     }
     Ok(())
 }
 
 /// Reads `{layers: [{activation, weights, biases}], loss}` and validates it.
-pub fn network_from_value(v: &Value, at: &str, inputs: Option<usize>) -> Result<Network, String> {
+pub fn network_from_value(v: &Value, at: &str, inputs: Option<usize>) -> Result<Network, Error> {
     let layers_at = join(at, "layers");
     let layers = json::array(field(v, "layers", at)?, &layers_at)?
         .iter()
@@ -117,20 +133,22 @@ pub fn network_from_value(v: &Value, at: &str, inputs: Option<usize>) -> Result<
             let lat = format!("{layers_at}[{l}]");
             let act = json::string(field(lv, "activation", &lat)?, &join(&lat, "activation"))?;
             Ok(Layer {
-                activation: Activation::parse(act)
-                    .map_err(|e| format!("{}: {e}", join(&lat, "activation")))?,
+                activation: Activation::parse(act).map_err(|e| e.or_at(&join(&lat, "activation")))?,
                 weights: json::matrix(field(lv, "weights", &lat)?, &join(&lat, "weights"))?,
                 biases: json::vector(field(lv, "biases", &lat)?, &join(&lat, "biases"))?,
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, Error>>()?;
     let loss_at = join(at, "loss");
     let loss = Loss::parse(json::string(field(v, "loss", at)?, &loss_at)?)
-        .map_err(|e| format!("{loss_at}: {e}"))?;
+        .map_err(|e| e.or_at(&loss_at))?;
     let net = Network { layers, loss };
-    net.validate_for(inputs).map_err(|e| {
-        e.replacen("network.", &format!("{}.", at), 1)
-            .replacen("network:", &format!("{at}:"), 1)
+    net.validate_for(inputs).map_err(|mut e| {
+        // Validation names `network.…`; this network may sit elsewhere in the file.
+        if let Some(rest) = e.at.strip_prefix("network") {
+            e.at = format!("{at}{rest}");
+        }
+        e
     })?;
     Ok(net)
 }

@@ -10,11 +10,12 @@ pub const RELATIVE: f64 = 0.005;
 /// Absolute tolerance, for values near zero.
 pub const ABSOLUTE: f64 = 5e-5;
 
-/// What a step asks the student to predict.
+/// What a step asks the student to predict (the value is not sent with the question).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Question {
     /// The quantity in symbols, e.g. `z(1)_1`.
     pub symbol: String,
+    #[serde(skip)]
     pub value: f64,
 }
 
@@ -38,6 +39,24 @@ pub fn question(t: &Trace, i: usize) -> Option<Question> {
         _ => return None,
     };
     Some(Question { symbol, value })
+}
+
+/// A prediction checked: whether it was close enough, the value and its symbol.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict {
+    pub correct: bool,
+    pub value: f64,
+    pub symbol: String,
+}
+
+/// Checks `guess` against what step `i` reveals (`None`: the step asks nothing).
+pub fn check(t: &Trace, i: usize, guess: f64) -> Option<Verdict> {
+    let q = question(t, i)?;
+    Some(Verdict {
+        correct: close_enough(guess, q.value),
+        value: q.value,
+        symbol: q.symbol,
+    })
 }
 
 /// True when `guess` is within the tolerance of `value`.

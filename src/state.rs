@@ -4,12 +4,15 @@
 //! every rule and says what and where when something is wrong. Never a panic.
 
 use crate::dataset::{Dataset, Kind, Spec};
+use crate::error::{Error, ErrorKind, Expected};
 use crate::fixture::dataset_from_value;
 use crate::init::Init;
 use crate::json::{self, field, opt, Value};
+use crate::lang::Lang;
 use crate::preset;
 use crate::problem::{self, Problem};
 use crate::trace::Granularity;
+use crate::vocab::{Mode, Named, Panel};
 use serde::Serialize;
 
 /// Version of the saved-state format.
@@ -48,12 +51,10 @@ impl Default for Training {
 pub struct View {
     pub cursor: usize,
     pub granularity: Granularity,
-    /// `en` or `zh`.
-    pub lang: String,
-    /// Visible panels, e.g. `network`, `graph`, `curves`.
-    pub panels: Vec<String>,
-    /// `normal`, `presenter`, `quiz`.
-    pub mode: String,
+    pub lang: Lang,
+    /// Visible panels.
+    pub panels: Vec<Panel>,
+    pub mode: Mode,
 }
 
 impl Default for View {
@@ -61,30 +62,12 @@ impl Default for View {
         View {
             cursor: 0,
             granularity: Granularity::Layer,
-            lang: "en".into(),
-            panels: PANELS.iter().map(|s| s.to_string()).collect(),
-            mode: "normal".into(),
+            lang: Lang::En,
+            panels: Panel::ALL.to_vec(),
+            mode: Mode::Normal,
         }
     }
 }
-
-/// Every panel name the page knows.
-pub const PANELS: [&str; 11] = [
-    "network",
-    "graph",
-    "curves",
-    "step",
-    "timeline",
-    "values",
-    "gradcheck",
-    "training",
-    "chain",
-    "edit",
-    "io",
-];
-
-/// Every mode the page knows.
-pub const MODES: [&str; 3] = ["normal", "presenter", "quiz"];
 
 /// The whole saved state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -102,7 +85,7 @@ pub struct SavedState {
 
 impl SavedState {
     /// A fresh state from a preset.
-    pub fn from_preset(name: &str) -> Result<SavedState, String> {
+    pub fn from_preset(name: &str) -> Result<SavedState, Error> {
         let p = preset::get(name)?;
         Ok(SavedState {
             backprop_lab: FORMAT_VERSION,
@@ -130,23 +113,27 @@ impl SavedState {
 }
 
 /// Loads JSON text of any accepted shape.
-pub fn load(text: &str) -> Result<SavedState, String> {
+pub fn load(text: &str) -> Result<SavedState, Error> {
     if text.trim().is_empty() {
-        return Err("the file is empty".into());
+        return Err(Error::new(ErrorKind::Empty));
     }
     load_value(&json::parse(text)?)
 }
 
 /// Loads a parsed value of any accepted shape.
-pub fn load_value(v: &Value) -> Result<SavedState, String> {
+pub fn load_value(v: &Value) -> Result<SavedState, Error> {
     if !v.is_object() {
-        return Err(format!("expected a JSON object, found {}", json::kind(v)));
+        return Err(json::wrong("", Expected::Object, v));
     }
     if let Some(version) = opt(v, "backprop_lab") {
         let n = json::whole(version, "backprop_lab")?;
         if n != FORMAT_VERSION {
-            return Err(format!(
-                "backprop_lab: format version {n} is not supported (this app reads version {FORMAT_VERSION})"
+            return Err(Error::at(
+                "backprop_lab",
+                ErrorKind::Version {
+                    found: n,
+                    supported: FORMAT_VERSION,
+                },
             ));
         }
     }
@@ -159,10 +146,7 @@ pub fn load_value(v: &Value) -> Result<SavedState, String> {
             }
             return Ok(s);
         }
-        return Err(
-            "missing field \"network\" (expected a fixture {network, input, target, learning_rate}, a saved state, or {preset: name})"
-                .into(),
-        );
+        return Err(Error::new(ErrorKind::NotLoadable));
     }
     let train_fixture = opt(v, "input").is_none() && opt(v, "dataset").is_some();
     let (problem, dataset) = if train_fixture {
@@ -210,12 +194,12 @@ pub fn load_value(v: &Value) -> Result<SavedState, String> {
     })
 }
 
-fn data_from_value(v: &Value, p: &Problem) -> Result<Data, String> {
+fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {
     if opt(v, "inputs").is_some() {
         return Ok(Data::Given(dataset_from_value(v, "dataset", &p.network)?));
     }
     let kind = Kind::parse(json::string(field(v, "kind", "dataset")?, "dataset.kind")?)
-        .map_err(|e| format!("dataset.kind: {e}"))?;
+        .map_err(|e| e.or_at("dataset.kind"))?;
     let spec = Spec {
         kind,
         points: json::count(field(v, "points", "dataset")?, "dataset.points")?,
@@ -228,25 +212,28 @@ fn data_from_value(v: &Value, p: &Problem) -> Result<Data, String> {
     };
     spec.validate()?;
     if kind.inputs() != p.network.inputs() {
-        return Err(format!(
-            "dataset.kind: {} has {} input(s) but the network takes {}",
-            kind.name(),
-            kind.inputs(),
-            p.network.inputs()
+        return Err(Error::at(
+            "dataset.kind",
+            ErrorKind::DatasetInputs {
+                dataset: kind.name(),
+                inputs: kind.inputs(),
+                takes: p.network.inputs(),
+            },
         ));
     }
     Ok(Data::Generated(spec))
 }
 
-fn training_from_value(v: &Value) -> Result<Training, String> {
+fn training_from_value(v: &Value) -> Result<Training, Error> {
     let d = Training::default();
     Ok(Training {
         batch_size: match opt(v, "batch_size") {
             Some(x) => {
                 let n = json::count(x, "training.batch_size")?;
                 if n > crate::dataset::MAX_POINTS {
-                    return Err(format!(
-                        "training.batch_size: {n} is larger than any dataset"
+                    return Err(Error::at(
+                        "training.batch_size",
+                        ErrorKind::BatchTooLarge { size: n },
                     ));
                 }
                 n
@@ -255,7 +242,7 @@ fn training_from_value(v: &Value) -> Result<Training, String> {
         },
         init: match opt(v, "init") {
             Some(x) => Init::parse(json::string(x, "training.init")?)
-                .map_err(|e| format!("training.init: {e}"))?,
+                .map_err(|e| e.or_at("training.init"))?,
             None => d.init,
         },
         seed: match opt(v, "seed") {
@@ -265,52 +252,32 @@ fn training_from_value(v: &Value) -> Result<Training, String> {
     })
 }
 
+/// A name of vocabulary `T` at `at`.
+fn named<T: Named>(v: &Value, at: &str) -> Result<T, Error> {
+    T::parse(json::string(v, at)?).map_err(|e| e.or_at(at))
+}
+
 /// Reads the view part; unknown panels or modes are refused with the valid names.
-pub fn view_from_value(v: &Value) -> Result<View, String> {
+pub fn view_from_value(v: &Value) -> Result<View, Error> {
     let d = View::default();
     let lang = match opt(v, "lang") {
-        Some(x) => crate::document::parse_lang(json::string(x, "view.lang")?)
-            .map_err(|e| format!("view.lang: {e}"))?
-            .to_string(),
+        Some(x) => named(x, "view.lang")?,
         None => d.lang,
     };
     let panels = match opt(v, "panels") {
         Some(x) => json::array(x, "view.panels")?
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                let at = format!("view.panels[{i}]");
-                let s = json::string(p, &at)?;
-                if PANELS.contains(&s) {
-                    Ok(s.to_string())
-                } else {
-                    Err(format!(
-                        "{at}: unknown panel \"{}\" (expected one of: {})",
-                        json::clip(s),
-                        PANELS.join(", ")
-                    ))
-                }
-            })
-            .collect::<Result<Vec<_>, String>>()?,
+            .map(|(i, p)| named(p, &format!("view.panels[{i}]")))
+            .collect::<Result<Vec<Panel>, Error>>()?,
         None => d.panels,
     };
     let mode = match opt(v, "mode") {
-        Some(x) => {
-            let s = json::string(x, "view.mode")?;
-            if !MODES.contains(&s) {
-                return Err(format!(
-                    "view.mode: unknown mode \"{}\" (expected one of: {})",
-                    json::clip(s),
-                    MODES.join(", ")
-                ));
-            }
-            s.to_string()
-        }
+        Some(x) => named(x, "view.mode")?,
         None => d.mode,
     };
     let granularity = match opt(v, "granularity") {
-        Some(x) => Granularity::parse(json::string(x, "view.granularity")?)
-            .map_err(|e| format!("view.granularity: {e}"))?,
+        Some(x) => named(x, "view.granularity")?,
         None => d.granularity,
     };
     let cursor = match opt(v, "cursor") {

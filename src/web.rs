@@ -1,145 +1,204 @@
-//! The thin wasm-bindgen layer: converts and delegates to [`Session`] and the render
-//! modules. Errors cross as `Err(JsValue)` with a readable message; JSON crosses as text.
+//! The thin wasm-bindgen layer: each method converts its arguments and delegates to
+//! the [`Session`], the [`view`] builders or [`frame`]. Errors cross as `Err(JsValue)`
+//! with a message in the page's language; views cross as JSON text.
 
-use crate::canvas::MeasuredCanvas;
-use crate::json::{self, field, opt, Value};
-use crate::render::heatmap::{self, Domain};
+use crate::canvas::{self, MeasuredCanvas};
+use crate::error::{Error, ErrorKind};
+use crate::json::to_value;
+use crate::lab::{Change, Edit, Session};
+use crate::lang::Lang;
+use crate::render::frame::{self, Options, View};
 use crate::render::layout::{self, Hit};
-use crate::render::recorder::{self, Font, Recorder};
-use crate::render::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
-use crate::session::Session;
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use crate::view::{self, Fields};
+use crate::vocab::Named;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-fn js(e: String) -> JsValue {
-    JsValue::from_str(&e)
+/// JSON text of a view.
+fn json<T: Serialize>(v: &T) -> String {
+    to_value(v).to_string()
 }
 
-/// Drawing options from the page: CSS size, device pixel ratio, theme, language.
-struct DrawOpts {
-    width: f64,
-    height: f64,
-    dpr: f64,
-    dark: bool,
-    /// 1 unless given.
-    zoom: f64,
-    lang: String,
-    selected: Option<Hit>,
-    layer: Option<usize>,
-    log: bool,
-    /// Every value, whatever the cursor (the gradient chart while training).
-    all: bool,
-    /// Draw what each unit computes inside it (2-D inputs).
-    unit_maps: bool,
-}
-
-impl DrawOpts {
-    fn parse(s: &str) -> Result<DrawOpts, JsValue> {
-        let o = json::parse(s)
-            .and_then(|v| DrawOpts::read(&v))
-            .map_err(|e| js(format!("bad drawing options: {e}")))?;
-        if !(o.width > 0.0 && o.height > 0.0 && o.dpr > 0.0 && o.zoom > 0.0) {
-            return Err(js("bad drawing options: sizes must be positive".into()));
-        }
-        Ok(o)
-    }
-
-    /// Reads the fields; absent or null optional ones take their defaults.
-    fn read(v: &Value) -> Result<DrawOpts, String> {
-        let size = |key: &str| json::number(field(v, key, "")?, key);
-        let flag = |key: &str| match opt(v, key) {
-            Some(x) => x
-                .as_bool()
-                .ok_or_else(|| format!("{key}: expected true or false, found {}", json::kind(x))),
-            None => Ok(false),
-        };
-        Ok(DrawOpts {
-            width: size("width")?,
-            height: size("height")?,
-            dpr: size("dpr")?,
-            dark: flag("dark")?,
-            zoom: match opt(v, "zoom") {
-                Some(x) => json::number(x, "zoom")?,
-                None => 1.0,
-            },
-            lang: match opt(v, "lang") {
-                Some(x) => json::string(x, "lang")?.to_string(),
-                None => String::new(),
-            },
-            selected: match opt(v, "selected") {
-                Some(x) => Some(Hit::from_value(x, "selected")?),
-                None => None,
-            },
-            layer: match opt(v, "layer") {
-                Some(x) => Some(json::count(x, "layer")?),
-                None => None,
-            },
-            log: flag("log")?,
-            all: flag("all")?,
-            unit_maps: flag("unit_maps")?,
-        })
-    }
-
-    fn theme(&self) -> Theme {
-        let t = if self.dark {
-            Theme::dark()
-        } else {
-            Theme::light()
-        };
-        t.scaled(self.dpr * self.zoom)
-    }
-
-    /// Device-pixel size, applied to the canvas so drawing is crisp on high-DPI screens.
-    fn size(&self, canvas: &HtmlCanvasElement) -> (u32, u32) {
-        let w = (self.width * self.dpr).round().max(1.0) as u32;
-        let h = (self.height * self.dpr).round().max(1.0) as u32;
-        if canvas.width() != w {
-            canvas.set_width(w);
-        }
-        if canvas.height() != h {
-            canvas.set_height(h);
-        }
-        (w, h)
+/// A whole number ≥ 0 from a JS number (wasm would turn 0.5 into 0 and −1 into 2³²−1).
+fn whole(v: f64, at: &str) -> Result<u64, Error> {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 {
+        Ok(v as u64)
+    } else {
+        Err(Error::at(at, ErrorKind::NotWholeNumber { value: v }))
     }
 }
 
-/// Puts an RGBA picture on the canvas at (x, y) in one call.
-fn put_rgba(
-    ctx: &web_sys::CanvasRenderingContext2d,
-    rgba: &[u8],
-    w: u32,
-    h: u32,
-    x: f64,
-    y: f64,
-) -> Result<(), JsValue> {
-    use wasm_bindgen::Clamped;
-    let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w, h)?;
-    ctx.put_image_data(&img, x, y)
-}
-
-fn backend(canvas: HtmlCanvasElement) -> Result<MeasuredCanvas, JsValue> {
-    MeasuredCanvas::new(canvas).ok_or_else(|| js("this browser has no 2-D canvas".into()))
-}
-
-/// Records a picture with `draw` (text measured by this canvas), then replays it there.
-fn paint(
+/// A canvas of the page with its CSS size.
+struct Slot {
     canvas: HtmlCanvasElement,
-    draw: impl FnOnce(&DrawingArea<Recorder<'_>, Shift>) -> Result<(), String>,
-) -> Result<(), JsValue> {
-    let mut target = backend(canvas)?;
-    let ops = {
-        let measure = |text: &str, font: &Font| target.measure(text, font);
-        recorder::record(target.size(), Some(&measure), draw).map_err(js)?
-    };
-    target.replay(&ops).map_err(js)
+    css: (f64, f64),
 }
 
-/// One page's lab: the session and its drawing.
+/// What the page asks of one frame: how to draw, on which canvases, which extra views.
+#[wasm_bindgen]
+pub struct Frame {
+    options: Options,
+    slots: Vec<(View, Slot)>,
+    /// Every formula line of the step, not the first few.
+    all_lines: bool,
+    /// The chain rule of the selection, and the gradient check, are wanted.
+    chain: bool,
+    gradcheck: bool,
+    /// Send everything again (the page lost what it kept: a new language, a rebuild).
+    resend: bool,
+}
+
+impl Default for Frame {
+    fn default() -> Self {
+        Frame::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Frame {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Frame {
+        Frame {
+            options: Options::default(),
+            slots: Vec::new(),
+            all_lines: false,
+            chain: false,
+            gradcheck: false,
+            resend: true,
+        }
+    }
+
+    /// Pixel density, the dark theme and the zoom of the text.
+    pub fn look(&mut self, dpr: f64, dark: bool, zoom: f64) {
+        (self.options.dpr, self.options.dark, self.options.zoom) = (dpr, dark, zoom);
+    }
+
+    /// Shows `view` on `canvas` (CSS size `width` × `height`); it is drawn when what it
+    /// shows has changed since it was last drawn.
+    pub fn show(
+        &mut self,
+        view: &str,
+        canvas: HtmlCanvasElement,
+        width: f64,
+        height: f64,
+    ) -> Result<(), JsValue> {
+        let v = View::parse(view).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        self.slots.retain(|(w, _)| *w != v);
+        let css = (width.max(1.0), height.max(1.0));
+        self.slots.push((v, Slot { canvas, css }));
+        Ok(())
+    }
+
+    /// Stops showing `view` (its panel is hidden).
+    pub fn hide(&mut self, view: &str) {
+        if let Ok(v) = View::parse(view) {
+            self.slots.retain(|(w, _)| *w != v);
+        }
+    }
+
+    pub fn select_edge(&mut self, layer: usize, i: usize, j: usize) {
+        self.options.selected = Some(Hit::Edge { layer, i, j });
+    }
+
+    /// A unit (`layer` < 0: an input unit).
+    pub fn select_unit(&mut self, layer: i32, i: usize) {
+        let layer = usize::try_from(layer).ok();
+        self.options.selected = Some(Hit::Neuron { layer, i });
+    }
+
+    pub fn select_none(&mut self) {
+        self.options.selected = None;
+    }
+
+    /// Unit heatmaps, training under way (coarse heatmap, every gradient size), log scale.
+    pub fn training(&mut self, unit_maps: bool, running: bool, log: bool) {
+        (self.options.unit_maps, self.options.training, self.options.log) = (unit_maps, running, log);
+    }
+
+    /// Every formula line of the step; the chain rule of the selection; the gradient check.
+    pub fn want(&mut self, all_lines: bool, chain: bool, gradcheck: bool) {
+        (self.all_lines, self.chain, self.gradcheck) = (all_lines, chain, gradcheck);
+    }
+
+    /// The next frame sends and draws everything again.
+    pub fn resend(&mut self) {
+        self.resend = true;
+    }
+}
+
+/// What the page was last sent, so a frame sends only what changed.
+#[derive(Default)]
+struct Sent {
+    /// The network's shape and the granularity (the steps and symbols follow them).
+    shape: Option<u64>,
+    /// The pass whose weights before the update were sent.
+    revision: Option<u64>,
+    /// The pass whose gradient check was sent.
+    gradcheck: Option<u64>,
+    /// The key each canvas was last drawn with.
+    drawn: Vec<(View, u64)>,
+}
+
+/// What one frame sends the page: the state, the step, and what changed.
+#[derive(Serialize)]
+struct FrameView<'a> {
+    revision: u64,
+    /// True when the matrices begin with the weights before the update.
+    weights_before: bool,
+    state: view::StateView<'a>,
+    step: view::StepText,
+    steps: Option<Vec<view::StepItem<'a>>>,
+    symbols: Option<view::SymbolsView>,
+    chain: Option<view::ChainView>,
+    gradcheck: Option<view::GradcheckView>,
+    /// The graph's CSS height at its width (it wraps onto rows).
+    graph_height: Option<f64>,
+    has_data_view: bool,
+    /// An error drawing one view (the others are drawn).
+    problems: Vec<String>,
+}
+
+/// Puts a picture on its canvas: the patches under the drawing, the drawing, the
+/// patches on top, the points.
+fn paint(s: &Session, v: View, slot: &Slot, o: &Options) -> Result<(), Error> {
+    let (w, h) = frame::size(s, v, slot.css, o);
+    let c = &slot.canvas;
+    if c.width() != w {
+        c.set_width(w);
+    }
+    if c.height() != h {
+        c.set_height(h);
+    }
+    let mut target = MeasuredCanvas::new(c.clone()).ok_or(Error::new(ErrorKind::NoCanvas))?;
+    let pic = {
+        let measure = |text: &str, font: &crate::render::recorder::Font| target.measure(text, font);
+        frame::picture(s, v, slot.css, o, Some(&measure))?
+    };
+    let ctx = canvas::context_2d(c).map_err(|_| Error::new(ErrorKind::NoCanvas))?;
+    let drawing = |e: JsValue| Error::new(ErrorKind::Drawing(format!("{e:?}")));
+    for p in pic.patches.iter().filter(|p| !p.on_top) {
+        canvas::put_rgba(&ctx, p).map_err(drawing)?;
+    }
+    target
+        .replay(&pic.ops)
+        .map_err(|e| Error::new(ErrorKind::Drawing(e)))?;
+    for p in pic.patches.iter().filter(|p| p.on_top) {
+        canvas::put_rgba(&ctx, p).map_err(drawing)?;
+    }
+    if let Some(sc) = &pic.scatter {
+        canvas::scatter(&ctx, sc, &pic.theme).map_err(drawing)?;
+    }
+    Ok(())
+}
+
+/// One page's lab: the session, the language its messages are written in, and what
+/// the page was last sent.
 #[wasm_bindgen]
 pub struct Lab {
     s: Session,
+    lang: Lang,
+    sent: Sent,
 }
 
 #[wasm_bindgen]
@@ -147,41 +206,79 @@ impl Lab {
     /// A lab on a preset.
     #[wasm_bindgen(constructor)]
     pub fn new(preset: &str) -> Result<Lab, JsValue> {
-        Session::from_preset(preset).map(|s| Lab { s }).map_err(js)
+        Session::from_preset(preset)
+            .map(|s| Lab {
+                s,
+                lang: Lang::En,
+                sent: Sent::default(),
+            })
+            .map_err(|e| JsValue::from_str(&e.render(Lang::En)))
+    }
+
+    /// The error as the page shows it.
+    fn js(&self, e: Error) -> JsValue {
+        JsValue::from_str(&e.render(self.lang))
+    }
+
+    /// Runs `f` on the session; its error in the page's language.
+    fn on<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T, Error>) -> Result<T, JsValue> {
+        f(&mut self.s).map_err(|e| JsValue::from_str(&e.render(self.lang)))
+    }
+
+    /// The language of messages and texts.
+    pub fn set_lang(&mut self, code: &str) -> Result<(), JsValue> {
+        self.lang = Lang::parse(code).map_err(|e| self.js(e))?;
+        Ok(())
     }
 
     /// Loads JSON of any accepted shape; on error nothing changes.
     pub fn load(&mut self, text: &str) -> Result<(), JsValue> {
-        self.s.load(text).map_err(js)
+        self.on(|s| s.load(text))
     }
 
     pub fn load_preset(&mut self, name: &str) -> Result<(), JsValue> {
-        self.s.load_preset(name).map_err(js)
+        self.on(|s| s.load_preset(name))
     }
 
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> bool {
-        self.s.next()
+        self.s.stepper_mut().next()
     }
 
     pub fn prev(&mut self) -> bool {
-        self.s.prev()
+        self.s.stepper_mut().prev()
     }
 
     pub fn reset(&mut self) {
-        self.s.reset()
+        self.s.stepper_mut().reset()
     }
 
     pub fn end(&mut self) {
-        self.s.end()
+        self.s.stepper_mut().end()
     }
 
     pub fn seek(&mut self, i: usize) -> Result<(), JsValue> {
-        self.s.seek(i).map_err(js)
+        self.on(|s| s.stepper_mut().seek(i))
     }
 
     pub fn seek_phase(&mut self, phase: &str) -> Result<(), JsValue> {
-        self.s.seek_phase(phase).map_err(js)
+        self.on(|s| {
+            s.stepper_mut().seek_phase(Named::parse(phase)?);
+            Ok(())
+        })
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.s.stepper().cursor()
+    }
+
+    pub fn count(&self) -> usize {
+        self.s.stepper().len()
+    }
+
+    /// Changes whenever the pass changes (weights, example, data): a redraw key.
+    pub fn revision(&self) -> f64 {
+        self.s.trace().revision as f64
     }
 
     /// Bytes of wasm linear memory (the benchmark checks it stays flat while training).
@@ -196,151 +293,194 @@ impl Lab {
             .unwrap_or(0.0)
     }
 
-    /// Changes whenever the pass changes (weights, example, data): a redraw key.
-    pub fn revision(&self) -> f64 {
-        self.s.trace().revision as f64
-    }
-
-    pub fn cursor(&self) -> usize {
-        self.s.cursor()
-    }
-
-    pub fn count(&self) -> usize {
-        self.s.len()
-    }
-
     /// `state()` of the embedding API, as JSON.
     pub fn state(&self) -> String {
-        self.s.state().to_string()
+        json(&view::state(&self.s, Fields::All))
     }
 
-    /// Every weight's and bias's symbol per layer, as JSON (see `Session::symbols`).
-    pub fn symbols(&self) -> String {
-        self.s.symbols().to_string()
-    }
-
-    /// The state the page redraws from: `state()` without the repeated `weights`/`biases`
-    /// and without the weight matrices (see `page_matrices`).
-    pub fn page_state(&self) -> String {
-        self.s.page_state().to_string()
-    }
-
-    /// The weight matrices `page_state` leaves out, as one Float64Array (see
-    /// `Session::page_matrices`); `before` only when the revision changed.
-    pub fn page_matrices(&self, before: bool) -> Vec<f64> {
-        self.s.page_matrices(before)
-    }
-
-    /// The timeline's steps, as JSON.
-    pub fn steps(&self) -> String {
-        self.s.steps().to_string()
-    }
-
-    /// One step's explanation, as JSON; with `max_lines`, each formula list is cut to
-    /// that many lines and `text.more` counts the rest.
-    pub fn step(&self, i: usize, max_lines: Option<u32>) -> Result<String, JsValue> {
-        match max_lines {
-            Some(m) => self.s.step_brief(i, m as usize),
-            None => self.s.step(i),
+    /// Draws the canvases `f` shows whose pictures changed, and returns, as
+    /// `[json, matrices]`, what the page shows this frame: the state, the step's text and
+    /// what changed since the last frame (the steps, the symbols, the chain rule, the
+    /// gradient check), then the weight matrices the state leaves out, as one
+    /// Float64Array (see [`view::matrices`]).
+    pub fn frame(&mut self, f: &mut Frame) -> js_sys::Array {
+        let mut o = f.options.clone();
+        o.lang = self.lang;
+        if std::mem::take(&mut f.resend) {
+            self.sent = Sent::default();
         }
-        .map(|v| v.to_string())
-        .map_err(js)
+        let (t, c) = (self.s.trace(), self.s.stepper().cursor());
+        let mut problems = Vec::new();
+        for (v, slot) in &f.slots {
+            let key = frame::key(&self.s, *v, slot.css, &o);
+            if self.sent.drawn.contains(&(*v, key)) {
+                continue;
+            }
+            self.sent.drawn.retain(|(w, _)| w != v);
+            match paint(&self.s, *v, slot, &o) {
+                Ok(()) => self.sent.drawn.push((*v, key)),
+                Err(e) => problems.push(e.render(self.lang)),
+            }
+        }
+        let chain = match (f.chain, o.selected) {
+            (true, Some(Hit::Edge { layer, i, j })) => Some((layer, i, Some(j))),
+            (true, Some(Hit::Neuron { layer: Some(l), i })) => Some((l, i, None)),
+            _ => None,
+        }
+        .and_then(|(l, i, j)| match view::chain(&self.s, l, i, j, self.lang) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                problems.push(e.render(self.lang));
+                None
+            }
+        });
+        let shape = view::shape_key(t);
+        let new_shape = self.sent.shape.replace(shape) != Some(shape);
+        let before = self.sent.revision.replace(t.revision) != Some(t.revision);
+        let gradcheck = (f.gradcheck && self.sent.gradcheck != Some(t.revision)).then(|| {
+            self.sent.gradcheck = Some(t.revision);
+            view::gradcheck(&t.pass)
+        });
+        if !f.gradcheck {
+            self.sent.gradcheck = None;
+        }
+        let graph = f.slots.iter().find(|(v, _)| *v == View::Graph);
+        let out = FrameView {
+            revision: t.revision,
+            weights_before: before,
+            state: view::state(&self.s, Fields::Frame),
+            step: view::step_text(t, c, self.lang, (!f.all_lines).then_some(STEP_LINES)),
+            steps: new_shape.then(|| view::steps(t)),
+            symbols: new_shape.then(|| view::symbols(&t.pass.network)),
+            chain,
+            gradcheck,
+            graph_height: graph.map(|(_, s)| frame::graph_height(&self.s, s.css.0, o.zoom)),
+            has_data_view: frame::has_data_view(&self.s),
+            problems,
+        };
+        let matrices = js_sys::Float64Array::from(&view::matrices(t, c, before)[..]);
+        js_sys::Array::of2(&JsValue::from_str(&json(&out)), &matrices)
     }
 
-    /// The chain rule of W(l)_ij, or of b(l)_i when `j` is negative.
-    pub fn chain(&self, l: usize, i: usize, j: i32) -> Result<String, JsValue> {
-        let j = (j >= 0).then_some(j as usize);
-        self.s.chain(l, i, j).map(|v| v.to_string()).map_err(js)
+    /// What the network view has at CSS pixel (x, y) of a `width` × `height` canvas, as
+    /// JSON (`null` for nothing).
+    pub fn hit_network(&self, x: f64, y: f64, width: f64, height: f64, f: &Frame) -> String {
+        let o = &f.options;
+        let lay = layout::layout(
+            &self.s.trace().pass.network.sizes(),
+            width * o.dpr,
+            height * o.dpr,
+            o.dpr * o.zoom,
+        );
+        json(&lay.hit(x * o.dpr, y * o.dpr))
     }
 
-    pub fn gradcheck(&self) -> String {
-        self.s.gradcheck().to_string()
+    /// A view at the cursor as an SVG document, drawn by the same code as the canvas.
+    pub fn svg(&self, view: &str, width: u32, height: u32) -> Result<String, JsValue> {
+        let o = Options {
+            lang: self.lang,
+            ..Options::default()
+        };
+        View::parse(view)
+            .and_then(|v| frame::svg(&self.s, v, (width, height), &o))
+            .map_err(|e| self.js(e))
+    }
+
+    /// One step's text in the page's language, every line, as JSON.
+    pub fn step(&self, i: usize) -> Result<String, JsValue> {
+        let t = self.s.trace();
+        if i >= t.len() {
+            return Err(self.js(Error::new(ErrorKind::NoSuch {
+                thing: crate::error::Thing::Step,
+                index: i,
+                count: t.len(),
+            })));
+        }
+        Ok(json(&view::step_text(t, i, self.lang, None)))
     }
 
     pub fn set_weight(&mut self, l: usize, i: usize, j: usize, v: f64) -> Result<(), JsValue> {
-        self.s.set_weight(l, i, j, v).map_err(js)
+        self.on(|s| s.edit(Edit::weight(l, i, j, v)))
     }
 
     pub fn set_bias(&mut self, l: usize, i: usize, v: f64) -> Result<(), JsValue> {
-        self.s.set_bias(l, i, v).map_err(js)
+        self.on(|s| s.edit(Edit::bias(l, i, v)))
     }
 
     pub fn set_input(&mut self, j: usize, v: f64) -> Result<(), JsValue> {
-        self.s.set_input(j, v).map_err(js)
+        self.on(|s| s.edit(Edit::Input { index: j, value: v }))
     }
 
     pub fn set_target(&mut self, i: usize, v: f64) -> Result<(), JsValue> {
-        self.s.set_target(i, v).map_err(js)
+        self.on(|s| s.edit(Edit::Target { index: i, value: v }))
     }
 
     pub fn set_learning_rate(&mut self, v: f64) -> Result<(), JsValue> {
-        self.s.set_learning_rate(v).map_err(js)
+        self.on(|s| s.edit(Edit::LearningRate(v)))
+    }
+
+    pub fn set_weight_decay(&mut self, v: f64) -> Result<(), JsValue> {
+        self.on(|s| s.edit(Edit::WeightDecay(v)))
     }
 
     pub fn set_activation(&mut self, l: usize, name: &str) -> Result<(), JsValue> {
-        self.s.set_activation(l, name).map_err(js)
+        self.on(|s| {
+            let activation = Named::parse(name)?;
+            s.edit(Edit::Activation { layer: l, activation })
+        })
     }
 
     pub fn set_granularity(&mut self, name: &str) -> Result<(), JsValue> {
-        self.s.set_granularity(name).map_err(js)
+        self.on(|s| {
+            s.set_granularity(Named::parse(name)?);
+            Ok(())
+        })
     }
 
     /// `n` training updates; returns the mean training loss.
     pub fn train(&mut self, n: f64) -> Result<f64, JsValue> {
-        if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
-            return Err(js(format!("train: {n} is not a whole number of steps")));
-        }
-        self.s.train(n as u64).map_err(js)
+        self.on(|s| s.train(whole(n, "train")?))
     }
 
     /// Up to `max_steps` updates within `budget_ms` milliseconds (one animation frame's
     /// share); returns the updates made. The page stays responsive at any speed.
     pub fn train_for(&mut self, max_steps: f64, budget_ms: f64) -> Result<f64, JsValue> {
-        if !(max_steps.is_finite() && max_steps >= 0.0 && budget_ms.is_finite() && budget_ms > 0.0)
-        {
-            return Err(js("train_for: bad step count or time budget".into()));
-        }
+        let max = whole(max_steps, "train").map_err(|e| self.js(e))?;
         let perf = web_sys::window().and_then(|w| w.performance());
         let now = move || perf.as_ref().map_or(0.0, |p| p.now());
         let start = now();
-        self.s
-            .train_until(max_steps.min(1e7) as u64, || now() - start < budget_ms)
-            .map(|n| n as f64)
-            .map_err(js)
+        let budget = if budget_ms.is_finite() { budget_ms } else { 0.0 };
+        Ok(self.s.train_until(max.min(10_000_000), || now() - start < budget) as f64)
     }
 
     /// True once training has diverged (and stopped).
     pub fn diverged(&self) -> bool {
-        self.s.diverged()
+        self.s.workbench().diverged()
     }
 
     pub fn train_epoch(&mut self) -> Result<f64, JsValue> {
-        self.s.train_epoch().map_err(js)
+        self.on(|s| s.train_epoch())
     }
 
     pub fn add_layer(&mut self) -> Result<(), JsValue> {
-        self.s.add_layer().map_err(js)
+        self.on(|s| s.change(Change::AddLayer))
     }
 
     pub fn remove_layer(&mut self) -> Result<(), JsValue> {
-        self.s.remove_layer().map_err(js)
+        self.on(|s| s.change(Change::RemoveLayer))
     }
 
     /// Adds (`delta` = 1) or removes (−1) a unit of hidden layer `l`.
     pub fn resize_layer(&mut self, l: usize, delta: i32) -> Result<(), JsValue> {
-        self.s.resize_layer(l, delta).map_err(js)
+        self.on(|s| s.change(Change::Resize { layer: l, delta }))
     }
 
     pub fn set_init(&mut self, name: &str) -> Result<(), JsValue> {
-        self.s.set_init(name).map_err(js)
+        self.on(|s| s.change(Change::Init(Named::parse(name)?)))
     }
 
     pub fn set_batch_size(&mut self, n: usize) -> Result<(), JsValue> {
-        self.s.set_batch_size(n).map_err(js)
-    }
-
-    pub fn set_weight_decay(&mut self, v: f64) -> Result<(), JsValue> {
-        self.s.set_weight_decay(v).map_err(js)
+        self.on(|s| s.change(Change::BatchSize(n)))
     }
 
     pub fn set_dataset(
@@ -351,250 +491,85 @@ impl Lab {
         test_fraction: f64,
         seed: f64,
     ) -> Result<(), JsValue> {
-        if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed < 9.0e15) {
-            return Err(js(format!("seed: {seed} is not a whole number ≥ 0")));
-        }
-        self.s
-            .set_dataset(kind, points, noise, test_fraction, seed as u64)
-            .map_err(js)
+        self.on(|s| {
+            let spec = crate::dataset::Spec {
+                kind: Named::parse(kind)?,
+                points,
+                noise,
+                test_fraction,
+                seed: whole(seed, "seed")?,
+            };
+            s.change(Change::Dataset(spec))
+        })
     }
 
     pub fn reset_weights(&mut self) -> Result<(), JsValue> {
-        self.s.reset_weights().map_err(js)
+        self.on(|s| s.change(Change::ResetWeights))
     }
 
     pub fn new_weights(&mut self) -> Result<(), JsValue> {
-        self.s.new_weights().map_err(js)
+        self.on(|s| s.change(Change::NewWeights))
     }
 
     /// The next mini-batch update, step by step, as JSON.
     pub fn batch_walk(&self) -> Result<String, JsValue> {
-        self.s.batch_walk().map(|v| v.to_string()).map_err(js)
-    }
-
-    /// The network (`"network"`) or the computation graph (`"graph"`) at the cursor as an
-    /// SVG document, drawn by the same code as the canvas.
-    pub fn svg(&self, view: &str, lang: &str, width: u32, height: u32) -> Result<String, JsValue> {
-        let (t, c, theme) = (self.s.trace(), self.s.cursor(), Theme::light());
-        if !(200..=8000).contains(&width) || !(100..=8000).contains(&height) {
-            return Err(js(
-                "svg: size out of range (200 to 8000 by 100 to 8000 pixels)".into(),
-            ));
-        }
-        match view {
-            "network" => network::svg(t, c, None, &theme, lang, (width, height)),
-            "graph" => graph::svg(t, c, &theme, lang, width),
-            other => Err(format!(
-                "svg: unknown view \"{}\" (expected network or graph)",
-                json::clip(other)
-            )),
-        }
-        .map_err(js)
+        view::batch_walk(&self.s, self.lang)
+            .map(|w| json(&w))
+            .map_err(|e| self.js(e))
     }
 
     /// What step `i` asks a student to predict, as JSON (`null`: nothing).
     pub fn question(&self, i: usize) -> String {
-        self.s.question(i).to_string()
+        json(&crate::quiz::question(self.s.trace(), i))
     }
 
     /// Checks a prediction of step `i`'s value: `{correct, value, symbol}` as JSON.
     pub fn check(&self, i: usize, guess: f64) -> Result<String, JsValue> {
-        self.s.check(i, guess).map(|v| v.to_string()).map_err(js)
+        self.s.check(i, guess).map(|v| json(&v)).map_err(|e| self.js(e))
     }
 
-    /// Loads a new homework problem drawn from `seed` (2-2-2 … as "2,3,2").
-    pub fn new_exercise(
-        &mut self,
-        seed: f64,
-        sizes: &str,
-        activation: &str,
-    ) -> Result<(), JsValue> {
-        let sizes: Vec<usize> = sizes
-            .split(',')
-            .map(|s| s.trim().parse::<usize>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| {
-                js(format!(
-                    "exercise: \"{}\" is not a list of layer sizes",
-                    json::clip(sizes)
-                ))
-            })?;
-        if !(seed.is_finite() && (0.0..9.0e15).contains(&seed)) {
-            return Err(js("exercise: the seed must be a whole number ≥ 0".into()));
-        }
-        self.s
-            .new_exercise(seed as u64, &sizes, activation)
-            .map_err(js)
+    /// Loads a new homework problem drawn from `seed` (layer sizes as "2,3,2").
+    pub fn new_exercise(&mut self, seed: f64, sizes: &str, activation: &str) -> Result<(), JsValue> {
+        self.on(|s| {
+            let sizes = crate::exercise::parse_sizes(sizes)?;
+            s.new_exercise(whole(seed, "seed")?, &sizes, Named::parse(activation)?)
+        })
     }
 
-    /// The data points (train and test), as JSON.
-    pub fn points(&self) -> String {
-        self.s.points().to_string()
-    }
-
+    /// The saved state, as JSON.
     pub fn export_state(&self) -> String {
-        self.s.export_state()
+        json(&self.s.export_state())
     }
 
-    /// The worked example as `markdown`, `latex`, `json` or `text`.
-    pub fn document(&self, format: &str, lang: &str) -> Result<String, JsValue> {
-        self.s.document(format, lang).map_err(js)
+    /// The worked example as `markdown`, `latex`, `json` or `text`, in the page's language.
+    pub fn document(&self, format: &str) -> Result<String, JsValue> {
+        Named::parse(format)
+            .map(|f| self.s.document(f, self.lang))
+            .map_err(|e| self.js(e))
     }
+}
 
-    /// Draws the network view; `opts` is JSON {width, height, dpr, dark, zoom, lang, selected}.
-    pub fn draw_network(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
-        let o = DrawOpts::parse(opts)?;
-        let (w, h) = o.size(&canvas);
-        let theme = o.theme();
-        let t = self.s.trace();
-        let lay = layout::layout(&t.pass.network.sizes(), w as f64, h as f64, theme.scale);
-        let canvas2 = canvas.clone();
-        let maps = o.unit_maps && t.pass.network.inputs() == 2 && self.s.saved().dataset.is_some();
-        let (c, sel) = (self.s.cursor(), o.selected.as_ref());
-        paint(canvas, |root| {
-            network::draw(root, t, c, sel, &lay, &theme, &o.lang, maps)
-        })?;
-        if maps {
-            // What each unit computes, in the square inside its circle.
-            let dom = Domain::around(&self.s.data().0.inputs);
-            let side = (lay.radius * 1.3).floor().max(4.0);
-            let n = 16usize;
-            let cell = ((side / n as f64).floor() as usize).max(1);
-            let maps = heatmap::unit_rgba(&t.pass.network, &dom, n, cell, &theme);
-            let px = (n * cell) as f64;
-            let ctx = crate::canvas::context_2d(&canvas2)?;
-            for (l, units) in maps.iter().enumerate() {
-                for (i, rgba) in units.iter().enumerate() {
-                    let (x, y) = lay.columns[l + 1][i];
-                    let (side, x0, y0) = (
-                        (n * cell) as u32,
-                        (x - px / 2.0).round(),
-                        (y - px / 2.0).round(),
-                    );
-                    put_rgba(&ctx, rgba, side, side, x0, y0)?;
-                }
-            }
+/// Formula lines shown per list in the step panel until "Show all" is pressed.
+const STEP_LINES: usize = 24;
+
+/// Numbers as the core writes them (`number::fmt`), `digits` significant digits, one
+/// per line: the page formats every number it shows through this.
+#[wasm_bindgen]
+pub fn format_numbers(values: &[f64], digits: usize) -> String {
+    let mut out = String::with_capacity(values.len() * 8);
+    for (k, v) in values.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
         }
-        Ok(())
+        out.push_str(&crate::number::fmt(*v, digits));
     }
+    out
+}
 
-    /// What the network view has at CSS pixel (x, y), as JSON (`null` for nothing).
-    pub fn hit_network(&self, x: f64, y: f64, opts: &str) -> Result<String, JsValue> {
-        let o = DrawOpts::parse(opts)?;
-        let s = o.dpr * o.zoom;
-        let lay = layout::layout(
-            &self.s.trace().pass.network.sizes(),
-            o.width * o.dpr,
-            o.height * o.dpr,
-            s,
-        );
-        Ok(json::to_value(&lay.hit(x * o.dpr, y * o.dpr)).to_string())
-    }
-
-    /// Draws what the network learned: the decision-boundary heatmap with the data for
-    /// 2-D inputs (one `putImageData`), the fitted curve for 1-D regression.
-    pub fn draw_data(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
-        let o = DrawOpts::parse(opts)?;
-        let (w, h) = o.size(&canvas);
-        let theme = o.theme();
-        let net = &self.s.problem().network;
-        let (train, test) = self.s.data();
-        let points: Vec<data_plot::Point> = train
-            .inputs
-            .iter()
-            .zip(&train.targets)
-            .map(|(x, t)| data_plot::Point { x, t, test: false })
-            .chain(
-                test.inputs
-                    .iter()
-                    .zip(&test.targets)
-                    .map(|(x, t)| data_plot::Point { x, t, test: true }),
-            )
-            .collect();
-        let canvas2 = canvas.clone();
-        if net.inputs() != 2 {
-            if net.inputs() == 1 && net.outputs() == 1 {
-                return paint(canvas, |root| {
-                    data_plot::draw_fit(root, net, &points, &theme, &o.lang)
-                });
-            }
-            return Err(js("this view needs a network with 1 or 2 inputs".into()));
-        }
-        let dom = Domain::around(train.inputs.iter().chain(&test.inputs));
-        // Coarser cells while training keep a frame short; finer at rest.
-        let cell = ((if o.all { 8.0 } else { 4.0 }) * o.dpr).round().max(1.0) as usize;
-        let (nx, ny) = ((w as usize).div_ceil(cell), (h as usize).div_ceil(cell));
-        let rgba = heatmap::output_rgba(net, &dom, nx, ny, cell, &theme);
-        put_rgba(
-            &crate::canvas::context_2d(&canvas2)?,
-            &rgba,
-            (nx * cell) as u32,
-            (ny * cell) as u32,
-            0.0,
-            0.0,
-        )?;
-        crate::canvas::scatter(&canvas2, &points, &dom, &theme)
-    }
-
-    /// Draws the loss curve of the training run (`opts.log` for a log scale).
-    pub fn draw_loss(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
-        let o = DrawOpts::parse(opts)?;
-        o.size(&canvas);
-        let (points, has_test) = self.s.history();
-        paint(canvas, |root| {
-            loss_curve::draw(root, &points, has_test, o.log, &o.theme(), &o.lang)
-        })
-    }
-
-    /// Draws ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer at the cursor, log scale.
-    pub fn draw_gradients(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
-        let o = DrawOpts::parse(opts)?;
-        o.size(&canvas);
-        let (d, w) = self.s.gradient_norms(o.all);
-        paint(canvas, |root| {
-            gradient_flow::draw(root, &d, &w, &o.theme(), &o.lang)
-        })
-    }
-
-    /// Draws the computation graph.
-    pub fn draw_graph(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
-        let o = DrawOpts::parse(opts)?;
-        o.size(&canvas);
-        let (t, c) = (self.s.trace(), self.s.cursor());
-        paint(canvas, |root| graph::draw(root, t, c, &o.theme(), &o.lang))
-    }
-
-    /// The CSS height the graph wants at a CSS width (it wraps into rows).
-    pub fn graph_height(&self, width: f64) -> f64 {
-        graph::height(self.s.trace().pass.depth(), width)
-    }
-
-    /// Draws the activation curves of `opts.layer` (default: the current step's layer).
-    pub fn draw_curves(&self, canvas: HtmlCanvasElement, opts: &str) -> Result<(), JsValue> {
-        let o = DrawOpts::parse(opts)?;
-        o.size(&canvas);
-        let theme = o.theme();
-        let t = self.s.trace();
-        let c = self.s.cursor();
-        let l = o
-            .layer
-            .or(t.steps[c].layer)
-            .unwrap_or(0)
-            .min(t.pass.depth() - 1);
-        let act = t.pass.network.layers[l].activation;
-        let z = &t.pass.forward.z[l];
-        let marks = curves::Marks {
-            z: (0..z.len())
-                .filter(|&i| t.shows_z(l, i, c))
-                .map(|i| z[i])
-                .collect(),
-            selected: t.steps[c].neuron.filter(|_| t.steps[c].layer == Some(l)),
-        };
-        let labels = curves::labels(act, Some(l), &o.lang);
-        paint(canvas, |root| {
-            curves::draw(root, act, &marks, &labels, &theme)
-        })
-    }
+/// Every vocabulary the page offers (presets, datasets, panels, …), as JSON.
+#[wasm_bindgen]
+pub fn vocabulary() -> String {
+    json(&view::vocabulary())
 }
 
 /// Reports a panic on the page (not only in the console), through `window.__backpropLabPanic`.
@@ -611,16 +586,4 @@ pub fn start() {
             }
         }
     }));
-}
-
-/// The presets' names, titles and descriptions (both languages), as JSON.
-#[wasm_bindgen]
-pub fn presets() -> String {
-    crate::preset::catalogue().to_string()
-}
-
-/// The activation names, as JSON.
-#[wasm_bindgen]
-pub fn activations() -> String {
-    json::to_value(&crate::activation::Activation::ALL.map(|a| a.name())).to_string()
 }

@@ -93,6 +93,6 @@ fn malformed_fixtures_are_reported_not_panicked() {
         ),
     ] {
         let e = fixture::check_text(text).unwrap_err();
-        assert!(e.contains(want), "{e} should contain {want}");
+        assert!(e.to_string().contains(want), "{e} should contain {want}");
     }
 }

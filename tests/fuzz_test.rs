@@ -5,11 +5,32 @@
 // proptest is a native-only dev-dependency.
 #![cfg(not(target_arch = "wasm32"))]
 
-use backprop_lab::session::Session;
+use backprop_lab::activation::Activation;
+use backprop_lab::dataset::{Kind, Spec};
+use backprop_lab::error::Error;
+use backprop_lab::json::to_value;
+use backprop_lab::lab::workbench::split;
+use backprop_lab::lab::{Change, Edit, Session};
+use backprop_lab::trace::Granularity;
+use backprop_lab::view::{self, Fields};
+use backprop_lab::vocab::Named;
 use backprop_lab::state;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Value};
+
+/// An error says what is wrong in English and in Chinese (the Chinese text has Chinese
+/// in it: no message is English only).
+fn speaks_both(e: &Error) -> bool {
+    use backprop_lab::lang::Lang;
+    let zh = e.kind.render(Lang::Zh);
+    !e.render(Lang::En).is_empty() && zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// `state()` of the embedding API, as JSON.
+fn snapshot(s: &Session) -> backprop_lab::json::Value {
+    to_value(&view::state(s, Fields::All))
+}
 use std::time::{Duration, Instant};
 
 /// Numbers users throw at the page, edges included.
@@ -50,7 +71,7 @@ fn mutated_state() -> impl Strategy<Value = String> {
     let presets = proptest::sample::select(backprop_lab::preset::NAMES.to_vec());
     (presets, any::<u64>(), wild_json(), 0usize..12).prop_map(|(name, pick, wild, depth)| {
         let s = Session::from_preset(name).unwrap();
-        let mut v: Value = serde_json::from_str(&s.export_state()).unwrap();
+        let mut v: Value = serde_json::from_str(&s.export_state().to_json()).unwrap();
         // Walk down `depth` levels choosing children by `pick`, then replace.
         let mut path = String::new();
         let mut p = pick;
@@ -154,33 +175,44 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn apply(s: &mut Session, op: &Op) -> Result<(), String> {
+fn apply(s: &mut Session, op: &Op) -> Result<(), Error> {
     match op {
         Op::Next => {
-            s.next();
+            s.stepper_mut().next();
             Ok(())
         }
         Op::Prev => {
-            s.prev();
+            s.stepper_mut().prev();
             Ok(())
         }
-        Op::Seek(i) => s.seek(*i),
-        Op::Weight(l, i, j, v) => s.set_weight(*l, *i, *j, *v),
-        Op::Bias(l, i, v) => s.set_bias(*l, *i, *v),
-        Op::Input(j, v) => s.set_input(*j, *v),
-        Op::Target(i, v) => s.set_target(*i, *v),
-        Op::Rate(v) => s.set_learning_rate(*v),
-        Op::Activation(l, a) => s.set_activation(*l, a),
-        Op::Granularity(g) => s.set_granularity(g),
-        Op::AddLayer => s.add_layer(),
-        Op::RemoveLayer => s.remove_layer(),
-        Op::Resize(l, d) => s.resize_layer(*l, *d),
-        Op::Dataset(k, n, noise, t) => s.set_dataset(k, *n, *noise, *t, 3),
+        Op::Seek(i) => s.stepper_mut().seek(*i),
+        Op::Weight(l, i, j, v) => s.edit(Edit::weight(*l, *i, *j, *v)),
+        Op::Bias(l, i, v) => s.edit(Edit::bias(*l, *i, *v)),
+        Op::Input(j, v) => s.edit(Edit::Input { index: *j, value: *v }),
+        Op::Target(i, v) => s.edit(Edit::Target { index: *i, value: *v }),
+        Op::Rate(v) => s.edit(Edit::LearningRate(*v)),
+        Op::Activation(l, a) => s.edit(Edit::Activation {
+            layer: *l,
+            activation: Activation::parse(a)?,
+        }),
+        Op::Granularity(g) => Granularity::parse(g).map(|g| s.set_granularity(g)),
+        Op::AddLayer => s.change(Change::AddLayer),
+        Op::RemoveLayer => s.change(Change::RemoveLayer),
+        Op::Resize(l, d) => s.change(Change::Resize { layer: *l, delta: *d }),
+        Op::Dataset(k, n, noise, t) => Kind::parse(k).and_then(|kind| {
+            s.change(Change::Dataset(Spec {
+                kind,
+                points: *n,
+                noise: *noise,
+                test_fraction: *t,
+                seed: 3,
+            }))
+        }),
         Op::Train(n) => s.train(*n).map(|_| ()),
-        Op::Batch(n) => s.set_batch_size(*n),
-        Op::Decay(v) => s.set_weight_decay(*v),
-        Op::NewWeights => s.new_weights(),
-        Op::Reset => s.reset_weights(),
+        Op::Batch(n) => s.change(Change::BatchSize(*n)),
+        Op::Decay(v) => s.edit(Edit::WeightDecay(*v)),
+        Op::NewWeights => s.change(Change::NewWeights),
+        Op::Reset => s.change(Change::ResetWeights),
         Op::Load(text) => s.load(text),
         Op::Preset(p) => s.load_preset(p),
     }
@@ -189,27 +221,24 @@ fn apply(s: &mut Session, op: &Op) -> Result<(), String> {
 /// The session is consistent: cursor in range, the trace is of the current network,
 /// state() and export work, and the export loads back.
 fn check(s: &Session) -> Result<(), TestCaseError> {
-    prop_assert!(s.cursor() < s.len());
-    prop_assert_eq!(&s.trace().pass.network, &s.problem().network);
-    prop_assert!(s.problem().validate().is_ok());
-    let v = s.state();
+    prop_assert!(s.stepper().cursor() < s.stepper().len());
+    prop_assert_eq!(&s.trace().pass.network, &s.saved().problem.network);
+    prop_assert!(s.saved().problem.validate().is_ok());
+    let v = snapshot(&s);
     prop_assert!(v["layers"].is_array());
     // The page's redraw: its matrices hold as many numbers as the layers' shapes say.
-    prop_assert!(s.page_state()["layers"].is_array());
+    let frame = to_value(&view::state(s, Fields::Frame));
+    prop_assert!(frame["layers"].is_array());
     let sizes = s.trace().pass.network.sizes();
     let weights: usize = sizes.windows(2).map(|w| w[0] * w[1]).sum();
-    let blocks = if s.trace().shows_update(s.cursor()) {
-        3
-    } else {
-        2
-    };
-    prop_assert_eq!(s.page_matrices(true).len(), weights * blocks);
-    prop_assert_eq!(s.page_matrices(false).len(), weights * (blocks - 1));
-    // The page draws from the run's copy of the data: it is the saved state's.
-    let (train, test) = s.data();
-    let (saved_train, saved_test) = backprop_lab::session::datasets(s.saved());
-    prop_assert!(*train == saved_train && *test == saved_test);
-    let text = s.export_state();
+    let c = s.stepper().cursor();
+    let blocks = if s.trace().shows_update(c) { 3 } else { 2 };
+    prop_assert_eq!(view::matrices(s.trace(), c, true).len(), weights * blocks);
+    prop_assert_eq!(view::matrices(s.trace(), c, false).len(), weights * (blocks - 1));
+    // The page draws from the workbench's copy of the data: it is the saved state's.
+    let saved = split(s.saved(), &s.saved().problem).unwrap();
+    prop_assert!(*s.workbench().data() == saved);
+    let text = s.export_state().to_json();
     prop_assert!(
         state::load(&text).is_ok(),
         "export does not load back: {}",
@@ -238,7 +267,7 @@ fn runs(cases: u32, seconds: u64) -> u64 {
                     // Loading anything: Ok and consistent, or a message.
                     match state::load(&text) {
                         Ok(s) => prop_assert!(s.problem.validate().is_ok()),
-                        Err(e) => prop_assert!(!e.is_empty()),
+                        Err(e) => prop_assert!(speaks_both(&e), "{}", e),
                     }
                     Ok(())
                 },
@@ -253,14 +282,14 @@ fn runs(cases: u32, seconds: u64) -> u64 {
                 |(name, ops)| {
                     let mut s = Session::from_preset(name).unwrap();
                     for op in &ops {
-                        let before = s.export_state();
+                        let before = s.export_state().to_json();
                         if let Err(e) = apply(&mut s, op) {
-                            prop_assert!(!e.is_empty());
+                            prop_assert!(speaks_both(&e), "{}", e);
                             // A refused edit or load changes nothing.
                             if !matches!(op, Op::Train(_)) {
                                 prop_assert_eq!(
                                     &before,
-                                    &s.export_state(),
+                                    &s.export_state().to_json(),
                                     "{:?} failed ({}) but changed the state",
                                     op,
                                     e

@@ -1,5 +1,7 @@
 //! Drawing on plotters' SVG backend: the same code the browser runs on a canvas.
 
+use backprop_lab::lang::Lang;
+use backprop_lab::vocab::Named;
 use backprop_lab::activation::Activation;
 use backprop_lab::render::{curves, Theme};
 
@@ -16,7 +18,7 @@ fn curves_draw_both_functions_and_every_mark() {
     let svg = curves::svg(
         Activation::Sigmoid,
         &marks,
-        &curves::labels(Activation::Sigmoid, Some(0), "en"),
+        &curves::labels(Activation::Sigmoid, Some(0), Lang::En),
         &Theme::light(),
         (640, 400),
     )
@@ -41,7 +43,7 @@ fn marks_outside_the_range_are_dropped_not_pinned() {
     let svg = curves::svg(
         Activation::Tanh,
         &marks,
-        &curves::labels(Activation::Tanh, None, "zh"),
+        &curves::labels(Activation::Tanh, None, Lang::Zh),
         &Theme::dark(),
         (400, 300),
     )
@@ -52,7 +54,7 @@ fn marks_outside_the_range_are_dropped_not_pinned() {
 
 #[test]
 fn every_activation_draws() {
-    for act in Activation::ALL {
+    for &act in Activation::ALL {
         let marks = curves::Marks {
             z: vec![-0.5, 0.5, 1.0],
             selected: None,
@@ -60,7 +62,7 @@ fn every_activation_draws() {
         let svg = curves::svg(
             act,
             &marks,
-            &curves::labels(act, None, "en"),
+            &curves::labels(act, None, Lang::En),
             &Theme::light(),
             (320, 200),
         )
@@ -78,8 +80,8 @@ fn network_view_reveals_values_step_by_step() {
         Granularity::Layer,
         4,
     );
-    let start = network::svg(&t, 0, None, &Theme::light(), "en", (800, 450)).unwrap();
-    let end = network::svg(&t, t.len() - 1, None, &Theme::light(), "en", (800, 450)).unwrap();
+    let start = network::svg(&t, 0, None, &Theme::light(), Lang::En, (800, 450)).unwrap();
+    let end = network::svg(&t, t.len() - 1, None, &Theme::light(), Lang::En, (800, 450)).unwrap();
     // Inputs: a background disc, a fill and a ring each; units not reached yet: no fill.
     assert_eq!(count(&start, "<circle"), 2 * 3 + 4 * 2);
     assert!(
@@ -106,8 +108,8 @@ fn graph_view_marks_the_sum_over_paths() {
         Granularity::Layer,
         4,
     );
-    let fwd = graph::svg(&t, 4, &Theme::light(), "en", 1200).unwrap();
-    let back = graph::svg(&t, t.len() - 2, &Theme::light(), "en", 1200).unwrap();
+    let fwd = graph::svg(&t, 4, &Theme::light(), Lang::En, 1200).unwrap();
+    let back = graph::svg(&t, t.len() - 2, &Theme::light(), Lang::En, 1200).unwrap();
     assert!(fwd.contains("z(2)") && fwd.contains("[0.751, 0.773]") && !fwd.contains("Σₖ"));
     assert!(
         back.contains("Σₖ [0.0364, 0.0414]"),
@@ -154,7 +156,7 @@ fn network_edges_come_grouped_by_style() {
     let theme = Theme::light();
     let lay = layout(&t.pass.network.sizes(), 1200.0, 800.0, 1.0);
     let ops = record((1200, 800), None, |root| {
-        network::draw(root, &t, t.len() - 2, None, &lay, &theme, "en", false)
+        network::draw(root, &t, t.len() - 2, None, &lay, &theme, Lang::En, false)
     })
     .unwrap();
     let edges: Vec<_> = ops

@@ -172,18 +172,22 @@ fn xor_preset_learns() {
 /// (tanh learns ±1, sigmoid 0/1): the run's loss is the loss on the page's dataset.
 #[test]
 fn training_follows_the_targets_after_the_output_activation_changes() {
-    use backprop_lab::session::{datasets, Session};
+    use backprop_lab::lab::{workbench::split, Edit, Session};
     let mut s = Session::from_preset("xor").unwrap();
     s.train(50).unwrap();
-    let last = s.problem().network.layers.len() - 1;
-    s.set_activation(last, "tanh").unwrap();
+    let last = s.saved().problem.network.layers.len() - 1;
+    s.edit(Edit::Activation {
+        layer: last,
+        activation: Activation::Tanh,
+    })
+    .unwrap();
     let reported = s.train(1).unwrap();
-    let (train, _) = datasets(s.saved());
+    let train = split(s.saved(), &s.saved().problem).unwrap().train;
     assert!(
         train.targets.iter().flatten().any(|t| *t < 0.0),
         "tanh targets are ±1"
     );
-    let expected = backprop_lab::train::dataset_loss(&s.problem().network, &train);
+    let expected = backprop_lab::train::dataset_loss(&s.saved().problem.network, &train);
     assert!(
         (reported - expected).abs() < 1e-12,
         "{reported} vs {expected}"

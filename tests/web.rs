@@ -2,7 +2,7 @@
 //! canvas drawing, pixels actually drawn.
 #![cfg(target_arch = "wasm32")]
 
-use backprop_lab::web::{activations, presets, Lab};
+use backprop_lab::web::{format_numbers, vocabulary, Frame, Lab};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -29,7 +29,19 @@ fn painted(c: &HtmlCanvasElement) -> usize {
     data.chunks(4).filter(|p| [p[0], p[1], p[2]] != bg).count()
 }
 
-const OPTS: &str = r#"{"width": 400, "height": 250, "dpr": 2, "lang": "en"}"#;
+/// A frame that shows `view` on `c` at 400 × 250 CSS pixels, dpr 2.
+fn frame_of(view: &str, c: &HtmlCanvasElement) -> Frame {
+    let mut f = Frame::new();
+    f.look(2.0, false, 1.0);
+    f.show(view, c.clone(), 400.0, 250.0).unwrap();
+    f
+}
+
+/// The JSON half of a frame's answer.
+fn frame_json(lab: &mut Lab, f: &mut Frame) -> serde_json::Value {
+    let out = lab.frame(f);
+    serde_json::from_str(&out.get(0).as_string().unwrap()).unwrap()
+}
 
 #[wasm_bindgen_test]
 fn state_follows_the_cursor() {
@@ -43,7 +55,7 @@ fn state_follows_the_cursor() {
 }
 
 #[wasm_bindgen_test]
-fn errors_cross_as_readable_strings() {
+fn errors_cross_as_readable_strings_in_the_pages_language() {
     let mut lab = Lab::new("mazur").unwrap();
     let e = lab
         .load("{\"network\": 1}")
@@ -57,16 +69,29 @@ fn errors_cross_as_readable_strings() {
         .as_string()
         .unwrap();
     assert!(e.contains("not a finite number"));
+    lab.set_lang("zh").unwrap();
+    let e = lab
+        .set_weight(0, 0, 0, f64::NAN)
+        .unwrap_err()
+        .as_string()
+        .unwrap();
+    assert_eq!(e, "W(1)_11：不是有限的数");
+    assert!(lab.set_lang("fr").is_err());
     assert!(Lab::new("nope").is_err());
-    assert!(presets().contains("mazur-frozen-bias"));
-    assert!(activations().contains("leaky_relu"));
+    let v: serde_json::Value = serde_json::from_str(&vocabulary()).unwrap();
+    assert!(v["presets"].as_array().unwrap().iter().any(|p| p["name"] == "mazur-frozen-bias"));
+    assert!(v["activations"].as_array().unwrap().iter().any(|a| a == "leaky_relu"));
+    assert_eq!(format_numbers(&[0.2983711087600027, -0.5, 1e-7], 4), "0.2984\n-0.5\n1e-7");
 }
 
 #[wasm_bindgen_test]
 fn network_view_draws_pixels_at_device_resolution() {
     let mut lab = Lab::new("mazur").unwrap();
     let c = canvas(10, 10);
-    lab.draw_network(c.clone(), OPTS).unwrap();
+    let mut f = frame_of("network", &c);
+    let first = frame_json(&mut lab, &mut f);
+    assert_eq!(first["state"]["cursor"]["index"], 0);
+    assert!(first["steps"].is_array() && first["symbols"].is_object());
     assert_eq!(
         (c.width(), c.height()),
         (800, 500),
@@ -74,8 +99,11 @@ fn network_view_draws_pixels_at_device_resolution() {
     );
     let start = painted(&c);
     assert!(start > 2000, "units and edges drawn: {start}");
+    // Nothing changed: the next frame sends no steps again.
+    let again = frame_json(&mut lab, &mut f);
+    assert!(again["steps"].is_null() && again["symbols"].is_null());
     lab.end();
-    lab.draw_network(c.clone(), OPTS).unwrap();
+    frame_json(&mut lab, &mut f);
     assert!(
         painted(&c) > start,
         "values and the loss box appear at the end of the pass"
@@ -87,11 +115,11 @@ fn curves_draw_and_hit_testing_finds_units() {
     let mut lab = Lab::new("mazur").unwrap();
     lab.seek(2).unwrap();
     let c = canvas(10, 10);
-    lab.draw_curves(c.clone(), OPTS).unwrap();
+    let mut f = frame_of("curves", &c);
+    frame_json(&mut lab, &mut f);
     assert!(painted(&c) > 3000);
-    let hit = lab.hit_network(1.0, 1.0, OPTS).unwrap();
-    assert_eq!(hit, "null");
-    assert!(lab.draw_network(c, "{\"width\": -1}").is_err());
+    assert_eq!(lab.hit_network(1.0, 1.0, 400.0, 250.0, &f), "null");
+    assert!(f.show("nowhere", c, 10.0, 10.0).is_err());
 }
 
 #[wasm_bindgen_test]
@@ -184,5 +212,6 @@ fn numbers_read_back_bit_for_bit_with_the_browsers_parse_float() {
     assert_eq!(json::parse("0.1").unwrap(), 0.1);
     assert!(json::parse("[1e999]")
         .unwrap_err()
+        .to_string()
         .contains("number out of range"));
 }

@@ -1,6 +1,8 @@
 // The embedding API: window.backpropLab (a public interface: keep it stable) and the
 // same calls by postMessage for an iframe host.
 
+import { t } from './i18n.js';
+
 /** Methods a host may call, by name; each returns a value or a Promise. */
 export function makeApi(app) {
   const api = {
@@ -17,7 +19,7 @@ export function makeApi(app) {
     setTarget: (i, v) => app.act(() => app.lab.set_target(checkIndex(i, 'output'), checkNumber(v))),
     exportState: () => app.fullState(),
     trace: (format = 'markdown') => {
-      const text = app.lab.document(String(format), app.lang());
+      const text = app.lab.document(String(format));
       return format === 'json' ? JSON.parse(text) : text;
     },
   };
@@ -26,18 +28,17 @@ export function makeApi(app) {
 
 /** A 0-based index: a whole number from 0 (wasm would turn 0.5 into 0 and −1 into 2³²−1). */
 function checkIndex(i, what) {
-  const kind = what === 'seek' ? 'a step number' : 'an index';
-  if (!Number.isInteger(i) || i < 0 || i > 1e6) throw new Error(`${what}: ${JSON.stringify(i)} is not ${kind} (a whole number from 0)`);
+  if (!Number.isInteger(i) || i < 0 || i > 1e6) throw new Error(t('api.index', { what, v: String(JSON.stringify(i)).slice(0, 40) }));
   return i;
 }
 
 function checkCount(n) {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`train: ${JSON.stringify(n)} is not a whole number of steps`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(t('api.count', { v: String(JSON.stringify(n)).slice(0, 40) }));
   return n;
 }
 
 function checkNumber(v) {
-  if (typeof v !== 'number') throw new Error(`${JSON.stringify(v)} is not a number`);
+  if (typeof v !== 'number') throw new Error(t('api.number', { v: String(JSON.stringify(v)).slice(0, 40) }));
   return v;
 }
 
@@ -54,7 +55,7 @@ export function listen(api, ready) {
     };
     try {
       await ready;
-      if (!Object.hasOwn(api, m.method)) throw new Error(`unknown method "${String(m.method).slice(0, 40)}"`);
+      if (!Object.hasOwn(api, m.method)) throw new Error(t('api.method', { v: String(m.method).slice(0, 40) }));
       const args = Array.isArray(m.args) ? m.args : [];
       const result = await api[m.method](...args);
       reply({ result: result === undefined ? null : result });

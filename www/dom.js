@@ -1,5 +1,7 @@
 // Small DOM helpers. Text always goes in through textContent: the page never builds
-// HTML from strings it did not write.
+// HTML from strings it did not write. Numbers are written by the core.
+
+import { format_numbers } from '../pkg/backprop_lab.js';
 
 /** el('td', {class: 'x', title: 't'}, 'text', child, …) */
 export function el(tag, attrs = {}, ...children) {
@@ -40,19 +42,14 @@ export function replace(parent, ...children) {
   parent.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
 }
 
-/** A number with `digits` significant digits, trailing zeros dropped (display only):
- * the rules of the core's `number::fmt` (scientific below 1e-4 and from 10^max(digits, 6),
- * `1.5e-7`, `inf`), so a table cell reads like the formula beside it. Exact halfway
- * ties may round the other way (JavaScript rounds them up, Rust to even). */
+/** A number as the core writes it in its formulas (`number::fmt`: `digits` significant
+ * digits, trailing zeros dropped), or "·" for a value not reached yet. */
 export function fmt(x, digits = 4) {
   if (x === null || x === undefined) return '·';
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return '0';
-  const trim = (s) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-  const [mantissa, e] = x.toExponential(digits - 1).split('e');
-  const exp = Number(e);
-  if (exp < -4 || exp >= Math.max(digits, 6)) return `${trim(mantissa)}e${exp}`;
-  if (exp >= digits) return x.toFixed(0);
-  return trim(x.toFixed(digits - 1 - exp));
+  return format_numbers([x], digits);
+}
+
+/** Many numbers at once, formatted by the core in one call. */
+export function fmtAll(values, digits = 4) {
+  return values.length ? format_numbers(values, digits).split('\n') : [];
 }

@@ -2,7 +2,7 @@
 // the worked example as Markdown / LaTeX / JSON, the state as JSON; opening a state or
 // fixture file by picker or drag-and-drop, validated like every load.
 
-import { t, getLang } from './i18n.js';
+import { t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const CANVAS = { network: 'network-canvas', graph: 'graph-canvas', curves: 'curves-canvas', data: 'data-canvas', loss: 'loss-canvas', gradients: 'grad-canvas' };
@@ -27,12 +27,12 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
 
   function svg() {
     const view = $('io-view').value;
-    if (view !== 'network' && view !== 'graph') {
+    if (!app.vocab.svg_views.includes(view)) {
       showMessage(t('io.svgonly'));
       return;
     }
     try {
-      const text = app.lab.svg(view, getLang(), 1200, view === 'network' ? 640 : 360);
+      const text = app.lab.svg(view, 1200, view === 'network' ? 640 : 360);
       download(new Blob([text], { type: 'image/svg+xml' }), `backprop-lab-${view}.svg`);
     } catch (e) {
       showMessage(String(e.message || e));
@@ -42,7 +42,7 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
   /** Shows the worked example in the text box and offers it as a file. */
   function trace(format, ext) {
     try {
-      const text = app.lab.document(format, getLang());
+      const text = app.lab.document(format);
       $('io-out').hidden = false;
       $('io-out').value = text;
       download(new Blob([text], { type: 'text/plain;charset=utf-8' }), `backprop-lab-trace.${ext}`);

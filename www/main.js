@@ -1,7 +1,7 @@
 // Backprop Lab's page: loads the wasm core, wires events, owns view state (selection,
 // playing) and redraws. Every number, formula and curve comes from the core.
 
-import init, { Lab, presets, activations } from '../pkg/backprop_lab.js';
+import init, { Lab, Frame, vocabulary } from '../pkg/backprop_lab.js';
 import { t, setLang, getLang, translatePage } from './i18n.js';
 import { el, replace, setText, setShown } from './dom.js';
 import { setSymbols, wSym, bSym, renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
@@ -10,7 +10,7 @@ import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
 import { createIo } from './io.js';
 import { createQuiz } from './quiz.js';
-import { PANELS, parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
+import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -20,17 +20,19 @@ const view = {
   playing: null,
   stateKey: '',
   mode: 'normal', // normal | presenter | quiz
-  panels: [...PANELS],
+  panels: [], // every panel, once the vocabulary is read
   embed: false,
   controls: 'full', // full | steps | none
   linkKey: '',
   allLines: false, // the step panel shows every formula line
-  steps: [], // the timeline's steps, fetched when stepsKey changes
-  stepsKey: '',
-  weights: [], // each layer's weights_before at revision weightsRevision
-  weightsRevision: -1,
+  steps: [], // the timeline's steps (sent again when the network's shape changes)
+  weights: [], // each layer's weights before the update (sent again with each new pass)
+  req: null, // the Frame: what each redraw asks of the core
   drawn: false, // a first frame was drawn
 };
+
+/** The core's vocabularies (presets, panels, modes, datasets, …), read once at start. */
+let VOCAB = null;
 
 const app = {
   lab: null,
@@ -53,7 +55,7 @@ const app = {
     return app.act(() => {
       if (typeof x === 'string') app.lab.load_preset(x);
       else if (x && typeof x === 'object') app.lab.load(JSON.stringify(x));
-      else throw new Error(`load: expected a preset name or an object, got ${x === null ? 'null' : typeof x}`);
+      else throw new Error(t('error.loadType', { got: x === null ? 'null' : typeof x }));
       afterLoad(Boolean(x.view));
     });
   },
@@ -62,6 +64,7 @@ const app = {
   onNetworkChange() {
     view.selected = null;
     view.stateKey = '';
+    view.req.resend();
     syncControls();
   },
 };
@@ -136,27 +139,30 @@ const resizer = new ResizeObserver((entries) => {
   render();
 });
 
-function drawOpts(canvas, extra = {}) {
+/** A canvas's CSS size, from the ResizeObserver (read once directly the first time). */
+function cssSize(canvas) {
   if (!canvasSizes.has(canvas)) {
     canvasSizes.set(canvas, [canvas.clientWidth, canvas.clientHeight]);
     resizer.observe(canvas);
   }
   const [w, h] = canvasSizes.get(canvas);
-  return JSON.stringify({
-    width: Math.max(w, 1),
-    height: Math.max(h, 1),
-    dpr: window.devicePixelRatio || 1,
-    dark: view.mode === 'presenter',
-    zoom: view.mode === 'presenter' ? 1.5 : 1,
-    lang: getLang(),
-    ...extra,
-  });
+  return [Math.max(w, 1), Math.max(h, 1)];
 }
 
-/** Puts the matrices `page_matrices` sends (see `Session::page_matrices`) into `state`'s
- * layers as rows: `weights_before` from `flat` unless `before` is given, `grad_weights`
- * (null rows where `grad_rows` is false), `weights_after` where `biases_after` is set.
- * A number that is not finite becomes null, as JSON writes it in `state()`. */
+/** Asks the frame to show `name` on `canvas` while its panel is shown. */
+function show(req, name, canvas) {
+  if (canvas.closest('[hidden]')) {
+    req.hide(name);
+    return;
+  }
+  const [w, h] = cssSize(canvas);
+  req.show(name, canvas, w, h);
+}
+
+/** Puts the matrices a frame sends (see `view::matrices`) into `state`'s layers as rows:
+ * `weights_before` first when the frame sent them (else the last ones), `grad_weights`
+ * (null rows where `grad_rows` is false), `weights_after` where `biases_after` is set. A
+ * number that is not finite becomes null, as JSON writes it in `state()`. */
 function attachMatrices(state, flat, before) {
   let k = 0;
   const finite = (x) => (Number.isFinite(x) ? x : null);
@@ -164,11 +170,12 @@ function attachMatrices(state, flat, before) {
   state.layers.forEach((L, l) => {
     const rows = L.biases_before.length;
     const cols = state.sizes[l];
-    L.weights_before = before ? before[l] : take(rows, cols);
+    L.weights_before = before ? take(rows, cols) : view.weights[l];
     L.grad_weights = take(rows, cols).map((row, i) => (L.grad_rows[i] ? row : null));
     L.weights_after = L.biases_after === null ? null : take(rows, cols);
   });
   if (k !== flat.length) throw new Error(`internal: ${flat.length} matrix numbers, ${k} placed`);
+  view.weights = state.layers.map((L) => L.weights_before);
 }
 
 /** Runs fn and records its time as a performance measure named backprop-lab:<name>. */
@@ -186,11 +193,28 @@ function measure(name, t0) {
   performance.measure(full, { start: t0 });
 }
 
-/** Formula lines shown per list in the step panel until "Show all" is pressed. */
-const STEP_LINES = 24;
-
 /** What the tables are built for: the network's shape, activations and the language. */
 const stateKey = (state) => JSON.stringify([state.sizes, state.layers.map((l) => l.activation), getLang()]);
+
+/** Tells the frame how to draw and what to send: the look, the selection, training. */
+function prepare(req) {
+  const presenter = view.mode === 'presenter';
+  req.look(window.devicePixelRatio || 1, presenter, presenter ? 1.5 : 1);
+  const sel = view.selected;
+  if (!sel) req.select_none();
+  else if (sel.kind === 'edge') req.select_edge(sel.layer, sel.i, sel.j);
+  else req.select_unit(sel.layer === null || sel.layer === undefined ? -1 : sel.layer, sel.i);
+  const playing = training.isPlaying();
+  req.training(true, playing, $('tr-log').checked);
+  const details = $('gradcheck').querySelector('details');
+  // The gradient check costs two passes per parameter: only while its panel is open.
+  req.want(view.allLines, Boolean(sel && sel.layer !== null && sel.layer !== undefined),
+    Boolean(details && details.open && !playing));
+  show(req, 'network', $('network-canvas'));
+  show(req, 'curves', $('curves-canvas'));
+  show(req, 'graph', $('graph-canvas'));
+  training.show(req, show);
+}
 
 function draw() {
   frame = 0;
@@ -198,87 +222,61 @@ function draw() {
   if (!lab) return;
   const t0 = performance.now();
   try {
-    let state, steps, step;
-    timed('json', () => {
-      state = JSON.parse(lab.page_state());
-      // The weight matrices come as plain numbers; the weights before the update change
-      // only with a new revision, so a step reuses the last ones.
-      const revision = lab.revision();
-      const fresh = view.weightsRevision !== revision;
-      attachMatrices(state, lab.page_matrices(fresh), fresh ? null : view.weights);
-      view.weights = state.layers.map((L) => L.weights_before);
-      view.weightsRevision = revision;
-      // The step list follows the network's shape and the granularity, not the numbers.
-      const stepsKey = `${stateKey(state)}|${state.granularity}`;
-      if (view.stepsKey !== stepsKey) {
-        view.steps = JSON.parse(lab.steps());
-        view.stepsKey = stepsKey;
-      }
-      steps = view.steps;
-      // A big layer's step has hundreds of formula lines: the first few are shown
-      // unless the student asks for all (laying out hundreds of lines costs a frame).
-      step = JSON.parse(view.allLines ? lab.step(state.cursor.index) : lab.step(state.cursor.index, STEP_LINES));
+    const req = view.req;
+    prepare(req);
+    let out;
+    // One call: the core draws every canvas whose picture changed and sends what the
+    // page shows this frame.
+    timed('frame', () => {
+      const [text, matrices] = lab.frame(req);
+      out = JSON.parse(text);
+      attachMatrices(out.state, matrices, out.weights_before);
     });
-    // Inside each unit, what it computes over the input plane, while training or at rest
-    // on step 0; stepping shows the values instead.
-    const unitMaps = state.has_dataset && (training.isPlaying() || state.cursor.index === 0);
-    timed('network', () => lab.draw_network($('network-canvas'), drawOpts($('network-canvas'), { selected: view.selected, unit_maps: unitMaps })));
-    timed('curves', () => lab.draw_curves($('curves-canvas'), drawOpts($('curves-canvas'))));
+    const state = out.state;
+    if (out.steps) view.steps = out.steps;
+    if (out.symbols) setSymbols(out.symbols);
+    if (out.problems.length) showMessage(out.problems.join(' · '));
     const graph = $('graph-canvas');
-    const go = JSON.parse(drawOpts(graph));
-    const gh = `${lab.graph_height((go.width || 600) / go.zoom) * go.zoom}px`;
-    if (graph.style.height !== gh) graph.style.height = gh;
-    timed('graph', () => lab.draw_graph(graph, drawOpts(graph)));
-    // Canvases before the page's text: a canvas font reads computed style, which would
-    // otherwise be recomputed for every table cell changed just before.
+    if (out.graph_height) {
+      const gh = `${out.graph_height}px`;
+      if (graph.style.height !== gh) graph.style.height = gh;
+    }
     const key = stateKey(state);
-    const archChanged = view.stateKey !== key;
-    training.draw(state, archChanged);
+    const archChanged = view.stateKey !== key || Boolean(out.symbols);
+    training.draw(state, archChanged, out.has_data_view);
     timed('step', () => {
-      renderTimeline($('steps'), steps, state.cursor.index, (i) => { try { goTo(i); } catch (e) { handleError(e); } });
+      renderTimeline($('steps'), view.steps, state.cursor.index, (i) => { try { goTo(i); } catch (e) { handleError(e); } });
       setText($('step-count'), t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 }));
-      renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, step, state);
+      renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, out.step, state);
       const more = $('step-more');
-      const long = (l) => l.symbols.length > STEP_LINES || l.numbers.length > STEP_LINES;
-      setShown(more, view.allLines ? long(step.text.plain) : step.text.more);
+      setShown(more, view.allLines || out.step.more);
       setText(more, view.allLines ? t('step.fewer') : t('step.more'));
     });
     // The tables are rebuilt only when the network's shape or the language changes; a
     // step (or a training frame) only refills their numbers.
     if (archChanged) {
-      setSymbols(JSON.parse(lab.symbols()));
       fillChainPick(state);
-    }
-    if (archChanged) {
       timed('tables', () => {
         renderValues($('values'), state, edit);
-        renderEdit($('edit'), state, ACTIVATIONS, edit, setActivation);
+        renderEdit($('edit'), state, VOCAB.activations, edit, setActivation);
       });
       view.stateKey = key;
     }
-    const revision = lab.revision();
-    timed('values', () => updateValues(document, state, archChanged || revision !== view.revision));
-    view.revision = revision;
-    // The gradient check costs two passes per parameter: only while its panel is open.
+    timed('values', () => updateValues(document, state, archChanged || out.weights_before));
+    // The gradient check: built folded; its report arrives while it is open.
     const details = $('gradcheck').querySelector('details');
-    // A new trace (any edit, load or training step) has a new revision.
-    const gradKey = `${revision}|${getLang()}`;
-    if (!details || (details.open && view.gradKey !== gradKey && !training.isPlaying())) {
-      renderGradcheck($('gradcheck'), details && details.open ? JSON.parse(lab.gradcheck()) : null, () => { view.gradKey = ''; render(); });
-      view.gradKey = details && details.open ? gradKey : '';
+    if (!details || out.gradcheck || (!details.open && view.gradLang !== getLang())) {
+      renderGradcheck($('gradcheck'), out.gradcheck, render);
+      view.gradLang = getLang();
     }
     quiz.draw(state, view.mode);
-    updateLink(state);
+    updateLink(state, out.revision);
     const sel = view.selected;
     // With nothing chosen the panel is a fixed hint: not rebuilt at every step.
     const chosen = sel && sel.layer !== null && sel.layer !== undefined;
-    const chainKey = chosen ? JSON.stringify([sel, state.cursor.index, lab.revision(), getLang()]) : `none|${getLang()}`;
+    const chainKey = chosen ? JSON.stringify([sel, state.cursor.index, out.revision, getLang()]) : `none|${getLang()}`;
     if (view.chainKey !== chainKey) {
-      let chain = null;
-      if (chosen) {
-        chain = JSON.parse(lab.chain(sel.layer, sel.i, sel.kind === 'edge' ? sel.j : -1));
-      }
-      renderChain($('chain'), chain, sel && sel.layer !== null ? sel : null, state, edit);
+      renderChain($('chain'), chosen ? out.chain : null, chosen ? sel : null, state, edit);
       view.chainKey = chainKey;
     }
     setText($('btn-play').querySelector('.icon'), view.playing ? '❚❚' : '▶');
@@ -335,9 +333,9 @@ function currentLink() {
 
 /** Keeps the address bar's hash on the current state, so a reload restores it; written
  * a moment after the last change (encoding the state is not free, stepping should be). */
-function updateLink(state) {
+function updateLink(state, revision) {
   if (training.isPlaying()) return;
-  const key = JSON.stringify([app.lab.revision(), state.cursor.index, getLang(), view.mode, view.panels]);
+  const key = JSON.stringify([revision, state.cursor.index, getLang(), view.mode, view.panels]);
   if (key === view.linkKey) return;
   view.linkKey = key;
   clearTimeout(view.linkTimer);
@@ -379,9 +377,9 @@ function setMode(mode) {
   view.mode = mode;
   $('btn-quiz').setAttribute('aria-pressed', String(mode === 'quiz'));
   $('btn-presenter').setAttribute('aria-pressed', String(mode === 'presenter'));
-  $('granularity').value = JSON.parse(app.lab.page_state()).granularity;
-  applyMode(view);
-  applyPanels(view.panels, view.mode, view.controls);
+  $('granularity').value = JSON.parse(app.lab.export_state()).view.granularity;
+  applyMode(view, VOCAB);
+  applyPanels(view.panels, view.mode, view.controls, VOCAB);
   if (mode !== 'presenter' && document.fullscreenElement) document.exitFullscreen().catch(() => {});
   $('btn-presenter').setAttribute('aria-pressed', String(mode === 'presenter'));
   render();
@@ -396,12 +394,12 @@ function fullscreen() {
 function readConfig() {
   view.embed = params.get('embed') === '1';
   const controls = params.get('controls') || (view.embed ? 'steps' : 'full');
-  if (!['full', 'steps', 'none'].includes(controls)) throw new Error(`controls: "${controls.slice(0, 20)}" (expected full, steps or none)`);
+  if (!VOCAB.controls.includes(controls)) throw new Error(t('error.unknown', { what: 'controls', v: controls.slice(0, 20), list: VOCAB.controls.join(', ') }));
   view.controls = controls;
-  if (params.get('panels')) view.panels = parsePanels(params.get('panels'));
+  if (params.get('panels')) view.panels = parsePanels(params.get('panels'), VOCAB.panels);
   const mode = params.get('mode');
   if (mode) {
-    if (!['normal', 'presenter', 'quiz'].includes(mode)) throw new Error(`mode: "${mode.slice(0, 20)}" (expected normal, presenter or quiz)`);
+    if (!VOCAB.modes.includes(mode)) throw new Error(t('error.unknown', { what: 'mode', v: mode.slice(0, 20), list: VOCAB.modes.join(', ') }));
     view.mode = mode;
   }
 }
@@ -466,20 +464,27 @@ function setActivation(l, name, select) {
 
 // ---- controls ------------------------------------------------------------------
 
-let ACTIVATIONS = [];
-let PRESETS = [];
-
-function fillPresets() {
-  const cur = $('preset').value;
-  replace($('preset'), PRESETS.map((p) => el('option', { value: p.name, title: p.description[getLang()] }, p.title[getLang()])));
-  $('preset').value = cur || PRESETS[0].name;
+/** The menus the core's vocabularies fill, in the page's language. */
+function fillMenus() {
+  const lang = getLang();
+  const fill = (id, items, label) => {
+    const sel = $(id);
+    const cur = sel.value;
+    replace(sel, items.map((x) => el('option', { value: x.value ?? x, title: x.title }, label(x))));
+    if (cur && [...sel.options].some((o) => o.value === cur)) sel.value = cur;
+  };
+  fill('preset', VOCAB.presets.map((p) => ({ value: p.name, title: p.description[lang], text: p.title[lang] })), (p) => p.text);
+  fill('granularity', VOCAB.granularities, (g) => t(`granularity.${g}`));
+  fill('lang', VOCAB.langs.map((l) => ({ value: l.code, text: l.name })), (l) => l.text);
+  fill('io-view', VOCAB.views, (v) => t(`view.${v}`));
+  training.fillMenus(VOCAB);
 }
 
 function syncControls() {
-  const s = JSON.parse(app.lab.page_state());
-  if (s.preset) $('preset').value = s.preset;
-  $('granularity').value = s.granularity;
-  training.sync(JSON.parse(app.lab.export_state()));
+  const saved = JSON.parse(app.lab.export_state());
+  if (saved.preset) $('preset').value = saved.preset;
+  $('granularity').value = saved.view.granularity;
+  training.sync(saved);
 }
 
 function stopPlay() {
@@ -511,8 +516,10 @@ function setLanguage(l) {
   try { localStorage.setItem('backprop-lab.lang', getLang()); } catch { /* storage may be off */ }
   $('lang').value = getLang();
   translatePage();
-  fillPresets();
+  if (app.lab) app.lab.set_lang(getLang());
+  if (VOCAB) fillMenus();
   view.stateKey = '';
+  if (view.req) view.req.resend();
   if (training) flushLink();
   render();
 }
@@ -580,7 +587,8 @@ function wire() {
   document.addEventListener('keydown', onKey);
   const net = $('network-canvas');
   net.addEventListener('click', (e) => {
-    const hit = JSON.parse(app.lab.hit_network(e.offsetX, e.offsetY, drawOpts(net)));
+    const [w, h] = cssSize(net);
+    const hit = JSON.parse(app.lab.hit_network(e.offsetX, e.offsetY, w, h, view.req));
     if (hit && hit.kind === 'neuron' && hit.layer === null) view.selected = null;
     else view.selected = hit;
     const pick = view.selected ? JSON.stringify({ kind: view.selected.kind, layer: view.selected.layer, i: view.selected.i, ...(view.selected.kind === 'edge' ? { j: view.selected.j } : {}) }) : '';
@@ -596,24 +604,27 @@ async function main() {
   const browser = (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
   setLang(params.get('lang') || stored || browser);
   translatePage();
-  $('lang').value = getLang();
   await init();
-  PRESETS = JSON.parse(presets());
-  ACTIVATIONS = JSON.parse(activations());
-  fillPresets();
+  VOCAB = JSON.parse(vocabulary());
+  view.panels = [...VOCAB.panels];
+  view.req = new Frame();
   const problems = [];
   try {
     readConfig();
   } catch (e) {
     problems.push(String(e.message || e));
   }
-  // The state: a link's hash first, else the preset of the query, else Mazur.
-  const wanted = params.get('preset') || 'mazur';
-  try {
-    app.lab = new Lab(wanted);
-  } catch (e) {
-    app.lab = new Lab('mazur');
-    problems.push(t('error.load', { msg: String(e.message || e) }));
+  // The state: a link's hash first, else the preset of the query, else Mazur. Messages
+  // are in the page's language from the start.
+  app.lab = new Lab('mazur');
+  app.lab.set_lang(getLang());
+  const wanted = params.get('preset');
+  if (wanted) {
+    try {
+      app.lab.load_preset(wanted);
+    } catch (e) {
+      problems.push(t('error.load', { msg: String(e.message || e) }));
+    }
   }
   try {
     const text = decode(location.hash);
@@ -628,13 +639,16 @@ async function main() {
     problems.push(t('error.link', { msg: e.code ? t(e.code) : String(e.message || e) }));
     history.replaceState(null, '', location.pathname + location.search);
   }
+  app.lab.set_lang(getLang());
   translatePage();
-  $('lang').value = getLang();
-  applyMode(view);
-  applyPanels(view.panels, view.mode, view.controls);
+  applyMode(view, VOCAB);
+  applyPanels(view.panels, view.mode, view.controls, VOCAB);
   if (problems.length) showMessage(problems.join(' · '));
-  training = createTraining(app, { render, showMessage, hideMessage, drawOpts });
+  training = createTraining(app, { render, showMessage, hideMessage });
+  fillMenus();
+  $('lang').value = getLang();
   app.fullState = fullState;
+  app.vocab = VOCAB;
   quiz = createQuiz(app, { render, showMessage });
   if (view.mode === 'quiz' && !location.hash) {
     view.mode = 'normal';

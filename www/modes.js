@@ -1,40 +1,40 @@
 // How the page is laid out: which panels show, embed mode (no chrome), presenter mode
-// (large type, dark, only the views that matter), and the presenter's blank screen.
+// (large type, dark, only the views that matter), and the presenter's blank screen. The
+// panel and mode names are the core's (its vocabulary); this file maps them to the page.
 
-export const PANELS = ['network', 'graph', 'curves', 'step', 'timeline', 'values', 'gradcheck', 'training', 'chain', 'edit', 'io'];
-export const MODES = ['normal', 'presenter', 'quiz'];
+import { t } from './i18n.js';
+
+/** The element of each panel. */
 const PANEL_IDS = {
   network: 'panel-network', graph: 'panel-graph', curves: 'panel-curves', step: 'panel-step',
   timeline: 'panel-timeline', values: 'panel-values', gradcheck: 'gradcheck', training: 'panel-training',
   chain: 'panel-chain', edit: 'panel-edit', io: 'panel-io',
 };
-/** What presenter mode shows: the step, the network and the graph. */
-const PRESENTER = ['network', 'step', 'graph', 'timeline', 'curves'];
 
-/** Parses a comma-separated panel list; throws on an unknown name. */
-export function parsePanels(text) {
+/** Parses a comma-separated panel list; throws on a name not in `known`. */
+export function parsePanels(text, known) {
   const list = String(text).split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of list) {
-    if (!PANELS.includes(p)) throw new Error(`unknown panel "${p.slice(0, 30)}" (expected some of: ${PANELS.join(', ')})`);
+    if (!known.includes(p)) throw new Error(t('error.unknown', { what: 'panels', v: p.slice(0, 30), list: known.join(', ') }));
   }
   return list;
 }
 
 /** Shows exactly `panels` (in presenter mode, those of them presenter mode shows); the
  * step controls show whenever `controls` asks for them. */
-export function applyPanels(panels, mode, controls = 'full') {
-  const shown = mode === 'presenter' ? panels.filter((p) => PRESENTER.includes(p)) : [...panels];
+export function applyPanels(panels, mode, controls, vocab) {
+  const shown = mode === 'presenter' ? panels.filter((p) => vocab.presenter_panels.includes(p)) : [...panels];
   if (controls !== 'none' && !shown.includes('timeline')) shown.push('timeline');
-  for (const [name, id] of Object.entries(PANEL_IDS)) {
-    const el = document.getElementById(id);
+  for (const name of vocab.panels) {
+    const el = document.getElementById(PANEL_IDS[name]);
     if (el) el.hidden = !shown.includes(name);
   }
 }
 
 /** Sets the body classes of the mode, embed and controls settings. */
-export function applyMode({ mode, embed, controls }) {
+export function applyMode({ mode, embed, controls }, vocab) {
   const b = document.body.classList;
-  for (const m of MODES) b.toggle(`mode-${m}`, m === mode);
+  for (const m of vocab.modes) b.toggle(`mode-${m}`, m === mode);
   b.toggle('embed', !!embed);
   b.toggle('controls-none', controls === 'none');
   b.toggle('controls-full', controls === 'full');

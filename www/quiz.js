@@ -1,7 +1,7 @@
 // Predict, then reveal: in quiz mode each step first asks for the value it is about to
 // reveal; the core checks the prediction (with a tolerance) and the step is shown.
 
-import { t, getLang } from './i18n.js';
+import { t } from './i18n.js';
 import { fmt, setText, setShown } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -91,7 +91,7 @@ export function createQuiz(app, { render, showMessage }) {
     const open = $('quiz-keytext').hidden;
     $('quiz-keytext').hidden = !open;
     $('quiz-key').setAttribute('aria-expanded', String(open));
-    if (open) $('quiz-keytext').textContent = app.lab.document('text', getLang());
+    if (open) $('quiz-keytext').textContent = app.lab.document('text');
   });
 
   /** The first step in (from, to] with a question not yet answered, or null. */

@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 /** Milliseconds of training per animation frame, at most. */
 const BUDGET_MS = 10;
 
-export function createTraining(app, { render, showMessage, hideMessage, drawOpts }) {
+export function createTraining(app, { render, showMessage, hideMessage }) {
   const run = { playing: false, raf: 0, rate: 0, lastFrame: 0, doneThisSecond: 0, second: 0 };
   /** The mini-batch walk-through: its steps (from the core) and its own cursor. */
   const walk = { key: '', steps: [], at: 0 };
@@ -149,7 +149,7 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
     const show = state.has_dataset && k !== 1 && !run.playing;
     setShown(box, show);
     if (!show) return;
-    const key = JSON.stringify([app.lab.revision(), k, state.training.updates]);
+    const key = JSON.stringify([app.lab.revision(), k, state.training.updates, getLang()]);
     if (walk.key !== key) {
       walk.key = key;
       try {
@@ -161,10 +161,9 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
       walk.at = Math.min(walk.at, walk.steps.length - 1);
     }
     const step = walk.steps[walk.at];
-    const lang = getLang();
     setText($('bw-count'), t('batch.count', { i: walk.at, n: walk.steps.length - 1 }));
-    setText($('bw-title'), step.title[lang]);
-    setText($('bw-note'), step.note[lang]);
+    setText($('bw-title'), step.title);
+    setText($('bw-note'), step.note);
     // The lines change with the walk's step, not with every redraw of the page.
     const lines = $('bw-lines');
     if (lines.dataset.key !== `${walk.key}|${walk.at}`) {
@@ -173,11 +172,32 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
     }
   }
 
-  /** Redraws the panel's views and status (called from the page's draw). */
-  function draw(state, archChanged) {
-    const lab = app.lab;
+  /** Shows the panel's views in the page's frame (the core draws them when they change). */
+  function show(req, showView) {
+    showView(req, 'data', $('data-canvas'));
+    showView(req, 'loss', $('loss-canvas'));
+    showView(req, 'gradients', $('grad-canvas'));
+  }
+
+  /** The panel's menus, from the core's vocabularies, in the page's language. */
+  function fillMenus(vocab) {
+    const fill = (id, items, fallback) => {
+      const sel = $(id);
+      const cur = sel.value || fallback;
+      replace(sel, items.map(([value, text]) => el('option', { value }, text)));
+      if ([...sel.options].some((o) => o.value === String(cur))) sel.value = String(cur);
+    };
+    fill('ds-kind', vocab.datasets.map((d) => [d.name, d.name]), 'xor');
+    fill('tr-init', vocab.inits.map((i) => [i.name, i.label]), 'xavier');
+    fill('tr-batch', vocab.batch_sizes.map((n) => [n, n === 1 ? t('train.online') : n === 0 ? t('train.full') : String(n)]), '1');
+    fill('tr-speed', vocab.speeds.map((n) => [n, String(n)]), '10');
+  }
+
+  /** Redraws the panel's status and controls (the views come with the page's frame). */
+  function draw(state, archChanged, hasDataView) {
     drawWalk(state);
     if (archChanged) drawLayers(state);
+    setShown($('data-canvas'), hasDataView);
     const tr = state.training;
     const status = $('tr-status');
     if (tr.diverged) {
@@ -196,23 +216,8 @@ export function createTraining(app, { render, showMessage, hideMessage, drawOpts
     }
     setText($('tr-play').querySelector('.icon'), run.playing ? '❚❚' : '▶');
     setText($('tr-play').querySelector('.label'), run.playing ? t('train.pause') : t('train.play'));
-    // What the network learned and the loss curve depend on the weights, not on the
-    // cursor: redrawn only when the pass changes (or the size, scale or language).
-    const key = JSON.stringify([lab.revision(), run.playing, $('tr-log').checked, drawOpts($('data-canvas')), drawOpts($('loss-canvas'))]);
-    if (key !== run.drawnKey) {
-      run.drawnKey = key;
-      const data = $('data-canvas');
-      if (state.sizes[0] <= 2 && (state.sizes[0] === 2 || state.sizes.at(-1) === 1)) {
-        setShown(data, true);
-        app.timed('data', () => lab.draw_data(data, drawOpts(data, { all: run.playing })));
-      } else {
-        setShown(data, false);
-      }
-      app.timed('loss', () => lab.draw_loss($('loss-canvas'), drawOpts($('loss-canvas'), { log: $('tr-log').checked })));
-    }
-    app.timed('gradients', () => lab.draw_gradients($('grad-canvas'), drawOpts($('grad-canvas'), { all: run.playing })));
   }
 
   wire();
-  return { draw, sync, stop, isPlaying: () => run.playing };
+  return { draw, show, fillMenus, sync, stop, isPlaying: () => run.playing };
 }

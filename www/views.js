@@ -1,16 +1,17 @@
 // The page's DOM panels: timeline, step, values table, chain rule, settings. Each
 // function draws one panel from the core's JSON; none of them computes a number.
 
-import { el, replace, fmt, setText } from './dom.js';
+import { el, replace, fmt, fmtAll, setText } from './dom.js';
 import { t, getLang } from './i18n.js';
 
-/** Each layer's weight and bias symbols as the core writes them (`W(2)_12,1` once an
- * index has two digits); set by the page whenever the network's shape changes. */
-let symbols = [];
+/** The symbols of the inputs, targets and each layer's parameters as the core writes
+ * them (`W(2)_12,1` once an index has two digits); set whenever the network's shape
+ * changes. */
+let symbols = { inputs: [], targets: [], layers: [] };
 export function setSymbols(s) { symbols = s; }
 /** W(l)_ij and b(l)_i with 0-based indices. */
-export const wSym = (l, i, j) => symbols[l]?.weights[i]?.[j] ?? '';
-export const bSym = (l, i) => symbols[l]?.biases[i] ?? '';
+export const wSym = (l, i, j) => symbols.layers[l]?.weights[i]?.[j] ?? '';
+export const bSym = (l, i) => symbols.layers[l]?.biases[i] ?? '';
 
 /** The timeline: one button per step, the current one marked. */
 export function renderTimeline(list, steps, cursor, onSeek) {
@@ -54,12 +55,12 @@ export function renderStep(parts, step, state) {
   const c = state.cursor;
   setText(parts.phase, `${t(`phase.${c.phase}`)} · ${t('step.of', { i: c.index, n: c.count - 1 })}`);
   parts.phase.className = `phase phase-${c.phase}`;
-  setText(parts.title, step.text.title[lang]);
-  setText(parts.note, step.text.note[lang]);
-  setLines(parts.symbols, step.text.plain.symbols);
-  setLines(parts.numbers, step.text.plain.numbers);
+  setText(parts.title, step.title);
+  setText(parts.note, step.note);
+  setLines(parts.symbols, step.symbols);
+  setLines(parts.numbers, step.numbers);
   // Announce a step once (not at every redraw while training).
-  const announce = `${step.text.title[lang]}. ${step.text.plain.numbers.join('; ')}`;
+  const announce = `${step.title}. ${step.numbers.join('; ')}`;
   const key = `${c.index}|${lang}|${announce.length}`;
   if (parts.live.dataset.key !== key) {
     parts.live.dataset.key = key;
@@ -107,11 +108,11 @@ export function renderValues(box, state, edit) {
   const tables = [];
   tables.push(el('h3', {}, t('values.input')));
   tables.push(el('table', { class: 'values' },
-    el('thead', {}, el('tr', {}, el('th', {}, ''), state.input.map((_, j) => el('th', { scope: 'col' }, `x${j + 1}`)),
-      state.target.map((_, i) => el('th', { scope: 'col' }, `t${i + 1}`)))),
+    el('thead', {}, el('tr', {}, el('th', {}, ''), state.input.map((_, j) => el('th', { scope: 'col' }, symbols.inputs[j])),
+      state.target.map((_, i) => el('th', { scope: 'col' }, symbols.targets[i])))),
     el('tbody', {}, el('tr', {}, el('th', { scope: 'row' }, ''),
-      state.input.map((x, j) => el('td', {}, numberBox(x, `x${j + 1}`, `x-${j}`, (v, i) => edit('input', [j], v, i)))),
-      state.target.map((x, i) => el('td', {}, numberBox(x, `t${i + 1}`, `t-${i}`, (v, inp) => edit('target', [i], v, inp))))))));
+      state.input.map((x, j) => el('td', {}, numberBox(x, symbols.inputs[j], `x-${j}`, (v, i) => edit('input', [j], v, i)))),
+      state.target.map((x, i) => el('td', {}, numberBox(x, symbols.targets[i], `t-${i}`, (v, inp) => edit('target', [i], v, inp))))))));
   state.layers.forEach((L, l) => {
     const fan = L.weights_before[0].length;
     const head = el('tr', {},
@@ -212,6 +213,8 @@ function refill(box, state, weightsChanged) {
   if (weightsChanged) {
     for (const [input, l] of box.inputs || []) if (shown(l)) syncBox(input, boxValue(input.dataset.key, state));
   }
+  // The cells whose number changed, then their texts from the core in one call.
+  const changed = [];
   for (const cell of box.cells || []) {
     const [td, [l, key, i, j]] = cell;
     if (!shown(l)) continue;
@@ -221,12 +224,19 @@ function refill(box, state, weightsChanged) {
     // The number last written is kept with the cell: unchanged ones cost nothing.
     if (cell.length > 3 && cell[3] === v) continue;
     cell[3] = v;
-    const text = fmt(v);
+    changed.push(cell);
+  }
+  const numbers = changed.filter((c) => c[3] !== null && c[3] !== undefined);
+  const texts = fmtAll(numbers.map((c) => c[3]));
+  numbers.forEach((c, k) => { c.text = texts[k]; });
+  for (const cell of changed) {
+    const td = cell[0];
+    const missing = cell[3] === null || cell[3] === undefined;
+    const text = missing ? '·' : cell.text;
     // The last text is kept with the cell: reading textContent back costs more.
     if (cell[2] !== text) {
       cell[2] = text;
       td.textContent = text;
-      const missing = v === null || v === undefined;
       td.classList.toggle('notyet', missing);
       if (missing) td.title = notyet;
       else td.removeAttribute('title');
@@ -258,23 +268,24 @@ export function renderChain(box, chain, selected, state, edit) {
         numberBox(state.layers[l].biases_before[i], bSym(l, i), `cb-${l}-${i}`, (v, inp) => edit('bias', [l, i], v, inp)));
     }
     box.body = el('div');
-    replace(box, el('h3', {}, chain.text.title[lang]), label, box.body);
+    replace(box, el('h3', {}, chain.title), label, box.body);
   }
   if (!chain.revealed) {
     replace(box.body, el('p', { class: 'hint' }, t('chain.notyet')));
     return;
   }
-  const parts = [el('p', { class: 'note' }, chain.text.note[lang])];
-  parts.push(el('table', { class: 'factors' }, el('tbody', {}, chain.factors.map((f) =>
-    el('tr', {}, el('td', { class: 'sym' }, f.symbol), el('td', { class: 'val' }, fmt(f.value)), el('td', { class: 'what' }, f.name[lang]))))));
+  const [value, numeric, ...factors] = fmtAll([chain.value, chain.numeric, ...chain.factors.map((f) => f.value)], 8);
+  const relErr = fmt(chain.rel_error, 2);
+  const parts = [el('p', { class: 'note' }, chain.note)];
+  parts.push(el('table', { class: 'factors' }, el('tbody', {}, chain.factors.map((f, k) =>
+    el('tr', {}, el('td', { class: 'sym' }, f.symbol), el('td', { class: 'val' }, factors[k]), el('td', { class: 'what' }, f.name))))));
   if (chain.paths.length) {
     parts.push(el('h4', {}, t('chain.paths')));
-    parts.push(el('ul', { class: 'paths' }, chain.paths.map((p) =>
-      el('li', {}, `${wSym(chain.layer + 1, p.unit, chain.to)} · δ(${chain.layer + 2})_${p.unit + 1} = ${fmt(p.weight)} · ${fmt(p.delta)} = ${fmt(p.product)}`))));
+    parts.push(el('ul', { class: 'paths' }, chain.paths.map((line) => el('li', {}, line))));
   }
-  parts.push(el('div', { class: 'formula numbers' }, chain.text.plain.numbers.map((s) => el('div', {}, s))));
+  parts.push(el('div', { class: 'formula numbers' }, chain.numbers.map((s) => el('div', {}, s))));
   parts.push(el('p', { class: 'check' },
-    `${t('chain.backprop')}: ${fmt(chain.value, 8)} · ${t('chain.numeric')}: ${fmt(chain.numeric, 8)} · ${t('chain.relerr')} ${chain.rel_error.toExponential(1)}`));
+    `${t('chain.backprop')}: ${value} · ${t('chain.numeric')}: ${numeric} · ${t('chain.relerr')} ${relErr}`));
   replace(box.body, parts);
 }
 
@@ -299,11 +310,12 @@ export function renderGradcheck(box, report, onToggle) {
     replace(box, el('details', { class: 'gradcheck', ontoggle: onToggle }, el('summary', {}, t('gradcheck.title'))));
     return;
   }
-  const rows = report.entries.map((e) => el('tr', {},
-    el('th', { scope: 'row' }, e.from === null ? bSym(e.layer, e.to) : wSym(e.layer, e.to, e.from)),
-    el('td', {}, fmt(e.backprop, 8)), el('td', {}, fmt(e.numeric, 8)), el('td', {}, e.rel_error.toExponential(1))));
+  const cols = report.entries.map((e) => fmtAll([e.backprop, e.numeric], 8));
+  const rows = report.entries.map((e, k) => el('tr', {},
+    el('th', { scope: 'row' }, e.symbol),
+    el('td', {}, cols[k][0]), el('td', {}, cols[k][1]), el('td', {}, fmt(e.rel_error, 2))));
   replace(box, el('details', { class: 'gradcheck', open: true, ontoggle: onToggle },
-    el('summary', {}, `${t('gradcheck.title')} — ${t('gradcheck.max', { e: report.max_rel_error.toExponential(1) })}`),
+    el('summary', {}, `${t('gradcheck.title')} — ${t('gradcheck.max', { e: fmt(report.max_rel_error, 2) })}`),
     el('div', { class: 'scroll' }, el('table', { class: 'values' },
       el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, t('chain.backprop')), el('th', {}, t('chain.numeric')), el('th', {}, t('chain.relerr')))),
       el('tbody', {}, rows)))));

@@ -2,6 +2,8 @@
 //! render charts to SVG, and write homework problems with their answer keys.
 
 use backprop_lab::activation::Activation;
+use backprop_lab::lang::Lang;
+use backprop_lab::vocab::Named;
 use backprop_lab::document::{self, Format};
 use backprop_lab::render::{curves, graph, network, Theme};
 use backprop_lab::state::{self, SavedState};
@@ -37,8 +39,8 @@ PRESET is one of: ";
 /// A command-line failure: the message and the exit code.
 struct Fail(String, u8);
 
-fn usage_error(msg: impl Into<String>) -> Fail {
-    Fail(msg.into(), 2)
+fn usage_error(msg: impl ToString) -> Fail {
+    Fail(msg.to_string(), 2)
 }
 
 /// Options after the positional arguments: `--name value` pairs and bare flags.
@@ -95,8 +97,8 @@ impl Opts {
         self.flags.iter().any(|f| f == name)
     }
 
-    fn lang(&self) -> Result<&'static str, Fail> {
-        document::parse_lang(self.get("lang").unwrap_or("en")).map_err(usage_error)
+    fn lang(&self) -> Result<Lang, Fail> {
+        Lang::parse(self.get("lang").unwrap_or("en")).map_err(usage_error)
     }
 
     fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, Fail> {
@@ -141,7 +143,7 @@ fn cmd_check(args: &[String]) -> Result<String, Fail> {
     for f in &o.positional {
         let res = std::fs::read_to_string(f)
             .map_err(|e| format!("cannot read: {e}"))
-            .and_then(|text| fixture::check_text(&text));
+            .and_then(|text| fixture::check_text(&text).map_err(|e| e.to_string()));
         match res {
             Ok(r) if r.passed() => {
                 passed += 1;

@@ -3,6 +3,7 @@
 //! bounded; each error names line and column.
 
 use super::Value;
+use crate::error::{Error, ErrorKind, Syntax};
 
 /// Deepest nesting of arrays and objects accepted: deeper input gets a message, not a
 /// stack overflow.
@@ -10,7 +11,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Parses JSON text; the message gives line and column:
 /// `not valid JSON at line 3, column 5: expected ',' or '}'`.
-pub fn parse(text: &str) -> Result<Value, String> {
+pub fn parse(text: &str) -> Result<Value, Error> {
     let mut p = Parser {
         text,
         s: text.as_bytes(),
@@ -22,7 +23,7 @@ pub fn parse(text: &str) -> Result<Value, String> {
             p.ws();
             match p.peek() {
                 None => Ok(v),
-                Some(_) => Err("unexpected text after the JSON value"),
+                Some(_) => Err(Syntax::TrailingText),
             }
         })
         .map_err(|what| p.error(what))
@@ -36,10 +37,10 @@ struct Parser<'a> {
     depth: usize,
 }
 
-type Parsed<T> = Result<T, &'static str>;
+type Parsed<T> = Result<T, Syntax>;
 
 impl Parser<'_> {
-    fn error(&self, what: &str) -> String {
+    fn error(&self, what: Syntax) -> Error {
         let before = &self.s[..self.i.min(self.s.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let start = before
@@ -52,12 +53,12 @@ impl Parser<'_> {
             .filter(|&&b| b & 0xC0 != 0x80)
             .count()
             + 1;
-        let end = if self.i >= self.s.len() {
-            "the text ends too early; "
-        } else {
-            ""
-        };
-        format!("not valid JSON at line {line}, column {column}: {end}{what}")
+        Error::new(ErrorKind::Syntax {
+            line,
+            column,
+            at_end: self.i >= self.s.len(),
+            what,
+        })
     }
 
     fn peek(&self) -> Option<u8> {
@@ -94,7 +95,7 @@ impl Parser<'_> {
                         return Ok(v);
                     }
                 }
-                Err("expected a value (object, array, string, number, true, false or null)")
+                Err(Syntax::ExpectedValue)
             }
         }
     }
@@ -102,7 +103,7 @@ impl Parser<'_> {
     /// An array or object, one level deeper.
     fn nested(&mut self, inner: fn(&mut Self) -> Parsed<Value>) -> Parsed<Value> {
         if self.depth == MAX_DEPTH {
-            return Err("nested more than 128 levels deep");
+            return Err(Syntax::TooDeep);
         }
         self.depth += 1;
         self.i += 1;
@@ -122,11 +123,11 @@ impl Parser<'_> {
                     break;
                 }
                 if !self.eat(b',') {
-                    return Err("expected ',' or ']'");
+                    return Err(Syntax::ExpectedCommaOrBracket);
                 }
                 self.ws();
                 if self.peek() == Some(b']') {
-                    return Err("a comma before ']' (trailing commas are not JSON)");
+                    return Err(Syntax::TrailingCommaBracket);
                 }
             }
         }
@@ -140,13 +141,13 @@ impl Parser<'_> {
             loop {
                 match self.peek() {
                     Some(b'"') => {}
-                    Some(b'}') => return Err("a comma before '}' (trailing commas are not JSON)"),
-                    _ => return Err("expected a key in double quotes"),
+                    Some(b'}') => return Err(Syntax::TrailingCommaBrace),
+                    _ => return Err(Syntax::ExpectedKey),
                 }
                 let key = self.string()?;
                 self.ws();
                 if !self.eat(b':') {
-                    return Err("expected ':' after the key");
+                    return Err(Syntax::ExpectedColon);
                 }
                 fields.push((key, self.value()?));
                 self.ws();
@@ -154,7 +155,7 @@ impl Parser<'_> {
                     break;
                 }
                 if !self.eat(b',') {
-                    return Err("expected ',' or '}'");
+                    return Err(Syntax::ExpectedCommaOrBrace);
                 }
                 self.ws();
             }
@@ -186,9 +187,9 @@ impl Parser<'_> {
                     out.push(self.escape()?);
                 }
                 Some(_) => {
-                    return Err("a control character in a string (write it as \\n, \\t or \\u00XX)")
+                    return Err(Syntax::ControlCharacter)
                 }
-                None => return Err("a string is not closed"),
+                None => return Err(Syntax::UnclosedString),
             }
         }
     }
@@ -210,23 +211,21 @@ impl Parser<'_> {
                 let code = if (0xD800..0xDC00).contains(&hi) {
                     // A leading surrogate: its trailing half must follow.
                     if !self.s[self.i..].starts_with(b"\\u") {
-                        return Err("a \\u escape of half a surrogate pair");
+                        return Err(Syntax::HalfSurrogate);
                     }
                     self.i += 2;
                     let lo = self.hex4()?;
                     if !(0xDC00..0xE000).contains(&lo) {
-                        return Err("a \\u escape of half a surrogate pair");
+                        return Err(Syntax::HalfSurrogate);
                     }
                     0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                 } else {
                     hi
                 };
-                return char::from_u32(code).ok_or("a \\u escape of half a surrogate pair");
+                return char::from_u32(code).ok_or(Syntax::HalfSurrogate);
             }
             _ => {
-                return Err(
-                    "unknown escape (expected \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)",
-                )
+                return Err(Syntax::UnknownEscape)
             }
         };
         self.i += 1;
@@ -239,7 +238,7 @@ impl Parser<'_> {
             let d = self
                 .peek()
                 .and_then(|b| (b as char).to_digit(16))
-                .ok_or("expected 4 hex digits after \\u")?;
+                .ok_or(Syntax::ExpectedHex)?;
             n = n * 16 + d;
             self.i += 1;
         }
@@ -272,15 +271,15 @@ impl Parser<'_> {
             self.digits()
         };
         if !(int_ok && frac_ok && exp_ok) {
-            return Err("invalid number");
+            return Err(Syntax::InvalidNumber);
         }
         let x = to_f64(&self.text[start..self.i]);
         if x.is_nan() {
-            return Err("invalid number");
+            return Err(Syntax::InvalidNumber);
         }
         if x.is_infinite() {
             self.i = start;
-            return Err("number out of range");
+            return Err(Syntax::NumberOutOfRange);
         }
         Ok(x)
     }
@@ -305,7 +304,7 @@ mod tests {
     use super::*;
 
     fn err(text: &str) -> String {
-        parse(text).expect_err(text)
+        parse(text).expect_err(text).to_string()
     }
 
     #[test]

@@ -1,19 +1,21 @@
-//! Reading JSON values with messages that say what and where
-//! (`network.layers[1].weights: row 0 has 3 entries, expected 2`).
+//! Reading JSON values with errors that say what and where
+//! (`network.layers[1].weights[0]: expected a number, found the string "abc"`).
 
 use super::Value;
+use crate::error::{Error, ErrorKind, Expected, Found};
 
 /// A field of an object, or an error naming the missing path.
-pub fn field<'a>(v: &'a Value, key: &str, at: &str) -> Result<&'a Value, String> {
+pub fn field<'a>(v: &'a Value, key: &str, at: &str) -> Result<&'a Value, Error> {
     match v {
-        Value::Object(_) => v
-            .get(key)
-            .ok_or_else(|| format!("{}: missing field \"{key}\"", describe_at(at))),
-        other => Err(format!(
-            "{}: expected an object, found {}",
-            describe_at(at),
-            kind(other)
-        )),
+        Value::Object(_) => v.get(key).ok_or_else(|| {
+            Error::at(
+                at,
+                ErrorKind::Missing {
+                    field: key.to_string(),
+                },
+            )
+        }),
+        other => Err(wrong(at, Expected::Object, other)),
     }
 }
 
@@ -31,64 +33,65 @@ pub fn join(at: &str, key: &str) -> String {
     }
 }
 
-fn describe_at(at: &str) -> &str {
-    if at.is_empty() {
-        "top level"
-    } else {
-        at
+/// What kind of JSON value this is, for messages.
+pub fn found(v: &Value) -> Found {
+    match v {
+        Value::Null => Found::Null,
+        Value::Bool(_) => Found::Bool,
+        Value::Number(_) => Found::Number,
+        Value::String(s) => Found::String(clip(s)),
+        Value::Array(_) => Found::Array,
+        Value::Object(_) => Found::Object,
     }
 }
 
-/// What kind of JSON value this is, for messages.
-pub fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+/// The error for `v` at `at` where `expected` was wanted.
+pub fn wrong(at: &str, expected: Expected, v: &Value) -> Error {
+    Error::at(
+        at,
+        ErrorKind::WrongType {
+            expected,
+            found: found(v),
+        },
+    )
 }
 
 /// A finite number.
-pub fn number(v: &Value, at: &str) -> Result<f64, String> {
+pub fn number(v: &Value, at: &str) -> Result<f64, Error> {
     match v {
         Value::Number(x) if x.is_finite() => Ok(*x),
-        Value::Number(_) => Err(format!("{at}: not a finite number")),
-        Value::String(s) => Err(format!(
-            "{at}: expected a number, found the string \"{}\"",
-            clip(s)
-        )),
-        other => Err(format!("{at}: expected a number, found {}", kind(other))),
+        Value::Number(_) => Err(Error::at(at, ErrorKind::NotFinite)),
+        other => Err(wrong(at, Expected::Number, other)),
     }
 }
 
 /// A string.
-pub fn string<'a>(v: &'a Value, at: &str) -> Result<&'a str, String> {
-    v.as_str()
-        .ok_or_else(|| format!("{at}: expected a string, found {}", kind(v)))
+pub fn string<'a>(v: &'a Value, at: &str) -> Result<&'a str, Error> {
+    v.as_str().ok_or_else(|| wrong(at, Expected::String, v))
+}
+
+/// true or false.
+pub fn boolean(v: &Value, at: &str) -> Result<bool, Error> {
+    v.as_bool().ok_or_else(|| wrong(at, Expected::Bool, v))
 }
 
 /// A whole number ≥ 0 (a seed: all 64 bits, on wasm32 too).
-pub fn whole(v: &Value, at: &str) -> Result<u64, String> {
-    v.as_u64()
-        .ok_or_else(|| format!("{at}: expected a whole number ≥ 0, found {}", kind(v)))
+pub fn whole(v: &Value, at: &str) -> Result<u64, Error> {
+    v.as_u64().ok_or_else(|| wrong(at, Expected::Whole, v))
 }
 
 /// A whole number ≥ 0 as a size or index (saturating where `usize` is 32 bits).
-pub fn count(v: &Value, at: &str) -> Result<usize, String> {
+pub fn count(v: &Value, at: &str) -> Result<usize, Error> {
     whole(v, at).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// A list.
-pub fn array<'a>(v: &'a Value, at: &str) -> Result<&'a Vec<Value>, String> {
-    v.as_array()
-        .ok_or_else(|| format!("{at}: expected an array, found {}", kind(v)))
+pub fn array<'a>(v: &'a Value, at: &str) -> Result<&'a Vec<Value>, Error> {
+    v.as_array().ok_or_else(|| wrong(at, Expected::Array, v))
 }
 
 /// A list of finite numbers.
-pub fn vector(v: &Value, at: &str) -> Result<Vec<f64>, String> {
+pub fn vector(v: &Value, at: &str) -> Result<Vec<f64>, Error> {
     array(v, at)?
         .iter()
         .enumerate()
@@ -97,7 +100,7 @@ pub fn vector(v: &Value, at: &str) -> Result<Vec<f64>, String> {
 }
 
 /// A list of rows of finite numbers (rows may differ in length; shapes are checked later).
-pub fn matrix(v: &Value, at: &str) -> Result<Vec<Vec<f64>>, String> {
+pub fn matrix(v: &Value, at: &str) -> Result<Vec<Vec<f64>>, Error> {
     array(v, at)?
         .iter()
         .enumerate()

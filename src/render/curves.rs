@@ -1,6 +1,8 @@
 //! The activation-curve chart: f and f′ of one activation, with the current layer's
 //! z values marked on both curves, so saturation and dead units show at a glance.
 
+use crate::lang::Lang;
+use crate::vocab::Named;
 use super::{err, Theme};
 use crate::activation::{softmax, Activation};
 use plotters::coord::Shift;
@@ -208,15 +210,15 @@ pub fn svg(
 }
 
 /// Default labels in `lang`.
-pub fn labels(act: Activation, layer: Option<usize>, lang: &str) -> Labels {
+pub fn labels(act: Activation, layer: Option<usize>, lang: Lang) -> Labels {
     let name = act.name();
     let title = match (layer, lang) {
-        (Some(l), "zh") => format!("第 {} 层激活函数：{name}", l + 1),
+        (Some(l), Lang::Zh) => format!("第 {} 层激活函数：{name}", l + 1),
         (Some(l), _) => format!("Layer {} activation: {name}", l + 1),
-        (None, "zh") => format!("激活函数：{name}"),
+        (None, Lang::Zh) => format!("激活函数：{name}"),
         (None, _) => format!("Activation: {name}"),
     };
-    let (f, df) = if lang == "zh" {
+    let (f, df) = if lang == Lang::Zh {
         ("f(z) 函数", "f′(z) 导数")
     } else {
         ("f(z)", "f′(z) derivative")

@@ -2,6 +2,7 @@
 //! top of the decision-boundary heatmap (filled separately as RGBA), for 1-D regression
 //! the fitted curve through the points.
 
+use crate::lang::Lang;
 use super::{err, Theme};
 use crate::network::Network;
 use plotters::coord::Shift;
@@ -29,7 +30,7 @@ pub fn draw_fit<DB: DrawingBackend>(
     net: &Network,
     points: &[Point],
     theme: &Theme,
-    lang: &str,
+    lang: Lang,
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let s = theme.scale;
@@ -51,7 +52,7 @@ pub fn draw_fit<DB: DrawingBackend>(
         .filter(|v| v.is_finite());
     let (lo, hi) = ys.fold((-1.2f64, 1.2f64), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = (lo.max(-10.0), hi.min(10.0));
-    let title = if lang == "zh" {
+    let title = if lang == Lang::Zh {
         "拟合曲线"
     } else {
         "Fitted curve"

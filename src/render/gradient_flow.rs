@@ -1,6 +1,7 @@
 //! The gradient-size chart: ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer on a log scale, so a deep
 //! sigmoid network's vanishing gradients (and exploding ones) show at a glance.
 
+use crate::lang::Lang;
 use super::{err, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -12,7 +13,7 @@ pub fn draw<DB: DrawingBackend>(
     delta: &[Option<f64>],
     weights: &[Option<f64>],
     theme: &Theme,
-    lang: &str,
+    lang: Lang,
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let s = theme.scale;
@@ -28,7 +29,7 @@ pub fn draw<DB: DrawingBackend>(
     let lo = vals.iter().copied().fold(f64::INFINITY, f64::min).min(1e-3) / 3.0;
     let hi = vals.iter().copied().fold(0.0f64, f64::max).max(1e-2) * 3.0;
     let lo = lo.max(1e-300);
-    let (title, layer) = if lang == "zh" {
+    let (title, layer) = if lang == Lang::Zh {
         ("各层梯度大小（对数刻度）", "层")
     } else {
         ("Gradient size per layer (log scale)", "layer")

@@ -3,6 +3,7 @@
 //! gradients right to left; where gradients from several paths are summed (into a
 //! hidden a(l) from every unit above, into W from the loss and the L2 term) a Σ marks it.
 
+use crate::lang::Lang;
 use super::{err, Theme};
 use crate::network::norm;
 use crate::number::fmt;
@@ -69,7 +70,7 @@ pub fn draw<DB: DrawingBackend>(
     trace: &Trace,
     cursor: usize,
     theme: &Theme,
-    lang: &str,
+    lang: Lang,
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let p = &trace.pass;
@@ -294,7 +295,7 @@ pub fn draw<DB: DrawingBackend>(
             }
         }
     }
-    let legend = if lang == "zh" {
+    let legend = if lang == Lang::Zh {
         "→ 前向：数值    ← 反向：梯度    Σ：多条路径的梯度相加"
     } else {
         "→ forward: values    ← backward: gradients    Σ: gradients of several paths summed"
@@ -334,7 +335,7 @@ pub fn svg(
     trace: &Trace,
     cursor: usize,
     theme: &Theme,
-    lang: &str,
+    lang: Lang,
     width: u32,
 ) -> Result<String, String> {
     let h = (height(trace.pass.depth(), width as f64 / theme.scale) * theme.scale) as u32;

@@ -1,7 +1,6 @@
 //! Where the units of the network view sit, shared by drawing and by hit testing
 //! (so a click lands on exactly what was drawn).
 
-use crate::json::{self, field, join, opt, Value};
 use serde::Serialize;
 
 /// Positions in device pixels.
@@ -21,40 +20,13 @@ pub struct Layout {
 }
 
 /// What a click hit.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Hit {
     /// Unit i of layer `layer` (0-based); `layer` = None for an input.
     Neuron { layer: Option<usize>, i: usize },
     /// The edge W(layer)_ij.
     Edge { layer: usize, i: usize, j: usize },
-}
-
-impl Hit {
-    /// Reads a hit as it is written: `{kind: "neuron", layer, i}` (`layer` null for an
-    /// input) or `{kind: "edge", layer, i, j}`.
-    pub fn from_value(v: &Value, at: &str) -> Result<Hit, String> {
-        let index = |key: &str| json::count(field(v, key, at)?, &join(at, key));
-        match json::string(field(v, "kind", at)?, &join(at, "kind"))? {
-            "neuron" => Ok(Hit::Neuron {
-                layer: match opt(v, "layer") {
-                    Some(l) => Some(json::count(l, &join(at, "layer"))?),
-                    None => None,
-                },
-                i: index("i")?,
-            }),
-            "edge" => Ok(Hit::Edge {
-                layer: index("layer")?,
-                i: index("i")?,
-                j: index("j")?,
-            }),
-            other => Err(format!(
-                "{}: unknown kind \"{}\" (expected neuron or edge)",
-                join(at, "kind"),
-                json::clip(other)
-            )),
-        }
-    }
 }
 
 /// Lays out `sizes` (input first) in a `w` × `h` area; `scale` = device pixels per CSS pixel × zoom.
@@ -183,36 +155,6 @@ mod tests {
             })
         );
         assert_eq!(l.hit(1.0, 1.0), None);
-    }
-
-    #[test]
-    fn hits_read_back_as_written() {
-        for h in [
-            Hit::Neuron { layer: None, i: 1 },
-            Hit::Neuron {
-                layer: Some(2),
-                i: 0,
-            },
-            Hit::Edge {
-                layer: 1,
-                i: 0,
-                j: 3,
-            },
-        ] {
-            let v = json::to_value(&h);
-            assert_eq!(Hit::from_value(&v, "selected"), Ok(h), "{v}");
-        }
-        let bad =
-            |text: &str| Hit::from_value(&json::parse(text).unwrap(), "selected").unwrap_err();
-        assert_eq!(
-            bad(r#"{"kind": "bias", "i": 0}"#),
-            "selected.kind: unknown kind \"bias\" (expected neuron or edge)"
-        );
-        assert_eq!(
-            bad(r#"{"kind": "edge", "layer": null, "i": 0, "j": 0}"#),
-            "selected.layer: expected a whole number ≥ 0, found null"
-        );
-        assert!(bad(r#"{"kind": "neuron"}"#).contains("missing field \"i\""));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The loss curve of a training run: training and test loss against examples seen,
 //! on a linear or a log scale.
 
+use crate::lang::Lang;
 use super::{err, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -13,12 +14,12 @@ pub fn draw<DB: DrawingBackend>(
     has_test: bool,
     log: bool,
     theme: &Theme,
-    lang: &str,
+    lang: Lang,
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
     let s = theme.scale;
     let text = |px: f64| theme.text_style(px);
-    let (title, xl, tr, te) = if lang == "zh" {
+    let (title, xl, tr, te) = if lang == Lang::Zh {
         ("损失曲线", "已见样本数", "训练", "测试")
     } else {
         ("Loss", "examples seen", "train", "test")
@@ -36,7 +37,7 @@ pub fn draw<DB: DrawingBackend>(
             (a.min(v), b.max(v))
         });
     if vals.is_empty() {
-        let msg = if lang == "zh" {
+        let msg = if lang == Lang::Zh {
             "还没有训练：点击“训练”或“训练一轮”"
         } else {
             "Not trained yet: press Train or One epoch"

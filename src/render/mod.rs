@@ -3,6 +3,7 @@
 
 pub mod curves;
 pub mod data_plot;
+pub mod frame;
 pub mod gradient_flow;
 pub mod graph;
 pub mod heatmap;

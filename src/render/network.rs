@@ -2,6 +2,7 @@
 //! (z, a) appear as the pass reaches them, δ and ∂L/∂w during the backward pass;
 //! colour is the sign, strength and thickness the size. Values not reached are not drawn.
 
+use crate::lang::Lang;
 use super::layout::{Hit, Layout};
 use super::{err, Theme};
 use crate::number::fmt;
@@ -53,7 +54,7 @@ pub fn draw<DB: DrawingBackend>(
     selected: Option<&Hit>,
     layout: &Layout,
     theme: &Theme,
-    lang: &str,
+    lang: Lang,
     unit_maps: bool,
 ) -> Result<(), String> {
     area.fill(&theme.background).map_err(err)?;
@@ -88,10 +89,10 @@ pub fn draw<DB: DrawingBackend>(
         let x = col.first().map_or(0.0, |p| p.0);
         let head = match (c, lang, short_heads) {
             (0, _, true) => "x".to_string(),
-            (0, "zh", _) => "输入 x".to_string(),
+            (0, Lang::Zh, _) => "输入 x".to_string(),
             (0, _, _) => "input x".to_string(),
             (c, _, true) => format!("{c}·{}", p.network.layers[c - 1].activation.symbol()),
-            (c, "zh", _) => format!(
+            (c, Lang::Zh, _) => format!(
                 "第 {c} 层 · {}",
                 p.network.layers[c - 1].activation.symbol()
             ),
@@ -332,7 +333,7 @@ pub fn draw<DB: DrawingBackend>(
         ))
         .map_err(err)?;
         if updated {
-            let after = if lang == "zh" { "更新后" } else { "after" };
+            let after = if lang == Lang::Zh { "更新后" } else { "after" };
             area.draw(&Text::new(
                 format!("{after} {}", fmt(p.loss_after, 4)),
                 px((x, y + 12.0 * s)),
@@ -351,7 +352,7 @@ pub fn svg(
     cursor: usize,
     selected: Option<&Hit>,
     theme: &Theme,
-    lang: &str,
+    lang: Lang,
     size: (u32, u32),
 ) -> Result<String, String> {
     let layout = super::layout::layout(

@@ -1,0 +1,461 @@
+//! The workbench: the data a network trains on, the training run, and the changes that
+//! reshape the network (layers, widths, initialisation, the dataset). A reshape draws
+//! new weights from the seed; "reset" returns to the weights it started from.
+
+use crate::activation::Activation;
+use crate::dataset::{self, Dataset, Spec};
+use crate::error::{Error, ErrorKind};
+use crate::fixture::example_error;
+use crate::init::{self, Init};
+use crate::loss::Loss;
+use crate::network::Network;
+use crate::problem::Problem;
+use crate::state::{Data, SavedState};
+use crate::train::{self, Config, Status, Trainer};
+
+/// Most hidden layers the lab builds.
+pub const MAX_HIDDEN: usize = 8;
+/// Most units per hidden layer the lab builds.
+pub const MAX_UNITS: usize = 16;
+/// Most examples one blocking `train(n)` call may touch.
+pub const MAX_EXAMPLES_PER_CALL: u64 = 10_000_000;
+
+/// The training and test sets a problem works on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Split {
+    pub train: Dataset,
+    pub test: Dataset,
+}
+
+/// A change to what the network is trained on, or to its shape.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// A hidden layer before the output (the last hidden layer's width and activation).
+    AddLayer,
+    /// The last hidden layer goes.
+    RemoveLayer,
+    /// Hidden layer `layer` (0-based) gains or loses `delta` units.
+    Resize { layer: usize, delta: i32 },
+    /// Another initialisation, and weights drawn with it.
+    Init(Init),
+    /// Weights drawn from the next seed.
+    NewWeights,
+    /// Back to the weights the run started from.
+    ResetWeights,
+    /// A generated dataset; the input and output layers follow it.
+    Dataset(Spec),
+    /// Examples per update: 1 online, k mini-batch, 0 full batch.
+    BatchSize(usize),
+}
+
+/// The data, the run and the weights "reset" returns to.
+#[derive(Clone, Debug)]
+pub struct Workbench {
+    /// The data in use (the problem's one example when it has no dataset).
+    split: Split,
+    /// The training run, made on first use, dropped by a reshape or a load.
+    trainer: Option<Trainer>,
+    /// The weights "reset" returns to: as loaded, or as last drawn from the seed.
+    initial: Network,
+}
+
+/// The training and test sets of `saved`'s data for `problem`'s network (generated
+/// targets follow its output layer: tanh trains on ±1, sigmoid on 0/1), each example
+/// checked against the network; the one example when there is no dataset.
+pub fn split(saved: &SavedState, problem: &Problem) -> Result<Split, Error> {
+    let none = || Dataset {
+        inputs: vec![],
+        targets: vec![],
+    };
+    let s = match &saved.dataset {
+        Some(Data::Generated(spec)) => {
+            let out = problem
+                .network
+                .layers
+                .last()
+                .map_or(Activation::Linear, |l| l.activation);
+            let (train, test) = dataset::split(
+                spec,
+                &dataset::generate(spec),
+                problem.network.outputs(),
+                out,
+            );
+            Split { train, test }
+        }
+        Some(Data::Given(d)) => Split {
+            train: d.clone(),
+            test: none(),
+        },
+        None => {
+            return Ok(Split {
+                train: Dataset {
+                    inputs: vec![problem.input.clone()],
+                    targets: vec![problem.target.clone()],
+                },
+                test: none(),
+            })
+        }
+    };
+    check_examples(problem, &s)?;
+    Ok(s)
+}
+
+/// Every example of `s` fits `p`'s network (shapes; probabilities for cross-entropy: a
+/// softmax output cannot learn a regression's real-valued targets).
+fn check_examples(p: &Problem, s: &Split) -> Result<(), Error> {
+    let n_train = s.train.len();
+    for (k, (x, t)) in s
+        .train
+        .inputs
+        .iter()
+        .zip(&s.train.targets)
+        .chain(s.test.inputs.iter().zip(&s.test.targets))
+        .enumerate()
+    {
+        p.network.validate_example(x, t).map_err(|e| {
+            if p.network.loss == Loss::CrossEntropy {
+                return Error::new(ErrorKind::NeedsClassification);
+            }
+            let (set, i) = if k < n_train {
+                ("dataset.train", k)
+            } else {
+                ("dataset.test", k - n_train)
+            };
+            example_error(
+                e,
+                &format!("{set}.inputs[{i}]"),
+                &format!("{set}.targets[{i}]"),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+impl Workbench {
+    /// The workbench of a saved state (its data checked).
+    pub fn new(saved: &SavedState) -> Result<Workbench, Error> {
+        Ok(Workbench {
+            split: split(saved, &saved.problem)?,
+            trainer: None,
+            initial: saved.problem.network.clone(),
+        })
+    }
+
+    /// The training and test sets in use.
+    pub fn data(&self) -> &Split {
+        &self.split
+    }
+
+    /// The run, if training has started.
+    pub fn trainer(&self) -> Option<&Trainer> {
+        self.trainer.as_ref()
+    }
+
+    /// True once the run has diverged (and stopped).
+    pub fn diverged(&self) -> bool {
+        self.trainer
+            .as_ref()
+            .is_some_and(|t| matches!(t.status, Status::Diverged { .. }))
+    }
+
+    /// After an edit of the problem (already checked, with its new `split` if the data
+    /// changed): a run on a dataset goes on with the edited weights and rule, its loss
+    /// curve kept; a run on the one example starts again, as the example changed.
+    pub fn edited(&mut self, saved: &SavedState, split: Option<Split>) {
+        if let Some(s) = split {
+            self.split = s;
+        }
+        if saved.dataset.is_none() {
+            self.trainer = None;
+        } else if let Some(t) = &mut self.trainer {
+            t.network = saved.problem.network.clone();
+            t.config.rule = saved.problem.rule();
+            t.status = Status::Ok;
+            if t.train != self.split.train || t.test != self.split.test {
+                t.train = self.split.train.clone();
+                t.test = self.split.test.clone();
+            }
+        }
+    }
+
+    /// Up to `max` updates while `keep_going()` says so (asked every few updates: the
+    /// page gives training a time budget per frame); the trained weights go into
+    /// `saved`. Returns the updates made.
+    pub fn train(
+        &mut self,
+        saved: &mut SavedState,
+        max: u64,
+        mut keep_going: impl FnMut() -> bool,
+    ) -> u64 {
+        let split = &self.split;
+        let trainer = self.trainer.get_or_insert_with(|| {
+            let config = Config {
+                rule: saved.problem.rule(),
+                batch_size: saved.training.batch_size,
+            };
+            Trainer::new(
+                saved.problem.network.clone(),
+                split.train.clone(),
+                split.test.clone(),
+                config,
+            )
+        });
+        let before = trainer.updates;
+        let mut done = 0;
+        while done < max && trainer.status == Status::Ok {
+            let chunk = (max - done).min(8);
+            trainer.run(chunk);
+            done += chunk;
+            if !keep_going() {
+                break;
+            }
+        }
+        saved.problem.network = trainer.network.clone();
+        trainer.updates - before
+    }
+
+    /// Refuses one blocking call of `n` updates that would touch too many examples.
+    pub fn check_budget(&self, saved: &SavedState, n: u64) -> Result<(), Error> {
+        let per_update =
+            train::batch_len(saved.training.batch_size, self.split.train.len()) as u64;
+        if n.saturating_mul(per_update) > MAX_EXAMPLES_PER_CALL {
+            return Err(Error::new(ErrorKind::TooMuchTraining {
+                updates: n,
+                per_update,
+                max: MAX_EXAMPLES_PER_CALL,
+            }));
+        }
+        Ok(())
+    }
+
+    /// The mean training loss of the run (of the current weights before any).
+    pub fn train_loss(&self) -> f64 {
+        self.trainer.as_ref().map_or(0.0, |t| t.train_loss())
+    }
+
+    /// Makes `change` to `saved` (and to this workbench): shapes change with new weights
+    /// drawn from the seed. On an error neither changes.
+    pub fn change(&mut self, saved: &mut SavedState, change: Change) -> Result<(), Error> {
+        let mut next = saved.clone();
+        let (mut sizes, mut acts, mut loss) = architecture(&next.problem.network);
+        let hidden = acts.len() - 1;
+        let network = match change {
+            Change::BatchSize(n) => {
+                if n > dataset::MAX_POINTS {
+                    return Err(Error::new(ErrorKind::BatchTooLarge { size: n }));
+                }
+                saved.training.batch_size = n;
+                if let Some(t) = &mut self.trainer {
+                    t.config.batch_size = n;
+                }
+                return Ok(());
+            }
+            Change::AddLayer => {
+                if hidden >= MAX_HIDDEN {
+                    return Err(Error::new(ErrorKind::TooManyHidden { max: MAX_HIDDEN }));
+                }
+                let (width, act) = if hidden > 0 {
+                    (sizes[hidden], acts[hidden - 1])
+                } else {
+                    (4, Activation::Tanh)
+                };
+                sizes.insert(hidden + 1, width);
+                acts.insert(hidden, act);
+                draw(&next, &sizes, &acts, loss)
+            }
+            Change::RemoveLayer => {
+                if hidden == 0 {
+                    return Err(Error::new(ErrorKind::NoHiddenLayer));
+                }
+                sizes.remove(hidden);
+                acts.remove(hidden - 1);
+                draw(&next, &sizes, &acts, loss)
+            }
+            Change::Resize { layer, delta } => {
+                if layer + 1 >= acts.len() {
+                    return Err(Error::new(ErrorKind::NotHidden { layer: layer + 1 }));
+                }
+                let w = sizes[layer + 1] as i64 + delta as i64;
+                if w < 1 || w > MAX_UNITS as i64 {
+                    return Err(Error::new(ErrorKind::HiddenWidth { max: MAX_UNITS }));
+                }
+                sizes[layer + 1] = w as usize;
+                draw(&next, &sizes, &acts, loss)
+            }
+            Change::Init(init) => {
+                next.training.init = init;
+                draw(&next, &sizes, &acts, loss)
+            }
+            Change::NewWeights => {
+                next.training.seed = next.training.seed.wrapping_add(1);
+                draw(&next, &sizes, &acts, loss)
+            }
+            Change::ResetWeights => self.initial.clone(),
+            Change::Dataset(spec) => {
+                spec.validate()?;
+                let out = acts.len() - 1;
+                let mut reshape = sizes[0] != spec.kind.inputs();
+                sizes[0] = spec.kind.inputs();
+                if spec.kind.is_regression() && acts[out] != Activation::Linear {
+                    (acts[out], loss, reshape) = (Activation::Linear, Loss::Mse, true);
+                } else if !spec.kind.is_regression() && acts[out] == Activation::Linear {
+                    (acts[out], loss, reshape) = (Activation::Sigmoid, Loss::HalfSse, true);
+                }
+                next.dataset = Some(Data::Generated(spec));
+                if reshape {
+                    draw(&next, &sizes, &acts, loss)
+                } else {
+                    next.problem.network.clone()
+                }
+            }
+        };
+        let split = install(&mut next, network)?;
+        self.initial = next.problem.network.clone();
+        self.split = split;
+        self.trainer = None;
+        *saved = next;
+        Ok(())
+    }
+}
+
+/// Sizes (input first), activations and loss of a network.
+fn architecture(n: &Network) -> (Vec<usize>, Vec<Activation>, Loss) {
+    (
+        n.sizes(),
+        n.layers.iter().map(|l| l.activation).collect(),
+        n.loss,
+    )
+}
+
+/// A fresh network of this shape from `saved`'s seed and initialisation.
+fn draw(saved: &SavedState, sizes: &[usize], acts: &[Activation], loss: Loss) -> Network {
+    let t = &saved.training;
+    init::network(sizes, acts, loss, t.init, t.seed)
+}
+
+/// Puts `network` into `saved` with an example that fits it (the first training point,
+/// or the one example resized), checked; returns the data it trains on.
+fn install(saved: &mut SavedState, network: Network) -> Result<Split, Error> {
+    saved.problem.network = network;
+    saved.view.cursor = 0;
+    if saved.dataset.is_some() {
+        let s = split(saved, &saved.problem)?;
+        if let (Some(x), Some(t)) = (s.train.inputs.first(), s.train.targets.first()) {
+            saved.problem.input = x.clone();
+            saved.problem.target = t.clone();
+        }
+        saved.problem.validate()?;
+        Ok(s)
+    } else {
+        let p = &mut saved.problem;
+        p.input.resize(p.network.inputs(), 0.0);
+        p.target.resize(p.network.outputs(), 0.0);
+        saved.problem.validate()?;
+        split(saved, &saved.problem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Kind;
+    use crate::json::{to_value, Value};
+    use crate::lab::Session;
+    use crate::vocab::Named;
+
+    fn state(s: &Session) -> Value {
+        to_value(&crate::view::state(s, crate::view::Fields::All))
+    }
+
+    fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64, seed: u64) -> Spec {
+        Spec { kind, points, noise, test_fraction, seed }
+    }
+
+    #[test]
+    fn architecture_edits_and_limits() {
+        let mut s = Session::from_preset("xor").unwrap();
+        s.change(Change::AddLayer).unwrap();
+        assert_eq!(s.saved().problem.network.sizes(), vec![2, 3, 3, 1]);
+        s.change(Change::Resize { layer: 0, delta: 1 }).unwrap();
+        assert_eq!(s.saved().problem.network.sizes(), vec![2, 4, 3, 1]);
+        assert!(
+            s.change(Change::Resize { layer: 2, delta: 1 }).is_err(),
+            "the output layer is not resized"
+        );
+        for _ in 0..6 {
+            s.change(Change::AddLayer).unwrap();
+        }
+        assert!(s.change(Change::AddLayer).unwrap_err().to_string().contains("at most 8"));
+        while s.saved().problem.network.layers.len() > 1 {
+            s.change(Change::RemoveLayer).unwrap();
+        }
+        assert!(s.change(Change::RemoveLayer).is_err());
+        assert_eq!(s.trace().pass.network, s.saved().problem.network);
+    }
+
+    #[test]
+    fn reset_returns_to_the_same_weights_and_new_weights_differ() {
+        let mut s = Session::from_preset("xor").unwrap();
+        let start = s.saved().problem.network.clone();
+        s.train(500).unwrap();
+        assert_ne!(s.saved().problem.network, start);
+        s.change(Change::ResetWeights).unwrap();
+        assert_eq!(s.saved().problem.network, start);
+        s.change(Change::NewWeights).unwrap();
+        assert_ne!(s.saved().problem.network, start);
+        let drawn = s.saved().problem.network.clone();
+        s.train(10).unwrap();
+        s.change(Change::ResetWeights).unwrap();
+        assert_eq!(s.saved().problem.network, drawn);
+    }
+
+    #[test]
+    fn dataset_switch_adapts_input_and_output() {
+        let mut s = Session::from_preset("xor").unwrap();
+        s.change(Change::Dataset(spec(Kind::Sine, 50, 0.1, 0.2, 3))).unwrap();
+        let n = &s.saved().problem.network;
+        assert_eq!(
+            (n.inputs(), n.layers.last().unwrap().activation, n.loss),
+            (1, Activation::Linear, Loss::Mse)
+        );
+        s.change(Change::Dataset(spec(Kind::Spiral, 100, 0.0, 0.2, 3))).unwrap();
+        assert_eq!(s.saved().problem.network.inputs(), 2);
+        assert_eq!(
+            s.saved().problem.network.layers.last().unwrap().activation,
+            Activation::Sigmoid
+        );
+        assert!(Kind::parse("moons").is_err());
+        assert!(s.change(Change::Dataset(spec(Kind::Circle, 0, 0.0, 0.0, 1))).is_err());
+        let before = state(&s);
+        assert!(s.change(Change::Dataset(spec(Kind::Circle, 10, 2.0, 0.0, 1))).is_err());
+        assert_eq!(before, state(&s));
+    }
+
+    #[test]
+    fn vanishing_preset_first_layer_gradient_is_far_smaller() {
+        let norm = |s: &Session, l: usize| -> f64 {
+            s.trace().pass.grads[l]
+                .weights
+                .iter()
+                .flatten()
+                .map(|g| g * g)
+                .sum::<f64>()
+                .sqrt()
+        };
+        let s = Session::from_preset("vanishing").unwrap();
+        let last = s.saved().problem.network.layers.len() - 1;
+        assert!(
+            norm(&s, last) > 100.0 * norm(&s, 0),
+            "{} vs {}",
+            norm(&s, last),
+            norm(&s, 0)
+        );
+        let r = Session::from_preset("vanishing-relu").unwrap();
+        assert!(
+            norm(&r, last) < 100.0 * norm(&r, 0),
+            "{} vs {}",
+            norm(&r, last),
+            norm(&r, 0)
+        );
+    }
+}

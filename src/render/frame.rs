@@ -1,0 +1,415 @@
+//! What each of the page's views shows at the cursor, decided here and drawn as a
+//! [`Picture`]: recorded drawing operations, plus RGBA patches (the heatmaps) and a
+//! scatter of data points that the canvas puts on in a few calls. The browser replays
+//! a picture on a `<canvas>`; the command line and the SVG export write it as SVG.
+
+use super::heatmap::{self, Domain};
+use super::layout::{self, Hit};
+use super::recorder::{self, Font, Op};
+use super::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
+use crate::error::{Error, ErrorKind};
+use crate::lab::Session;
+use crate::lang::Lang;
+use crate::vocab::{named, Named, Vocab};
+use serde::Serialize;
+
+/// A view the page draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// The network: units, edges, values revealed so far.
+    Network,
+    /// The activation curves f and f′ of a layer, its z values marked.
+    Curves,
+    /// The computation graph.
+    Graph,
+    /// What the network learned: the decision boundary or the fitted curve.
+    Data,
+    /// The loss curve of the training run.
+    Loss,
+    /// The gradient size per layer.
+    Gradients,
+}
+
+named!(View, View, [
+    Network => "network", Curves => "curves", Graph => "graph", Data => "data",
+    Loss => "loss", Gradients => "gradients",
+]);
+
+impl View {
+    /// The views that can be exported as SVG (drawn entirely by the recorder).
+    pub fn has_svg(self) -> bool {
+        !matches!(self, View::Data)
+    }
+}
+
+/// How the page wants its views drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Device pixels per CSS pixel.
+    pub dpr: f64,
+    /// The projector's dark theme.
+    pub dark: bool,
+    /// Type and line size multiplier (presenter mode).
+    pub zoom: f64,
+    pub lang: Lang,
+    /// The clicked unit or edge.
+    pub selected: Option<Hit>,
+    /// What each unit computes, drawn inside it (2-D inputs with a dataset, while
+    /// training or on the start step).
+    pub unit_maps: bool,
+    /// Training is running: coarser heatmaps, every gradient size shown.
+    pub training: bool,
+    /// The loss curve on a log scale.
+    pub log: bool,
+    /// The layer whose activation the curves show (default: the current step's).
+    pub curves_layer: Option<usize>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            dpr: 1.0,
+            dark: false,
+            zoom: 1.0,
+            lang: Lang::En,
+            selected: None,
+            unit_maps: false,
+            training: false,
+            log: false,
+            curves_layer: None,
+        }
+    }
+}
+
+impl Options {
+    /// The theme at this density and zoom.
+    pub fn theme(&self) -> Theme {
+        let t = if self.dark {
+            Theme::dark()
+        } else {
+            Theme::light()
+        };
+        t.scaled(self.dpr * self.zoom)
+    }
+
+    /// Device pixels of a CSS size.
+    pub fn device(&self, css: (f64, f64)) -> (u32, u32) {
+        let px = |v: f64| (v * self.dpr).round().clamp(1.0, 16384.0) as u32;
+        (px(css.0), px(css.1))
+    }
+
+    /// Checks the numbers a page sends (a zero or NaN size would draw nothing useful).
+    pub fn check(&self) -> Result<(), Error> {
+        for (at, v) in [("dpr", self.dpr), ("zoom", self.zoom)] {
+            if !(v.is_finite() && v > 0.0 && v <= 16.0) {
+                return Err(Error::at(
+                    at,
+                    ErrorKind::OutOfRange {
+                        value: v,
+                        min: 0.0,
+                        max: 16.0,
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// RGBA pixels to put at (x, y) in device pixels: under the drawing (a heatmap behind
+/// its points) or on top of it (a unit's map inside its circle).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Patch {
+    pub x: f64,
+    pub y: f64,
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Vec<u8>,
+    pub on_top: bool,
+}
+
+/// Data points in device pixels, in four groups (train/test × class), to be drawn as
+/// filled (train) or ringed (test) dots.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scatter {
+    /// (x, y, class, test) of each point.
+    pub points: Vec<(f64, f64, bool, bool)>,
+    pub radius: f64,
+}
+
+/// One view, ready to put on a canvas of `size` device pixels: the patches under the
+/// drawing, the recorded `ops`, the patches on top, then `scatter`.
+#[derive(Clone)]
+pub struct Picture {
+    pub size: (u32, u32),
+    pub patches: Vec<Patch>,
+    pub ops: Vec<Op>,
+    pub scatter: Option<Scatter>,
+    pub theme: Theme,
+}
+
+/// Draws on a recording of a picture.
+type Draw<'a> = dyn Fn(
+        &plotters::prelude::DrawingArea<recorder::Recorder<'_>, plotters::coord::Shift>,
+    ) -> Result<(), String>
+    + 'a;
+
+/// Records a picture drawn by a [`Draw`].
+type Record<'a> = dyn Fn(&Draw<'_>) -> Result<Vec<Op>, Error> + 'a;
+
+/// How the text of a picture is measured (the canvas's own fonts), or `None` to
+/// estimate (SVG).
+pub type Measure<'a> = Option<&'a dyn Fn(&str, &Font) -> (u32, u32)>;
+
+/// The CSS height the graph takes at a CSS `width` (it wraps onto rows).
+pub fn graph_height(s: &Session, width: f64, zoom: f64) -> f64 {
+    graph::height(s.trace().pass.depth(), width / zoom) * zoom
+}
+
+/// The device-pixel size `view` is drawn at for a CSS size (the graph sets its height).
+pub fn size(s: &Session, view: View, css: (f64, f64), o: &Options) -> (u32, u32) {
+    if view == View::Graph {
+        o.device((css.0, graph_height(s, css.0, o.zoom)))
+    } else {
+        o.device(css)
+    }
+}
+
+/// Whether the data view applies to this network (2 inputs, or 1-D regression).
+pub fn has_data_view(s: &Session) -> bool {
+    let net = &s.trace().pass.network;
+    net.inputs() == 2 || (net.inputs() == 1 && net.outputs() == 1)
+}
+
+/// What `view` depends on, as one number: a canvas whose key has not changed since it
+/// was drawn need not be drawn again.
+pub fn key(s: &Session, view: View, css: (f64, f64), o: &Options) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    view.name().hash(&mut h);
+    s.trace().revision.hash(&mut h);
+    for v in [css.0, css.1, o.dpr, o.zoom] {
+        v.to_bits().hash(&mut h);
+    }
+    (o.dark, o.lang).hash(&mut h);
+    let cursor = s.stepper().cursor();
+    match view {
+        View::Network => (cursor, o.selected, o.unit_maps, o.training).hash(&mut h),
+        View::Curves => (cursor, o.curves_layer).hash(&mut h),
+        View::Graph => cursor.hash(&mut h),
+        View::Data => o.training.hash(&mut h),
+        View::Loss => {
+            let t = s.workbench().trainer();
+            (t.map(|t| t.updates), t.map(|t| t.history.points.len()), o.log).hash(&mut h)
+        }
+        View::Gradients => (cursor, o.training).hash(&mut h),
+    }
+    h.finish()
+}
+
+/// Draws `view` of session `s` at a CSS size.
+pub fn picture(
+    s: &Session,
+    view: View,
+    css: (f64, f64),
+    o: &Options,
+    measure: Measure<'_>,
+) -> Result<Picture, Error> {
+    o.check()?;
+    let size = size(s, view, css, o);
+    let theme = o.theme();
+    let (t, c) = (s.trace(), s.stepper().cursor());
+    let lang = o.lang;
+    let mut pic = Picture {
+        size,
+        patches: vec![],
+        ops: vec![],
+        scatter: None,
+        theme,
+    };
+    let drawing = |e: String| Error::new(ErrorKind::Drawing(e));
+    let record = |draw: &Draw<'_>| recorder::record(size, measure, draw).map_err(drawing);
+    match view {
+        View::Network => {
+            let lay = layout::layout(
+                &t.pass.network.sizes(),
+                size.0 as f64,
+                size.1 as f64,
+                theme.scale,
+            );
+            // Inside each unit, what it computes over the input plane: while training, or
+            // at rest on the start step (stepping shows the unit's values instead).
+            let maps = o.unit_maps
+                && (o.training || c == 0)
+                && t.pass.network.inputs() == 2
+                && s.saved().dataset.is_some();
+            pic.ops = record(&|root| {
+                network::draw(root, t, c, o.selected.as_ref(), &lay, &theme, lang, maps)
+            })?;
+            if maps {
+                pic.patches = unit_maps(s, &lay, &theme);
+            }
+        }
+        View::Curves => {
+            let l = o
+                .curves_layer
+                .or(t.steps[c].layer)
+                .unwrap_or(0)
+                .min(t.pass.depth() - 1);
+            let act = t.pass.network.layers[l].activation;
+            let z = &t.pass.forward.z[l];
+            let marks = curves::Marks {
+                z: (0..z.len())
+                    .filter(|&i| t.shows_z(l, i, c))
+                    .map(|i| z[i])
+                    .collect(),
+                selected: t.steps[c].neuron.filter(|_| t.steps[c].layer == Some(l)),
+            };
+            let labels = curves::labels(act, Some(l), lang);
+            pic.ops = record(&|root| curves::draw(root, act, &marks, &labels, &theme))?;
+        }
+        View::Graph => pic.ops = record(&|root| graph::draw(root, t, c, &theme, lang))?,
+        View::Data => data(s, o, &mut pic, &record)?,
+        View::Loss => {
+            let (points, has_test) = match s.workbench().trainer() {
+                Some(tr) => (tr.history.points.clone(), !tr.test.is_empty()),
+                None => (vec![], false),
+            };
+            pic.ops = record(&|root| {
+                loss_curve::draw(root, &points, has_test, o.log, &theme, lang)
+            })?;
+        }
+        View::Gradients => {
+            let (d, w) = gradient_norms(s, o.training);
+            pic.ops = record(&|root| gradient_flow::draw(root, &d, &w, &theme, lang))?;
+        }
+    }
+    Ok(pic)
+}
+
+/// The decision-boundary heatmap and the points (2-D inputs), or the fitted curve (1-D).
+fn data(
+    s: &Session,
+    o: &Options,
+    pic: &mut Picture,
+    record: &Record<'_>,
+) -> Result<(), Error> {
+    let net = &s.saved().problem.network;
+    let split = s.workbench().data();
+    let points: Vec<data_plot::Point> = split
+        .train
+        .inputs
+        .iter()
+        .zip(&split.train.targets)
+        .map(|(x, t)| data_plot::Point { x, t, test: false })
+        .chain(
+            split
+                .test
+                .inputs
+                .iter()
+                .zip(&split.test.targets)
+                .map(|(x, t)| data_plot::Point { x, t, test: true }),
+        )
+        .collect();
+    let theme = pic.theme;
+    if net.inputs() == 1 && net.outputs() == 1 {
+        pic.ops = record(&|root| data_plot::draw_fit(root, net, &points, &theme, o.lang))?;
+        return Ok(());
+    }
+    if net.inputs() != 2 {
+        return Err(Error::new(ErrorKind::ViewNeedsInputs));
+    }
+    let (w, h) = pic.size;
+    let dom = Domain::around(split.train.inputs.iter().chain(&split.test.inputs));
+    // Coarser cells while training keep a frame short; finer at rest.
+    let cell = ((if o.training { 8.0 } else { 4.0 }) * o.dpr)
+        .round()
+        .max(1.0) as usize;
+    let (nx, ny) = ((w as usize).div_ceil(cell), (h as usize).div_ceil(cell));
+    pic.patches.push(Patch {
+        x: 0.0,
+        y: 0.0,
+        width: (nx * cell) as u32,
+        height: (ny * cell) as u32,
+        rgba: heatmap::output_rgba(net, &dom, nx, ny, cell, &theme),
+        on_top: false,
+    });
+    let radius = if points.len() > 50 { 4.0 } else { 6.0 } * theme.scale;
+    pic.scatter = Some(Scatter {
+        points: points
+            .iter()
+            .map(|p| {
+                let (x, y) = dom.to_px(p.x, w as f64, h as f64);
+                (x, y, data_plot::class(p.t), p.test)
+            })
+            .collect(),
+        radius,
+    });
+    Ok(())
+}
+
+/// What each unit computes over the input plane, a square inside its circle.
+fn unit_maps(s: &Session, lay: &layout::Layout, theme: &Theme) -> Vec<Patch> {
+    let net = &s.trace().pass.network;
+    let split = s.workbench().data();
+    let dom = Domain::around(split.train.inputs.iter().chain(&split.test.inputs));
+    let side = (lay.radius * 1.3).floor().max(4.0);
+    let n = 16usize;
+    let cell = ((side / n as f64).floor() as usize).max(1);
+    let px = (n * cell) as f64;
+    let maps = heatmap::unit_rgba(net, &dom, n, cell, theme);
+    let mut out = Vec::new();
+    for (l, units) in maps.into_iter().enumerate() {
+        for (i, rgba) in units.into_iter().enumerate() {
+            let (x, y) = lay.columns[l + 1][i];
+            out.push(Patch {
+                x: (x - px / 2.0).round(),
+                y: (y - px / 2.0).round(),
+                width: px as u32,
+                height: px as u32,
+                rgba,
+                on_top: true,
+            });
+        }
+    }
+    out
+}
+
+/// ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer at the cursor (`None` before they are computed), or
+/// all of them with `all` (while training).
+pub fn gradient_norms(s: &Session, all: bool) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    use crate::network::norm;
+    let (t, c) = (s.trace(), s.stepper().cursor());
+    let p = &t.pass;
+    (0..p.depth())
+        .map(|l| {
+            let w = p.network.layers[l].width();
+            let d = (all || (0..w).all(|i| t.shows_delta(l, i, c))).then(|| norm(&p.grads[l].delta));
+            let g = (all || (0..w).all(|i| t.shows_grads(l, i, c)))
+                .then(|| norm(p.grads[l].weights.iter().flatten()));
+            (d, g)
+        })
+        .unzip()
+}
+
+/// A view as an SVG document (text widths estimated), `size` in pixels.
+pub fn svg(s: &Session, view: View, size: (u32, u32), o: &Options) -> Result<String, Error> {
+    if !view.has_svg() {
+        return Err(crate::vocab::unknown(
+            Vocab::View,
+            view.name(),
+            View::ALL
+                .iter()
+                .filter(|v| v.has_svg())
+                .map(|v| v.name())
+                .collect(),
+        ));
+    }
+    if !(200..=8000).contains(&size.0) || !(100..=8000).contains(&size.1) {
+        return Err(Error::new(ErrorKind::PictureSize));
+    }
+    let o = Options { dpr: 1.0, zoom: 1.0, ..o.clone() };
+    let pic = picture(s, view, (size.0 as f64, size.1 as f64), &o, None)?;
+    recorder::to_svg(&pic.ops, pic.size).map_err(|e| Error::new(ErrorKind::Drawing(e)))
+}
