@@ -171,11 +171,8 @@ pub fn put_rgba(
     p: &crate::render::frame::Patch,
 ) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::Clamped;
-    let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        Clamped(&p.rgba),
-        p.width,
-        p.height,
-    )?;
+    let img =
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&p.rgba), p.width, p.height)?;
     ctx.put_image_data(&img, p.x, p.y)
 }
 
@@ -192,11 +189,7 @@ pub fn scatter(
     for test in [false, true] {
         for class in [false, true] {
             ctx.begin_path();
-            for &(x, y, _, _) in sc
-                .points
-                .iter()
-                .filter(|p| p.3 == test && p.2 == class)
-            {
+            for &(x, y, _, _) in sc.points.iter().filter(|p| p.3 == test && p.2 == class) {
                 ctx.move_to(x + r, y);
                 ctx.arc(x, y, r, 0.0, std::f64::consts::TAU)?;
             }

@@ -52,7 +52,13 @@ pub fn chain_rule(
     digits: usize,
 ) -> Result<ChainRule, Error> {
     let depth = p.depth();
-    let no = |thing, index, count| Err(Error::new(ErrorKind::NoSuch { thing, index, count }));
+    let no = |thing, index, count| {
+        Err(Error::new(ErrorKind::NoSuch {
+            thing,
+            index,
+            count,
+        }))
+    };
     if l >= depth {
         return no(Thing::Layer, l, depth);
     }

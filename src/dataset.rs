@@ -2,8 +2,8 @@
 //! regression set, split into training and test examples.
 
 use crate::activation::Activation;
-use crate::rng::Rng;
 use crate::error::{Error, ErrorKind};
+use crate::rng::Rng;
 use crate::vocab::named;
 use serde::Serialize;
 use std::f64::consts::PI;

@@ -4,12 +4,12 @@
 use crate::error::Error;
 use crate::explain::Bilingual;
 use crate::json::to_value;
-use crate::view::PassView;
-use serde::Serialize;
 use crate::lang::Lang;
 use crate::number;
 use crate::trace::{Phase, Trace};
+use crate::view::PassView;
 use crate::vocab::{unknown, Named, Vocab};
+use serde::Serialize;
 
 /// Output format of a worked example.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

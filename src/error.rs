@@ -87,15 +87,27 @@ pub enum ErrorKind {
     /// JSON that is none of the shapes the lab loads.
     NotLoadable,
     /// A field that must be there is not.
-    Missing { field: String },
+    Missing {
+        field: String,
+    },
     /// A value of the wrong JSON type.
-    WrongType { expected: Expected, found: Found },
+    WrongType {
+        expected: Expected,
+        found: Found,
+    },
     /// A number that is NaN or infinite.
     NotFinite,
     /// A number beyond ±`max`.
-    TooLarge { value: f64, max: f64 },
+    TooLarge {
+        value: f64,
+        max: f64,
+    },
     /// A number outside `min..=max`.
-    OutOfRange { value: f64, min: f64, max: f64 },
+    OutOfRange {
+        value: f64,
+        min: f64,
+        max: f64,
+    },
     /// A name that is not in its vocabulary.
     Unknown {
         vocab: Vocab,
@@ -103,7 +115,10 @@ pub enum ErrorKind {
         expected: Vec<&'static str>,
     },
     /// A saved state of another format version.
-    Version { found: u64, supported: u64 },
+    Version {
+        found: u64,
+        supported: u64,
+    },
     /// A count (layers, units, inputs) outside `min..=max`.
     Count {
         what: Counted,
@@ -112,7 +127,10 @@ pub enum ErrorKind {
         max: usize,
     },
     /// A weight matrix with a row per bias expected.
-    Rows { got: usize, expected: usize },
+    Rows {
+        got: usize,
+        expected: usize,
+    },
     /// A weight row of the wrong length.
     RowLength {
         row: usize,
@@ -120,34 +138,63 @@ pub enum ErrorKind {
         expected: usize,
     },
     /// The input x does not fit the first layer.
-    InputLength { got: usize, takes: usize },
+    InputLength {
+        got: usize,
+        takes: usize,
+    },
     /// The target t does not fit the output layer.
-    TargetLength { got: usize, outputs: usize },
+    TargetLength {
+        got: usize,
+        outputs: usize,
+    },
     /// Softmax on a hidden layer.
     SoftmaxNotLast,
     /// Softmax on a single unit.
     SoftmaxTooSmall,
     /// Cross-entropy without a softmax output (`last`: the last layer's activation).
-    NeedsSoftmax { last: &'static str },
+    NeedsSoftmax {
+        last: &'static str,
+    },
     /// A cross-entropy target below 0.
-    NegativeProbability { value: f64 },
+    NegativeProbability {
+        value: f64,
+    },
     /// Cross-entropy targets that do not sum to 1.
-    ProbabilitySum { sum: f64 },
+    ProbabilitySum {
+        sum: f64,
+    },
     /// Softmax and cross-entropy on targets that are not probabilities.
     NeedsClassification,
     /// An index past the end of what it indexes.
-    NoSuch { thing: Thing, index: usize, count: usize },
+    NoSuch {
+        thing: Thing,
+        index: usize,
+        count: usize,
+    },
     /// A weight, bias, input or target (named by the error's path) that does not exist.
-    NoSuchParameter { thing: Thing },
+    NoSuchParameter {
+        thing: Thing,
+    },
     /// A learning rate that is not a positive number up to `max`.
-    LearningRate { value: f64, max: f64 },
+    LearningRate {
+        value: f64,
+        max: f64,
+    },
     /// An architecture edit past the lab's limits.
-    TooManyHidden { max: usize },
+    TooManyHidden {
+        max: usize,
+    },
     NoHiddenLayer,
-    NotHidden { layer: usize },
-    HiddenWidth { max: usize },
+    NotHidden {
+        layer: usize,
+    },
+    HiddenWidth {
+        max: usize,
+    },
     /// A batch larger than any dataset.
-    BatchTooLarge { size: usize },
+    BatchTooLarge {
+        size: usize,
+    },
     /// One blocking `train(n)` call that would touch too many examples.
     TooMuchTraining {
         updates: u64,
@@ -155,7 +202,9 @@ pub enum ErrorKind {
         max: u64,
     },
     /// Not a whole number of steps / seed / index.
-    NotWholeNumber { value: f64 },
+    NotWholeNumber {
+        value: f64,
+    },
     /// The mini-batch walk-through on a batch of one.
     WalkNeedsBatch,
     /// A dataset whose input width differs from the network's.
@@ -166,28 +215,47 @@ pub enum ErrorKind {
     },
     /// A dataset with no examples, or with inputs and targets of different counts.
     NoExamples,
-    ExampleCount { inputs: usize, targets: usize },
+    ExampleCount {
+        inputs: usize,
+        targets: usize,
+    },
     /// A fixture's run that is not a whole number of epochs.
-    NotWholeEpochs { steps: u64, examples: usize },
+    NotWholeEpochs {
+        steps: u64,
+        examples: usize,
+    },
     /// A fixture's expected list of the wrong length.
-    ExpectedLength { expected: usize, got: usize },
+    ExpectedLength {
+        expected: usize,
+        got: usize,
+    },
     /// A training run in a fixture that diverged.
-    Diverged { step: u64 },
+    Diverged {
+        step: u64,
+    },
     /// A view that needs other inputs (`inputs`: what it needs).
     ViewNeedsInputs,
     /// A picture size outside what the exporter draws.
     PictureSize,
     /// A homework problem's layer list outside the generator's range.
-    ExerciseLayers { got: usize },
-    ExerciseWidth { units: usize },
+    ExerciseLayers {
+        got: usize,
+    },
+    ExerciseWidth {
+        units: usize,
+    },
     /// The browser cannot draw (no 2-D canvas).
     NoCanvas,
     /// Drawing failed inside the backend.
     Drawing(String),
     /// A step that asks nothing (the start step, in quiz mode).
-    AsksNothing { step: usize },
+    AsksNothing {
+        step: usize,
+    },
     /// A layer kind that the operation does not apply to.
-    WrongLayer { expected: &'static str },
+    WrongLayer {
+        expected: &'static str,
+    },
     /// A network or input shape the engine refuses, with the reason.
     Shape(ShapeError),
 }
@@ -358,9 +426,7 @@ impl Syntax {
             (TooDeep, Lang::Zh) => "嵌套超过 128 层",
             (ExpectedCommaOrBracket, Lang::En) => "expected ',' or ']'",
             (ExpectedCommaOrBracket, Lang::Zh) => "这里应当是 ',' 或 ']'",
-            (TrailingCommaBracket, Lang::En) => {
-                "a comma before ']' (trailing commas are not JSON)"
-            }
+            (TrailingCommaBracket, Lang::En) => "a comma before ']' (trailing commas are not JSON)",
             (TrailingCommaBracket, Lang::Zh) => "']' 之前有逗号（JSON 不允许末尾逗号）",
             (TrailingCommaBrace, Lang::En) => "a comma before '}' (trailing commas are not JSON)",
             (TrailingCommaBrace, Lang::Zh) => "'}' 之前有逗号（JSON 不允许末尾逗号）",
@@ -750,9 +816,19 @@ mod tests {
     #[test]
     fn messages_in_both_languages_with_the_path() {
         let e = Error::at("input", ErrorKind::InputLength { got: 1, takes: 2 });
-        assert_eq!(e.render(Lang::En), "input: input has 1 value; layer 1 takes 2");
+        assert_eq!(
+            e.render(Lang::En),
+            "input: input has 1 value; layer 1 takes 2"
+        );
         assert_eq!(e.render(Lang::Zh), "input：输入有 1 个值；第 1 层需要 2 个");
-        let e = Error::at("network.layers[0].weights", ErrorKind::RowLength { row: 0, got: 1, expected: 2 });
+        let e = Error::at(
+            "network.layers[0].weights",
+            ErrorKind::RowLength {
+                row: 0,
+                got: 1,
+                expected: 2,
+            },
+        );
         assert!(!e.render(Lang::Zh).contains("entries"));
         assert_eq!(e.under("x").at, "x.network.layers[0].weights");
     }

@@ -1,9 +1,8 @@
 //! Homework problems: a random network with short, hand-computable numbers drawn from
 //! a seed, its statement, and (separately) its answer key, the worked trace.
 
-use crate::vocab::Named;
-use crate::error::{Error, ErrorKind};
 use crate::activation::Activation;
+use crate::error::{Error, ErrorKind};
 use crate::explain::Bilingual;
 use crate::lang::Lang;
 use crate::loss::Loss;
@@ -11,6 +10,7 @@ use crate::network::{Layer, Network};
 use crate::notation::Notation;
 use crate::problem::Problem;
 use crate::rng::Rng;
+use crate::vocab::Named;
 
 /// One decimal in [lo, hi], never 0: numbers a student can multiply by hand.
 fn tenth(rng: &mut Rng, lo: i32, hi: i32) -> f64 {

@@ -93,8 +93,14 @@ impl Explanation {
 /// lines in plain text and (with `tex`) TeX, lists allowed to stop after `max` lines.
 pub fn explain(p: &Pass, step: &Step, digits: usize, max: usize, tex: bool) -> Explanation {
     Explanation::build_capped(
-        Bilingual::new(title(p, step, digits, Lang::En), title(p, step, digits, Lang::Zh)),
-        Bilingual::new(note(p, step, digits, Lang::En), note(p, step, digits, Lang::Zh)),
+        Bilingual::new(
+            title(p, step, digits, Lang::En),
+            title(p, step, digits, Lang::Zh),
+        ),
+        Bilingual::new(
+            note(p, step, digits, Lang::En),
+            note(p, step, digits, Lang::Zh),
+        ),
         digits,
         max,
         tex,
@@ -153,7 +159,12 @@ pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
     let l = step.layer.map_or(0, |l| l + 1);
     let zh = lang == Lang::Zh;
     match step.kind {
-        Kind::Start => lang.pick("Start: the input x and the target t", "开始：输入 x 与目标 t").into(),
+        Kind::Start => lang
+            .pick(
+                "Start: the input x and the target t",
+                "开始：输入 x 与目标 t",
+            )
+            .into(),
         Kind::WeightedSum => {
             let z = computed(step, "z");
             if zh {

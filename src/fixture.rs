@@ -102,9 +102,7 @@ impl Compare {
             (Value::Array(_), _) => Err(json::wrong(at, crate::error::Expected::Array, exp)),
             (Value::Object(_), _) => Err(json::wrong(at, crate::error::Expected::Object, exp)),
             // The engine wrote null where a number was expected: not finite.
-            (_, Value::Number(e)) => {
-                self.num(at, f64::NAN, &Value::Number(*e))
-            }
+            (_, Value::Number(e)) => self.num(at, f64::NAN, &Value::Number(*e)),
             _ => Err(json::wrong(at, crate::error::Expected::Number, exp)),
         }
     }
@@ -176,8 +174,13 @@ pub fn dataset_from_value(v: &Value, at: &str, net: &Network) -> Result<Dataset,
         ));
     }
     for (k, (x, t)) in inputs.iter().zip(&targets).enumerate() {
-        net.validate_example(x, t)
-            .map_err(|e| example_error(e, &format!("{at}.inputs[{k}]"), &format!("{at}.targets[{k}]")))?;
+        net.validate_example(x, t).map_err(|e| {
+            example_error(
+                e,
+                &format!("{at}.inputs[{k}]"),
+                &format!("{at}.targets[{k}]"),
+            )
+        })?;
     }
     Ok(Dataset { inputs, targets })
 }
@@ -204,7 +207,9 @@ fn check_train(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
     problem::check_rate(lr, "learning_rate")?;
     let mode = json::string(field(v, "mode", "")?, "mode")?;
     if mode != "online" {
-        return Err(crate::vocab::unknown(crate::vocab::Vocab::Mode, mode, vec!["online"]).or_at("mode"));
+        return Err(
+            crate::vocab::unknown(crate::vocab::Vocab::Mode, mode, vec!["online"]).or_at("mode"),
+        );
     }
     let steps = json::count(field(v, "steps", "")?, "steps")?;
     let n = data.len();

@@ -31,8 +31,8 @@ pub mod render;
 pub mod rng;
 pub mod state;
 pub mod trace;
-pub mod view;
 pub mod train;
+pub mod view;
 pub mod vocab;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

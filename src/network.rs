@@ -423,7 +423,10 @@ impl Network {
         let mut fan = first;
         if let Some(x) = inputs {
             if x != first && x > 0 && first > 0 && rows_agree {
-                return Err(Error::new(ErrorKind::InputLength { got: x, takes: first }));
+                return Err(Error::new(ErrorKind::InputLength {
+                    got: x,
+                    takes: first,
+                }));
             }
             if x > 0 {
                 fan = x;
@@ -467,10 +470,16 @@ impl Network {
             }
             if layer.activation.is_softmax() {
                 if l + 1 != n {
-                    return Err(Error::at(format!("{at}.activation"), ErrorKind::SoftmaxNotLast));
+                    return Err(Error::at(
+                        format!("{at}.activation"),
+                        ErrorKind::SoftmaxNotLast,
+                    ));
                 }
                 if w < 2 {
-                    return Err(Error::at(format!("{at}.activation"), ErrorKind::SoftmaxTooSmall));
+                    return Err(Error::at(
+                        format!("{at}.activation"),
+                        ErrorKind::SoftmaxTooSmall,
+                    ));
                 }
             }
             fan = w;

@@ -1,7 +1,6 @@
 //! Worked examples and lab set-ups, by name: Mazur's example, XOR, and networks that
 //! show vanishing, exploding and dead-ReLU gradients.
 
-use crate::vocab::Named;
 use crate::activation::Activation::{self, *};
 use crate::dataset::{self, Kind, Spec};
 use crate::explain::Bilingual;
@@ -9,6 +8,7 @@ use crate::init::{self, Init};
 use crate::loss::Loss;
 use crate::network::{Layer, Network};
 use crate::problem::Problem;
+use crate::vocab::Named;
 
 /// A named starting point: one example to step through, and optionally a dataset to train on.
 #[derive(Clone, Debug, PartialEq)]

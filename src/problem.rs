@@ -133,7 +133,8 @@ pub fn network_from_value(v: &Value, at: &str, inputs: Option<usize>) -> Result<
             let lat = format!("{layers_at}[{l}]");
             let act = json::string(field(lv, "activation", &lat)?, &join(&lat, "activation"))?;
             Ok(Layer {
-                activation: Activation::parse(act).map_err(|e| e.or_at(&join(&lat, "activation")))?,
+                activation: Activation::parse(act)
+                    .map_err(|e| e.or_at(&join(&lat, "activation")))?,
                 weights: json::matrix(field(lv, "weights", &lat)?, &join(&lat, "weights"))?,
                 biases: json::vector(field(lv, "biases", &lat)?, &join(&lat, "biases"))?,
             })

@@ -155,8 +155,9 @@ impl Trace {
 
     /// The explanation of step `i` (title, note, formulas in plain text and TeX).
     pub fn text(&self, i: usize) -> &Explanation {
-        self.texts[i]
-            .get_or_init(|| explain::explain(&self.pass, &self.steps[i], self.digits, usize::MAX, true))
+        self.texts[i].get_or_init(|| {
+            explain::explain(&self.pass, &self.steps[i], self.digits, usize::MAX, true)
+        })
     }
 
     /// Every step's explanation (a document reads them all).
@@ -306,9 +307,7 @@ impl<'a> Recorder<'a> {
     fn groups(&self, l: usize) -> Vec<Option<usize>> {
         match self.granularity {
             Granularity::Layer => vec![None],
-            Granularity::Neuron => (0..self.pass.network.layers[l].width())
-                .map(Some)
-                .collect(),
+            Granularity::Neuron => (0..self.pass.network.layers[l].width()).map(Some).collect(),
         }
     }
 

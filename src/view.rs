@@ -232,9 +232,11 @@ pub fn state(s: &crate::lab::Session, fields: Fields) -> StateView<'_> {
     let r = Reveal::At(t, c);
     let last = p.depth() - 1;
     let y = p.forward.output();
-    let output = (0..y.len())
-        .any(|i| t.shows_a(last, i, c))
-        .then(|| (0..y.len()).map(|i| t.shows_a(last, i, c).then_some(y[i])).collect());
+    let output = (0..y.len()).any(|i| t.shows_a(last, i, c)).then(|| {
+        (0..y.len())
+            .map(|i| t.shows_a(last, i, c).then_some(y[i]))
+            .collect()
+    });
     StateView {
         cursor: CursorView {
             index: c,
@@ -666,7 +668,10 @@ pub fn vocabulary() -> Vocabulary {
         granularities: crate::trace::Granularity::names(),
         phases: crate::trace::Phase::names(),
         panels: crate::vocab::Panel::names(),
-        presenter_panels: crate::vocab::Panel::PRESENTER.iter().map(|p| p.name()).collect(),
+        presenter_panels: crate::vocab::Panel::PRESENTER
+            .iter()
+            .map(|p| p.name())
+            .collect(),
         modes: crate::vocab::Mode::names(),
         controls: crate::vocab::Controls::names(),
         langs: crate::lang::Lang::ALL
@@ -678,7 +683,11 @@ pub fn vocabulary() -> Vocabulary {
             .collect(),
         formats: crate::document::Format::names(),
         views: View::names(),
-        svg_views: View::ALL.iter().filter(|v| v.has_svg()).map(|v| v.name()).collect(),
+        svg_views: View::ALL
+            .iter()
+            .filter(|v| v.has_svg())
+            .map(|v| v.name())
+            .collect(),
         batch_sizes: vec![1, 4, 8, 16, 32, 0],
         speeds: vec![1, 10, 100, 1000, 10000],
         max_hidden: crate::lab::workbench::MAX_HIDDEN,

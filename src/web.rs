@@ -113,7 +113,11 @@ impl Frame {
 
     /// Unit heatmaps, training under way (coarse heatmap, every gradient size), log scale.
     pub fn training(&mut self, unit_maps: bool, running: bool, log: bool) {
-        (self.options.unit_maps, self.options.training, self.options.log) = (unit_maps, running, log);
+        (
+            self.options.unit_maps,
+            self.options.training,
+            self.options.log,
+        ) = (unit_maps, running, log);
     }
 
     /// Every formula line of the step; the chain rule of the selection; the gradient check.
@@ -426,7 +430,10 @@ impl Lab {
     pub fn set_activation(&mut self, l: usize, name: &str) -> Result<(), JsValue> {
         self.on(|s| {
             let activation = Named::parse(name)?;
-            s.edit(Edit::Activation { layer: l, activation })
+            s.edit(Edit::Activation {
+                layer: l,
+                activation,
+            })
         })
     }
 
@@ -449,8 +456,14 @@ impl Lab {
         let perf = web_sys::window().and_then(|w| w.performance());
         let now = move || perf.as_ref().map_or(0.0, |p| p.now());
         let start = now();
-        let budget = if budget_ms.is_finite() { budget_ms } else { 0.0 };
-        Ok(self.s.train_until(max.min(10_000_000), || now() - start < budget) as f64)
+        let budget = if budget_ms.is_finite() {
+            budget_ms
+        } else {
+            0.0
+        };
+        Ok(self
+            .s
+            .train_until(max.min(10_000_000), || now() - start < budget) as f64)
     }
 
     /// True once training has diverged (and stopped).
@@ -525,11 +538,19 @@ impl Lab {
 
     /// Checks a prediction of step `i`'s value: `{correct, value, symbol}` as JSON.
     pub fn check(&self, i: usize, guess: f64) -> Result<String, JsValue> {
-        self.s.check(i, guess).map(|v| json(&v)).map_err(|e| self.js(e))
+        self.s
+            .check(i, guess)
+            .map(|v| json(&v))
+            .map_err(|e| self.js(e))
     }
 
     /// Loads a new homework problem drawn from `seed` (layer sizes as "2,3,2").
-    pub fn new_exercise(&mut self, seed: f64, sizes: &str, activation: &str) -> Result<(), JsValue> {
+    pub fn new_exercise(
+        &mut self,
+        seed: f64,
+        sizes: &str,
+        activation: &str,
+    ) -> Result<(), JsValue> {
         self.on(|s| {
             let sizes = crate::exercise::parse_sizes(sizes)?;
             s.new_exercise(whole(seed, "seed")?, &sizes, Named::parse(activation)?)

@@ -269,3 +269,250 @@ fn bad_arguments_give_one_line_and_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not valid JSON"));
 }
+
+/// Exit code and stderr of a run that should fail on its arguments: 2, one line, no panic.
+fn bad(args: &[&str]) -> String {
+    let o = run(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    assert!(
+        o.stdout.is_empty() && !err.contains("panicked"),
+        "{args:?}: {err}"
+    );
+    err
+}
+
+#[test]
+fn exit_codes_0_pass_1_fail_2_unusable() {
+    let dir = std::env::temp_dir().join(format!("bpl-codes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = "tests/fixtures/mazur-2-2-2.json";
+    let off = dir.join("off.json");
+    let text = std::fs::read_to_string(good).unwrap();
+    std::fs::write(&off, text.replace("0.7513650695523157", "0.75")).unwrap();
+    let off = off.to_str().unwrap();
+    assert_eq!(run(&["check", good]).status.code(), Some(0));
+    assert_eq!(run(&["check", good, off]).status.code(), Some(1));
+    assert_eq!(run(&["check", off, "missing.json"]).status.code(), Some(2));
+}
+
+#[test]
+fn flag_equals_value_and_double_dash() {
+    let spaced = stdout(&run(&[
+        "trace", "mazur", "--format", "markdown", "--digits", "4",
+    ]));
+    let joined = run(&["trace", "mazur", "--format=markdown", "--digits=4"]);
+    assert!(joined.status.success(), "{}", stderr(&joined));
+    assert_eq!(stdout(&joined), spaced);
+    // After `--` every argument is a FILE or PRESET, even one that starts with a dash.
+    assert_eq!(
+        stdout(&run(&["trace", "--", "mazur"])),
+        stdout(&run(&["trace", "mazur"]))
+    );
+    let err = bad(&["trace", "mazur", "--", "--digits"]);
+    assert!(err.contains("give one FILE or PRESET, not 2"), "{err}");
+}
+
+#[test]
+fn an_unknown_flag_names_the_flags_the_command_takes() {
+    let err = bad(&["trace", "mazur", "--bogus"]);
+    assert!(
+        err.contains("trace: unknown option --bogus")
+            && err.contains("--format, --lang, --digits, --granularity"),
+        "{err}"
+    );
+    assert!(bad(&["chain", "mazur", "-x"]).contains("--weight, --bias, --lang, --digits"));
+    assert!(bad(&["gradcheck", "mazur", "--lang", "zh"]).contains("takes no options"));
+    // A bare flag takes no value.
+    assert!(bad(&["exercise", "--seed", "1", "--key=yes"]).contains("--key takes no value"));
+}
+
+#[test]
+fn a_missing_value_is_named() {
+    let err = bad(&["trace", "mazur", "--digits"]);
+    assert!(err.contains("--digits needs a value"), "{err}");
+    let err = bad(&["render", "mazur", "--view", "curves", "--out"]);
+    assert!(
+        err.contains("--out needs a value (--out FILE.svg)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_for_the_tool_and_for_each_command() {
+    for args in [&["--help"][..], &["-h"], &["help"]] {
+        let o = run(args);
+        assert!(o.status.success() && o.stderr.is_empty(), "{args:?}");
+        let out = stdout(&o);
+        for cmd in [
+            "check",
+            "trace",
+            "render",
+            "chain",
+            "gradcheck",
+            "exercise",
+            "presets",
+        ] {
+            assert!(
+                out.contains(&format!("  backprop-lab {cmd}")),
+                "{cmd}: {out}"
+            );
+        }
+        for preset in backprop_lab::preset::NAMES {
+            assert!(out.contains(preset), "{preset}");
+        }
+    }
+    let trace = stdout(&run(&["trace", "--help"]));
+    assert!(
+        trace.starts_with("usage: backprop-lab trace FILE|PRESET"),
+        "{trace}"
+    );
+    for opt in ["--format", "--lang", "--digits", "--granularity"] {
+        assert!(trace.contains(&format!("\n  {opt} ")), "{opt}: {trace}");
+    }
+    assert_eq!(stdout(&run(&["help", "trace"])), trace);
+    assert_eq!(stdout(&run(&["trace", "mazur", "-h"])), trace);
+    let exercise = stdout(&run(&["exercise", "--help"]));
+    // The activations come from the library.
+    assert!(exercise.contains("--activation sigmoid|tanh|relu|leaky_relu|linear|softmax"));
+    assert!(stdout(&run(&["chain", "--help"])).contains("(--weight L,I,J | --bias L,I)"));
+    bad(&["help", "frobnicate"]);
+}
+
+#[test]
+fn a_flag_given_twice_the_last_counts() {
+    assert_eq!(
+        stdout(&run(&["trace", "mazur", "--digits", "4", "--digits", "6"])),
+        stdout(&run(&["trace", "mazur", "--digits", "6"]))
+    );
+    assert_eq!(
+        stdout(&run(&["trace", "mazur", "--lang", "zh", "--lang", "en"])),
+        stdout(&run(&["trace", "mazur"]))
+    );
+    // --weight and --bias name different parameters: both at once is an error.
+    let err = bad(&["chain", "mazur", "--weight", "1,1,1", "--bias", "1,1"]);
+    assert!(
+        err.contains("only one of --weight L,I,J or --bias L,I"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_input_gives_one_clear_line() {
+    let dir = std::env::temp_dir().join(format!("bpl-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let malformed = dir.join("malformed.json");
+    std::fs::write(&malformed, r#"{"network": {"layers": 3}}"#).unwrap();
+    let (dir_s, malformed_s) = (dir.to_str().unwrap(), malformed.to_str().unwrap());
+    for (args, says) in [
+        (&[][..], "name a command: check, trace"),
+        (&["frobnicate"], "unknown command \"frobnicate\""),
+        (&["--digits", "4"], "unknown option --digits"),
+        (
+            &["trace", "mazur", "--digits", "abc"],
+            "--digits: \"abc\" is not a valid number",
+        ),
+        (
+            &["trace", "mazur", "--digits", "0"],
+            "--digits: 0 is out of range (1 to 17)",
+        ),
+        (
+            &["chain", "mazur", "--weight", "1,1,1", "--digits", "0"],
+            "out of range",
+        ),
+        (
+            &["chain", "mazur", "--weight", "1,2"],
+            "--weight: \"1,2\" is not 3 whole numbers",
+        ),
+        (
+            &["chain", "mazur", "--weight", "9,9,9"],
+            "the network has layers 1 to 2, not 9",
+        ),
+        (
+            &["chain", "mazur", "--weight", "2,3,1"],
+            "layer 2 has units 1 to 2, not 3",
+        ),
+        (
+            &["chain", "mazur", "--bias", "1,1,1"],
+            "--bias: \"1,1,1\" is not 2 whole numbers",
+        ),
+        (
+            &["chain", "mazur"],
+            "chain: give --weight L,I,J or --bias L,I",
+        ),
+        (
+            &["render", "mazur", "--out", "/tmp/x.svg"],
+            "--view network|curves|graph|loss|gradients is required",
+        ),
+        (
+            &[
+                "render",
+                "mazur",
+                "--view",
+                "graph",
+                "--step",
+                "999",
+                "--out",
+                "/tmp/x.svg",
+            ],
+            "--step: 999 is out of range (0 to 10)",
+        ),
+        (&["trace", "missing.json"], "missing.json: cannot read"),
+        (&["trace", dir_s], "cannot read"),
+        (&["gradcheck", malformed_s], "network.layers"),
+        (
+            &["exercise", "--seed", "1", "extra"],
+            "exercise: unexpected argument \"extra\"",
+        ),
+    ] {
+        let err = bad(args);
+        assert!(
+            err.starts_with("backprop-lab: ") && err.contains(says),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let arg = std::ffi::OsStr::from_bytes(b"mazur\xff");
+    let o = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+        .arg("trace")
+        .arg(arg)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "backprop-lab: trace: argument \"mazur\\xFF\" is not valid UTF-8\n"
+    );
+}
+
+#[test]
+fn output_to_a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backprop-lab"))
+        .args(["trace", "spiral", "--granularity", "neuron"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn gradcheck_names_parameters_as_the_trace_does() {
+    // spiral's hidden layers have 12 units: W(1)_10,1, not the ambiguous W(1)_101.
+    let out = stdout(&run(&["gradcheck", "spiral"]));
+    assert!(
+        out.contains("\nW(1)_10,1 ") && out.contains("\nb(2)_12 "),
+        "{out}"
+    );
+    assert!(stdout(&run(&["trace", "spiral"])).contains("W(1)_10,1"));
+}

@@ -6,7 +6,10 @@ use backprop_lab::state;
 
 /// `state()` of the embedding API, as JSON.
 fn snapshot(s: &Session) -> backprop_lab::json::Value {
-    backprop_lab::json::to_value(&backprop_lab::view::state(s, backprop_lab::view::Fields::All))
+    backprop_lab::json::to_value(&backprop_lab::view::state(
+        s,
+        backprop_lab::view::Fields::All,
+    ))
 }
 
 fn mazur_with(field: &str, value: &str) -> String {
@@ -125,9 +128,20 @@ fn edits_at_the_edges_are_refused_and_change_nothing() {
 fn refused_edit_names_the_parameter_in_formula_notation() {
     let mut s = Session::from_preset("mazur").unwrap();
     let e = s.edit(Edit::weight(0, 1, 0, f64::NAN)).unwrap_err();
-    assert!(e.to_string().starts_with("W(1)_21: not a finite number"), "{e}");
+    assert!(
+        e.to_string().starts_with("W(1)_21: not a finite number"),
+        "{e}"
+    );
     let e = s.edit(Edit::weight(0, 11, 0, 1.0)).unwrap_err();
-    assert!(e.to_string().starts_with("W(1)_12,1: no such weight"), "{e}");
-    let e = s.edit(Edit::Target { index: 5, value: 1.0 }).unwrap_err();
+    assert!(
+        e.to_string().starts_with("W(1)_12,1: no such weight"),
+        "{e}"
+    );
+    let e = s
+        .edit(Edit::Target {
+            index: 5,
+            value: 1.0,
+        })
+        .unwrap_err();
     assert!(e.to_string().starts_with("t_6: no such target"), "{e}");
 }

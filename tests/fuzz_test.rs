@@ -11,10 +11,10 @@ use backprop_lab::error::Error;
 use backprop_lab::json::to_value;
 use backprop_lab::lab::workbench::split;
 use backprop_lab::lab::{Change, Edit, Session};
+use backprop_lab::state;
 use backprop_lab::trace::Granularity;
 use backprop_lab::view::{self, Fields};
 use backprop_lab::vocab::Named;
-use backprop_lab::state;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Value};
@@ -188,8 +188,14 @@ fn apply(s: &mut Session, op: &Op) -> Result<(), Error> {
         Op::Seek(i) => s.stepper_mut().seek(*i),
         Op::Weight(l, i, j, v) => s.edit(Edit::weight(*l, *i, *j, *v)),
         Op::Bias(l, i, v) => s.edit(Edit::bias(*l, *i, *v)),
-        Op::Input(j, v) => s.edit(Edit::Input { index: *j, value: *v }),
-        Op::Target(i, v) => s.edit(Edit::Target { index: *i, value: *v }),
+        Op::Input(j, v) => s.edit(Edit::Input {
+            index: *j,
+            value: *v,
+        }),
+        Op::Target(i, v) => s.edit(Edit::Target {
+            index: *i,
+            value: *v,
+        }),
         Op::Rate(v) => s.edit(Edit::LearningRate(*v)),
         Op::Activation(l, a) => s.edit(Edit::Activation {
             layer: *l,
@@ -198,7 +204,10 @@ fn apply(s: &mut Session, op: &Op) -> Result<(), Error> {
         Op::Granularity(g) => Granularity::parse(g).map(|g| s.set_granularity(g)),
         Op::AddLayer => s.change(Change::AddLayer),
         Op::RemoveLayer => s.change(Change::RemoveLayer),
-        Op::Resize(l, d) => s.change(Change::Resize { layer: *l, delta: *d }),
+        Op::Resize(l, d) => s.change(Change::Resize {
+            layer: *l,
+            delta: *d,
+        }),
         Op::Dataset(k, n, noise, t) => Kind::parse(k).and_then(|kind| {
             s.change(Change::Dataset(Spec {
                 kind,
@@ -234,7 +243,10 @@ fn check(s: &Session) -> Result<(), TestCaseError> {
     let c = s.stepper().cursor();
     let blocks = if s.trace().shows_update(c) { 3 } else { 2 };
     prop_assert_eq!(view::matrices(s.trace(), c, true).len(), weights * blocks);
-    prop_assert_eq!(view::matrices(s.trace(), c, false).len(), weights * (blocks - 1));
+    prop_assert_eq!(
+        view::matrices(s.trace(), c, false).len(),
+        weights * (blocks - 1)
+    );
     // The page draws from the workbench's copy of the data: it is the saved state's.
     let saved = split(s.saved(), &s.saved().problem).unwrap();
     prop_assert!(*s.workbench().data() == saved);

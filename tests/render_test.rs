@@ -1,9 +1,9 @@
 //! Drawing on plotters' SVG backend: the same code the browser runs on a canvas.
 
-use backprop_lab::lang::Lang;
-use backprop_lab::vocab::Named;
 use backprop_lab::activation::Activation;
+use backprop_lab::lang::Lang;
 use backprop_lab::render::{curves, Theme};
+use backprop_lab::vocab::Named;
 
 fn count(s: &str, pat: &str) -> usize {
     s.matches(pat).count()

@@ -1,12 +1,15 @@
 //! Saving and loading: round trips, the accepted shapes, and every bad-input rule.
 
-use backprop_lab::preset;
 use backprop_lab::lab::{Edit, Session};
+use backprop_lab::preset;
 use backprop_lab::state::{self, SavedState};
 
 /// `state()` of the embedding API, as JSON.
 fn snapshot(s: &Session) -> backprop_lab::json::Value {
-    backprop_lab::json::to_value(&backprop_lab::view::state(s, backprop_lab::view::Fields::All))
+    backprop_lab::json::to_value(&backprop_lab::view::state(
+        s,
+        backprop_lab::view::Fields::All,
+    ))
 }
 
 fn mazur_fixture() -> String {
@@ -128,7 +131,10 @@ fn bad_inputs_say_what_and_where() {
         let e = err(&text);
         assert!(e.contains(want), "message {e:?} should contain {want:?}");
         // The same error in Chinese has no English sentence in it.
-        let zh = state::load(&text).unwrap_err().kind.render(backprop_lab::lang::Lang::Zh);
+        let zh = state::load(&text)
+            .unwrap_err()
+            .kind
+            .render(backprop_lab::lang::Lang::Zh);
         assert!(
             zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
             "{zh}"

@@ -79,9 +79,20 @@ fn errors_cross_as_readable_strings_in_the_pages_language() {
     assert!(lab.set_lang("fr").is_err());
     assert!(Lab::new("nope").is_err());
     let v: serde_json::Value = serde_json::from_str(&vocabulary()).unwrap();
-    assert!(v["presets"].as_array().unwrap().iter().any(|p| p["name"] == "mazur-frozen-bias"));
-    assert!(v["activations"].as_array().unwrap().iter().any(|a| a == "leaky_relu"));
-    assert_eq!(format_numbers(&[0.2983711087600027, -0.5, 1e-7], 4), "0.2984\n-0.5\n1e-7");
+    assert!(v["presets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "mazur-frozen-bias"));
+    assert!(v["activations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "leaky_relu"));
+    assert_eq!(
+        format_numbers(&[0.2983711087600027, -0.5, 1e-7], 4),
+        "0.2984\n-0.5\n1e-7"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -186,9 +186,7 @@ impl Parser<'_> {
                     self.i += 1;
                     out.push(self.escape()?);
                 }
-                Some(_) => {
-                    return Err(Syntax::ControlCharacter)
-                }
+                Some(_) => return Err(Syntax::ControlCharacter),
                 None => return Err(Syntax::UnclosedString),
             }
         }
@@ -224,9 +222,7 @@ impl Parser<'_> {
                 };
                 return char::from_u32(code).ok_or(Syntax::HalfSurrogate);
             }
-            _ => {
-                return Err(Syntax::UnknownEscape)
-            }
+            _ => return Err(Syntax::UnknownEscape),
         };
         self.i += 1;
         Ok(c)

@@ -35,7 +35,10 @@ pub enum Edit {
     WeightDecay(f64),
     /// The activation of a layer; on the output layer, softmax brings cross-entropy (and
     /// a one-hot target), and leaving softmax brings back ½ Σ (t − y)².
-    Activation { layer: usize, activation: Activation },
+    Activation {
+        layer: usize,
+        activation: Activation,
+    },
 }
 
 impl Edit {
@@ -90,12 +93,16 @@ pub fn apply(p: &Problem, edit: Edit) -> Result<Problem, Error> {
         Edit::Input { index, value } => {
             let at = n.x(index);
             check_value(value, &at)?;
-            *q.input.get_mut(index).ok_or_else(|| missing(at, Thing::Input))? = value;
+            *q.input
+                .get_mut(index)
+                .ok_or_else(|| missing(at, Thing::Input))? = value;
         }
         Edit::Target { index, value } => {
             let at = n.t(index);
             check_value(value, &at)?;
-            *q.target.get_mut(index).ok_or_else(|| missing(at, Thing::Target))? = value;
+            *q.target
+                .get_mut(index)
+                .ok_or_else(|| missing(at, Thing::Target))? = value;
         }
         Edit::LearningRate(v) => {
             problem::check_rate(v, "η")?;

@@ -217,16 +217,19 @@ mod tests {
         assert!(s
             .edit(Edit::weight(0, 0, 0, f64::NAN))
             .unwrap_err()
-            .to_string().contains("not a finite number"));
+            .to_string()
+            .contains("not a finite number"));
         assert!(s.edit(Edit::weight(0, 0, 0, f64::INFINITY)).is_err());
         assert!(s
             .edit(Edit::weight(0, 0, 0, 1e7))
             .unwrap_err()
-            .to_string().contains("out of range"));
+            .to_string()
+            .contains("out of range"));
         assert!(s
             .edit(Edit::weight(5, 0, 0, 1.0))
             .unwrap_err()
-            .to_string().contains("no such weight"));
+            .to_string()
+            .contains("no such weight"));
         assert!(s.edit(Edit::LearningRate(0.0)).is_err());
         assert!(s.stepper_mut().seek(99).is_err());
         assert!(s.load("{oops").is_err());
@@ -262,10 +265,17 @@ mod tests {
     #[test]
     fn softmax_switch_sets_cross_entropy() {
         let mut s = Session::from_preset("mazur").unwrap();
-        s.edit(Edit::Activation { layer: 1, activation: Activation::Softmax }).unwrap();
+        s.edit(Edit::Activation {
+            layer: 1,
+            activation: Activation::Softmax,
+        })
+        .unwrap();
         assert_eq!(state(&s)["loss_name"], "cross_entropy");
         assert!(s
-            .edit(Edit::Activation { layer: 0, activation: Activation::Softmax })
+            .edit(Edit::Activation {
+                layer: 0,
+                activation: Activation::Softmax
+            })
             .unwrap_err()
             .to_string()
             .contains("only allowed on the last layer"));
@@ -334,7 +344,8 @@ mod reveal_tests {
         assert!(s
             .train(1_000_000)
             .unwrap_err()
-            .to_string().contains("at most 10000000 examples"));
+            .to_string()
+            .contains("at most 10000000 examples"));
         assert!(s.train(10).is_ok());
     }
 }

@@ -216,8 +216,7 @@ impl Workbench {
 
     /// Refuses one blocking call of `n` updates that would touch too many examples.
     pub fn check_budget(&self, saved: &SavedState, n: u64) -> Result<(), Error> {
-        let per_update =
-            train::batch_len(saved.training.batch_size, self.split.train.len()) as u64;
+        let per_update = train::batch_len(saved.training.batch_size, self.split.train.len()) as u64;
         if n.saturating_mul(per_update) > MAX_EXAMPLES_PER_CALL {
             return Err(Error::new(ErrorKind::TooMuchTraining {
                 updates: n,
@@ -368,7 +367,13 @@ mod tests {
     }
 
     fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64, seed: u64) -> Spec {
-        Spec { kind, points, noise, test_fraction, seed }
+        Spec {
+            kind,
+            points,
+            noise,
+            test_fraction,
+            seed,
+        }
     }
 
     #[test]
@@ -385,7 +390,11 @@ mod tests {
         for _ in 0..6 {
             s.change(Change::AddLayer).unwrap();
         }
-        assert!(s.change(Change::AddLayer).unwrap_err().to_string().contains("at most 8"));
+        assert!(s
+            .change(Change::AddLayer)
+            .unwrap_err()
+            .to_string()
+            .contains("at most 8"));
         while s.saved().problem.network.layers.len() > 1 {
             s.change(Change::RemoveLayer).unwrap();
         }
@@ -412,22 +421,28 @@ mod tests {
     #[test]
     fn dataset_switch_adapts_input_and_output() {
         let mut s = Session::from_preset("xor").unwrap();
-        s.change(Change::Dataset(spec(Kind::Sine, 50, 0.1, 0.2, 3))).unwrap();
+        s.change(Change::Dataset(spec(Kind::Sine, 50, 0.1, 0.2, 3)))
+            .unwrap();
         let n = &s.saved().problem.network;
         assert_eq!(
             (n.inputs(), n.layers.last().unwrap().activation, n.loss),
             (1, Activation::Linear, Loss::Mse)
         );
-        s.change(Change::Dataset(spec(Kind::Spiral, 100, 0.0, 0.2, 3))).unwrap();
+        s.change(Change::Dataset(spec(Kind::Spiral, 100, 0.0, 0.2, 3)))
+            .unwrap();
         assert_eq!(s.saved().problem.network.inputs(), 2);
         assert_eq!(
             s.saved().problem.network.layers.last().unwrap().activation,
             Activation::Sigmoid
         );
         assert!(Kind::parse("moons").is_err());
-        assert!(s.change(Change::Dataset(spec(Kind::Circle, 0, 0.0, 0.0, 1))).is_err());
+        assert!(s
+            .change(Change::Dataset(spec(Kind::Circle, 0, 0.0, 0.0, 1)))
+            .is_err());
         let before = state(&s);
-        assert!(s.change(Change::Dataset(spec(Kind::Circle, 10, 2.0, 0.0, 1))).is_err());
+        assert!(s
+            .change(Change::Dataset(spec(Kind::Circle, 10, 2.0, 0.0, 1)))
+            .is_err());
         assert_eq!(before, state(&s));
     }
 

@@ -1,10 +1,10 @@
 //! The activation-curve chart: f and f′ of one activation, with the current layer's
 //! z values marked on both curves, so saturation and dead units show at a glance.
 
-use crate::lang::Lang;
-use crate::vocab::Named;
 use super::{err, Theme};
 use crate::activation::{softmax, Activation};
+use crate::lang::Lang;
+use crate::vocab::Named;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -2,8 +2,8 @@
 //! top of the decision-boundary heatmap (filled separately as RGBA), for 1-D regression
 //! the fitted curve through the points.
 
-use crate::lang::Lang;
 use super::{err, Theme};
+use crate::lang::Lang;
 use crate::network::Network;
 use plotters::coord::Shift;
 use plotters::prelude::*;

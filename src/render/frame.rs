@@ -201,7 +201,12 @@ pub fn key(s: &Session, view: View, css: (f64, f64), o: &Options) -> u64 {
         View::Data => o.training.hash(&mut h),
         View::Loss => {
             let t = s.workbench().trainer();
-            (t.map(|t| t.updates), t.map(|t| t.history.points.len()), o.log).hash(&mut h)
+            (
+                t.map(|t| t.updates),
+                t.map(|t| t.history.points.len()),
+                o.log,
+            )
+                .hash(&mut h)
         }
         View::Gradients => (cursor, o.training).hash(&mut h),
     }
@@ -276,9 +281,8 @@ pub fn picture(
                 Some(tr) => (tr.history.points.clone(), !tr.test.is_empty()),
                 None => (vec![], false),
             };
-            pic.ops = record(&|root| {
-                loss_curve::draw(root, &points, has_test, o.log, &theme, lang)
-            })?;
+            pic.ops =
+                record(&|root| loss_curve::draw(root, &points, has_test, o.log, &theme, lang))?;
         }
         View::Gradients => {
             let (d, w) = gradient_norms(s, o.training);
@@ -289,12 +293,7 @@ pub fn picture(
 }
 
 /// The decision-boundary heatmap and the points (2-D inputs), or the fitted curve (1-D).
-fn data(
-    s: &Session,
-    o: &Options,
-    pic: &mut Picture,
-    record: &Record<'_>,
-) -> Result<(), Error> {
+fn data(s: &Session, o: &Options, pic: &mut Picture, record: &Record<'_>) -> Result<(), Error> {
     let net = &s.saved().problem.network;
     let split = s.workbench().data();
     let points: Vec<data_plot::Point> = split
@@ -385,7 +384,8 @@ pub fn gradient_norms(s: &Session, all: bool) -> (Vec<Option<f64>>, Vec<Option<f
     (0..p.depth())
         .map(|l| {
             let w = p.network.layers[l].width();
-            let d = (all || (0..w).all(|i| t.shows_delta(l, i, c))).then(|| norm(&p.grads[l].delta));
+            let d =
+                (all || (0..w).all(|i| t.shows_delta(l, i, c))).then(|| norm(&p.grads[l].delta));
             let g = (all || (0..w).all(|i| t.shows_grads(l, i, c)))
                 .then(|| norm(p.grads[l].weights.iter().flatten()));
             (d, g)
@@ -409,7 +409,11 @@ pub fn svg(s: &Session, view: View, size: (u32, u32), o: &Options) -> Result<Str
     if !(200..=8000).contains(&size.0) || !(100..=8000).contains(&size.1) {
         return Err(Error::new(ErrorKind::PictureSize));
     }
-    let o = Options { dpr: 1.0, zoom: 1.0, ..o.clone() };
+    let o = Options {
+        dpr: 1.0,
+        zoom: 1.0,
+        ..o.clone()
+    };
     let pic = picture(s, view, (size.0 as f64, size.1 as f64), &o, None)?;
     recorder::to_svg(&pic.ops, pic.size).map_err(|e| Error::new(ErrorKind::Drawing(e)))
 }

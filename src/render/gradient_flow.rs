@@ -1,8 +1,8 @@
 //! The gradient-size chart: ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer on a log scale, so a deep
 //! sigmoid network's vanishing gradients (and exploding ones) show at a glance.
 
-use crate::lang::Lang;
 use super::{err, Theme};
+use crate::lang::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -3,8 +3,8 @@
 //! gradients right to left; where gradients from several paths are summed (into a
 //! hidden a(l) from every unit above, into W from the loss and the L2 term) a Σ marks it.
 
-use crate::lang::Lang;
 use super::{err, Theme};
+use crate::lang::Lang;
 use crate::network::norm;
 use crate::number::fmt;
 use crate::trace::{Kind, Phase, Trace};

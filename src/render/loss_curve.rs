@@ -1,8 +1,8 @@
 //! The loss curve of a training run: training and test loss against examples seen,
 //! on a linear or a log scale.
 
-use crate::lang::Lang;
 use super::{err, Theme};
+use crate::lang::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -2,9 +2,9 @@
 //! (z, a) appear as the pass reaches them, δ and ∂L/∂w during the backward pass;
 //! colour is the sign, strength and thickness the size. Values not reached are not drawn.
 
-use crate::lang::Lang;
 use super::layout::{Hit, Layout};
 use super::{err, Theme};
+use crate::lang::Lang;
 use crate::number::fmt;
 use crate::trace::{Phase, Trace};
 use plotters::coord::Shift;
@@ -333,7 +333,11 @@ pub fn draw<DB: DrawingBackend>(
         ))
         .map_err(err)?;
         if updated {
-            let after = if lang == Lang::Zh { "更新后" } else { "after" };
+            let after = if lang == Lang::Zh {
+                "更新后"
+            } else {
+                "after"
+            };
             area.draw(&Text::new(
                 format!("{after} {}", fmt(p.loss_after, 4)),
                 px((x, y + 12.0 * s)),
