@@ -233,7 +233,7 @@ fn check(s: &Session) -> Result<(), TestCaseError> {
     prop_assert!(s.stepper().cursor() < s.stepper().len());
     prop_assert_eq!(&s.trace().pass.network, &s.saved().problem.network);
     prop_assert!(s.saved().problem.validate().is_ok());
-    let v = snapshot(&s);
+    let v = snapshot(s);
     prop_assert!(v["layers"].is_array());
     // The page's redraw: its matrices hold as many numbers as the layers' shapes say.
     let frame = to_value(&view::state(s, Fields::Frame));
