@@ -330,6 +330,9 @@ pub fn steps(t: &Trace) -> Vec<StepItem<'_>> {
         .collect()
 }
 
+/// Formula lines the step panel shows per list until every line is asked for.
+pub const BRIEF_LINES: usize = 24;
+
 /// One step's words in one language: title, note, the formula lines in plain text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepText {
@@ -337,22 +340,26 @@ pub struct StepText {
     pub note: String,
     pub symbols: Vec<String>,
     pub numbers: Vec<String>,
-    /// True when lines were left out (the page shows the first few until asked).
-    pub more: bool,
+    /// True when a list has more than [`BRIEF_LINES`] lines: the brief text leaves the
+    /// rest out, the whole text can be cut back to it.
+    pub long: bool,
 }
 
-/// Step `i`'s text in `lang`, each formula list cut to `max` lines (`None`: all).
-pub fn step_text(t: &Trace, i: usize, lang: crate::lang::Lang, max: Option<usize>) -> StepText {
-    let (e, more) = match max {
-        Some(m) => t.brief_text(i, m),
-        None => (t.text(i).clone(), false),
+/// Step `i`'s text in `lang`: every line (`all`), or each list cut to [`BRIEF_LINES`].
+pub fn step_text(t: &Trace, i: usize, lang: crate::lang::Lang, all: bool) -> StepText {
+    let (e, long) = if all {
+        let e = t.text(i).clone();
+        let long = e.plain.symbols.len() > BRIEF_LINES || e.plain.numbers.len() > BRIEF_LINES;
+        (e, long)
+    } else {
+        t.brief_text(i, BRIEF_LINES)
     };
     StepText {
         title: e.title.get(lang).to_string(),
         note: e.note.get(lang).to_string(),
         symbols: e.plain.symbols,
         numbers: e.plain.numbers,
-        more,
+        long,
     }
 }
 

@@ -315,7 +315,11 @@ impl Lab {
         }
         let (t, c) = (self.s.trace(), self.s.stepper().cursor());
         let mut problems = Vec::new();
+        let has_data_view = frame::has_data_view(&self.s);
         for (v, slot) in &f.slots {
+            if *v == View::Data && !has_data_view {
+                continue;
+            }
             let key = frame::key(&self.s, *v, slot.css, &o);
             if self.sent.drawn.contains(&(*v, key)) {
                 continue;
@@ -353,13 +357,13 @@ impl Lab {
             revision: t.revision,
             weights_before: before,
             state: view::state(&self.s, Fields::Frame),
-            step: view::step_text(t, c, self.lang, (!f.all_lines).then_some(STEP_LINES)),
+            step: view::step_text(t, c, self.lang, f.all_lines),
             steps: new_shape.then(|| view::steps(t)),
             symbols: new_shape.then(|| view::symbols(&t.pass.network)),
             chain,
             gradcheck,
             graph_height: graph.map(|(_, s)| frame::graph_height(&self.s, s.css.0, o.zoom)),
-            has_data_view: frame::has_data_view(&self.s),
+            has_data_view,
             problems,
         };
         let matrices = js_sys::Float64Array::from(&view::matrices(t, c, before)[..]);
@@ -400,7 +404,7 @@ impl Lab {
                 count: t.len(),
             })));
         }
-        Ok(json(&view::step_text(t, i, self.lang, None)))
+        Ok(json(&view::step_text(t, i, self.lang, true)))
     }
 
     pub fn set_weight(&mut self, l: usize, i: usize, j: usize, v: f64) -> Result<(), JsValue> {
@@ -569,9 +573,6 @@ impl Lab {
             .map_err(|e| self.js(e))
     }
 }
-
-/// Formula lines shown per list in the step panel until "Show all" is pressed.
-const STEP_LINES: usize = 24;
 
 /// Numbers as the core writes them (`number::fmt`), `digits` significant digits, one
 /// per line: the page formats every number it shows through this.

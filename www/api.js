@@ -28,7 +28,8 @@ export function makeApi(app) {
 
 /** A 0-based index: a whole number from 0 (wasm would turn 0.5 into 0 and −1 into 2³²−1). */
 function checkIndex(i, what) {
-  if (!Number.isInteger(i) || i < 0 || i > 1e6) throw new Error(t('api.index', { what, v: String(JSON.stringify(i)).slice(0, 40) }));
+  const key = what === 'seek' ? 'api.step' : 'api.index';
+  if (!Number.isInteger(i) || i < 0 || i > 1e6) throw new Error(t(key, { what, v: String(JSON.stringify(i)).slice(0, 40) }));
   return i;
 }
 

@@ -249,7 +249,7 @@ function draw() {
       setText($('step-count'), t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 }));
       renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, out.step, state);
       const more = $('step-more');
-      setShown(more, view.allLines || out.step.more);
+      setShown(more, out.step.long);
       setText(more, view.allLines ? t('step.fewer') : t('step.more'));
     });
     // The tables are rebuilt only when the network's shape or the language changes; a

@@ -194,7 +194,7 @@ test('the state saves as JSON that loads back to the same state', async ({ page 
   await expect(page.locator('[data-key="w-1-0-1"]')).toHaveValue('0.47');
 });
 
-test('pictures: PNG of the network, SVG of the network; SVG of the loss curve explains why not', async ({ page }) => {
+test('pictures: PNG of the network, SVG of the network and the loss curve; SVG of the heatmap explains why not', async ({ page }) => {
   await open(page, '?preset=mazur');
   await painted(page);
   await page.locator('#io-view').selectOption('network');
@@ -209,12 +209,16 @@ test('pictures: PNG of the network, SVG of the network; SVG of the loss curve ex
   await expect(page.locator('#message')).toBeHidden();
 
   await page.locator('#io-view').selectOption('loss');
+  const loss = await download(page, page.locator('#io-svg'));
+  expect(loss.text).toContain('<svg');
+
+  await page.locator('#io-view').selectOption('data');
   const none = page.waitForEvent('download', { timeout: 1500 }).then(() => 'a download', () => null);
   await page.locator('#io-svg').click();
   await expect(page.locator('#message')).toBeVisible();
   await expect(page.locator('#message-text')).toContainText('SVG');
   await expect(page.locator('#message-text')).toContainText('PNG');
-  expect(await none, 'no SVG download for the loss curve').toBeNull();
+  expect(await none, 'no SVG download for the heatmap').toBeNull();
 });
 
 test('opening a fixture file loads it; a broken file is named and changes nothing; a drop loads', async ({ page }) => {
