@@ -13,10 +13,12 @@ pub mod conv_terms;
 pub mod dense;
 pub mod full_conv;
 pub mod im2col;
+pub mod pool;
 pub mod shape;
 #[cfg(test)]
 mod test_util;
 
 pub use conv::Conv;
 pub use dense::Dense;
+pub use pool::Pool;
 pub use shape::Shape;
