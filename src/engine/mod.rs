@@ -11,14 +11,27 @@
 pub mod conv;
 pub mod conv_terms;
 pub mod dense;
+pub mod format;
 pub mod full_conv;
+pub mod gradcheck;
 pub mod im2col;
+pub mod layer;
+pub mod mlp;
+pub mod net;
+pub mod params;
+pub mod pass;
 pub mod pool;
 pub mod shape;
 #[cfg(test)]
 mod test_util;
+pub mod validate;
 
 pub use conv::Conv;
 pub use dense::Dense;
+pub use format::{net_from_value, Problem};
+pub use layer::{Grads, Layer};
+pub use net::{Net, Workspace};
+pub use params::Param;
+pub use pass::Pass;
 pub use pool::Pool;
 pub use shape::Shape;
