@@ -28,7 +28,7 @@ impl Report {
     }
 }
 
-struct Compare {
+pub(crate) struct Compare {
     report: Report,
 }
 
@@ -46,7 +46,7 @@ impl Compare {
         }
     }
 
-    fn num(&mut self, at: &str, got: f64, exp: &Value) -> Result<(), String> {
+    pub(crate) fn num(&mut self, at: &str, got: f64, exp: &Value) -> Result<(), String> {
         let exp = json::number(exp, at)?;
         let r = &mut self.report;
         r.compared += 1;
@@ -66,7 +66,7 @@ impl Compare {
         Ok(())
     }
 
-    fn vec(&mut self, at: &str, got: &[f64], exp: &Value) -> Result<(), String> {
+    pub(crate) fn vec(&mut self, at: &str, got: &[f64], exp: &Value) -> Result<(), String> {
         let e = json::array(exp, at)?;
         if e.len() != got.len() {
             return Err(format!(
@@ -127,7 +127,8 @@ pub fn check_text(text: &str) -> Result<Report, String> {
     check(&json::parse(text)?)
 }
 
-/// Checks a parsed fixture: a train fixture if it has `dataset`, else a step fixture.
+/// Checks a parsed fixture: a CNN step fixture if its `kind` is `cnn_step`, a train
+/// fixture if it has `dataset`, else a step fixture.
 pub fn check(v: &Value) -> Result<Report, String> {
     let name = json::opt(v, "name")
         .and_then(Value::as_str)
@@ -138,7 +139,9 @@ pub fn check(v: &Value) -> Result<Report, String> {
     }
     let mut c = Compare::new(name, tolerance);
     let expected = field(v, "expected", "")?;
-    if json::opt(v, "dataset").is_some() {
+    if json::opt(v, "kind").and_then(Value::as_str) == Some("cnn_step") {
+        crate::engine::check::check_cnn(v, expected, &mut c)?;
+    } else if json::opt(v, "dataset").is_some() {
         check_train(v, expected, &mut c)?;
     } else {
         check_step(v, expected, &mut c)?;

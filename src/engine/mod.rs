@@ -8,6 +8,7 @@
 //! output sizes, C-order blobs and flatten, max-pool ties to the first maximum in
 //! row-major order, average pooling counting the padding in its divisor.
 
+pub mod check;
 pub mod conv;
 pub mod conv_terms;
 pub mod dense;
