@@ -82,3 +82,48 @@ pub fn check(net: &Net, x: &[f64], t: &[f64]) -> Report {
         max_rel_error,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activation::Activation;
+    use crate::engine::test_util::random_vec;
+    use crate::engine::{Conv, Dense, Layer, Pool, Shape};
+    use crate::loss::Loss;
+    use crate::rng::Rng;
+
+    #[test]
+    fn backprop_agrees_with_central_differences() {
+        let mut rng = Rng::new(1);
+        let mut conv = Conv::zeros(2, 2, 3, 2, 1);
+        conv.weights = random_vec(&mut rng, conv.weights.len());
+        conv.biases = random_vec(&mut rng, 2);
+        let mut dense = Dense::zeros(50, 3);
+        dense.weights = random_vec(&mut rng, 150);
+        dense.biases = random_vec(&mut rng, 3);
+        let pool = Pool {
+            kernel: 2,
+            stride: 1,
+            padding: 1,
+        };
+        let net = Net {
+            input_shape: Shape::map(2, 5, 5),
+            layers: vec![
+                Layer::Conv(conv),
+                Layer::Activation(Activation::Tanh),
+                Layer::AvgPool(pool),
+                Layer::MaxPool(pool),
+                Layer::Flatten,
+                Layer::Dense(dense),
+                Layer::Activation(Activation::Softmax),
+            ],
+            loss: Loss::CrossEntropy,
+        };
+        net.validate().unwrap();
+        let x = random_vec(&mut rng, 50);
+        let r = check(&net, &x, &[0.0, 1.0, 0.0]);
+        assert_eq!(r.entries.len(), net.param_count());
+        assert_eq!(r.input_numeric.len(), 50);
+        assert!(r.max_rel_error < 1e-6, "{}", r.max_rel_error);
+    }
+}

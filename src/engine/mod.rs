@@ -24,7 +24,7 @@ pub mod pass;
 pub mod pool;
 pub mod shape;
 #[cfg(test)]
-mod test_util;
+pub(crate) mod test_util;
 pub mod validate;
 
 pub use conv::Conv;
