@@ -62,7 +62,7 @@ test-native:
 ## In CI (CI=true) a missing ../shared/fixtures is a failure, not a silent pass.
 check-shared:
 	@if [ -d $(SHARED_FIXTURES) ]; then \
-	  $(CARGO) run --quiet --release --bin backprop-lab -- check $(SHARED_FIXTURES)/*.json; \
+	  $(CARGO) run --quiet --release --bin backprop-lab -- check $(SHARED_FIXTURES)/*.json $$(ls $(SHARED_FIXTURES)/cnn/*.json 2>/dev/null); \
 	elif [ "$${CI:-}" = true ]; then echo "CI: $(SHARED_FIXTURES) is missing" >&2; exit 1; \
 	else echo "no $(SHARED_FIXTURES): skipped"; fi
 

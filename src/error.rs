@@ -258,6 +258,25 @@ pub enum ErrorKind {
     },
     /// A network or input shape the engine refuses, with the reason.
     Shape(ShapeError),
+    /// A list with the wrong number of entries.
+    Entries {
+        got: usize,
+        expected: usize,
+        why: Why,
+    },
+    /// A list that must not be empty.
+    EmptyList,
+    /// A fixture names one thing where the engine has another (a layer's type).
+    NameMismatch {
+        expected: String,
+        got: String,
+    },
+    /// A flat blob with the wrong number of values.
+    Values {
+        got: usize,
+        expected: usize,
+        why: Why,
+    },
 }
 
 /// Counted things with limits.
@@ -267,27 +286,86 @@ pub enum Counted {
     Inputs,
     Units,
     Points,
+    Channels,
+    InputChannels,
+    Rows,
+    Columns,
 }
 
 /// Shape problems of the engine of layers.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ShapeError {
-    /// A window (kernel) larger than the (padded) map it slides over.
-    WindowTooLarge { kernel: usize, size: usize },
+    /// A window (kernel) that fits no position of its (padded) input.
+    WindowTooLarge {
+        kernel: usize,
+        input: String,
+        padding: usize,
+    },
     /// Pooling padding above half the kernel (PyTorch's rule).
     PoolPadding { padding: usize, kernel: usize },
-    /// A dense layer on a map: it needs a flatten before it.
-    NeedsFlatten,
-    /// A layer's input channels differ from the map it gets.
-    Channels { got: usize, expected: usize },
-    /// Values of the input image: the shape given and the shape the network takes.
-    InputShape { got: String, expected: String },
-    /// A layer that needs a map (conv, pooling) after a flatten.
-    NeedsMap,
-    /// Too many values in one blob for the page to stay responsive.
-    TooBig { values: usize, max: usize },
-    /// Anything else, written by the engine (English and Chinese).
-    Other { en: String, zh: String },
+    /// A layer that needs a feature map (conv, pooling) given a vector.
+    NeedsMap { layer: &'static str, len: usize },
+    /// Kernels for one number of input channels on a map with another.
+    Channels {
+        kernel_channels: usize,
+        input: String,
+        got: usize,
+    },
+    /// A dense layer or softmax on a map: it needs a flatten before it.
+    NeedsFlatten { layer: &'static str, input: String },
+    /// A dense layer whose rows are not as long as its input.
+    DenseInputs { rows: usize, expected: usize },
+    /// A flat output longer than the engine keeps.
+    TooLong { values: usize, max: usize },
+    /// A map larger than the engine draws.
+    MapTooLarge { shape: String, max: usize },
+    /// More work in one forward pass than a page can do in a frame.
+    TooMuchWork { work: usize, max: usize },
+    /// A network whose output is a map: the target is a vector.
+    OutputNotVector { shape: String },
+    /// `input_shape` with neither 1 nor 3 numbers.
+    InputShapeDims { got: usize },
+    /// A field that a layer of this type does not have.
+    UnknownField {
+        field: String,
+        layer: &'static str,
+        allowed: &'static [&'static str],
+    },
+}
+
+/// Where the length a list must have comes from (for "N entries, expected M (…)").
+#[derive(Clone, Debug, PartialEq)]
+pub enum Why {
+    /// The field of that name says so (`out_channels`, `input_shape[1]`).
+    Field(String),
+    /// The first list of its kind has that many (`weights[0]`).
+    SameAs(String),
+    /// One per output value.
+    OnePerOutput,
+    /// One per output channel.
+    OnePerChannel,
+    /// One per unit.
+    OnePerUnit,
+    /// A product of sizes, written out (`2 × 1 × 3 × 3`).
+    Product(String),
+}
+
+impl Why {
+    fn render(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Why::Field(f), Lang::En) => format!("as {f} says"),
+            (Why::Field(f), Lang::Zh) => format!("由 {f} 决定"),
+            (Why::SameAs(f), Lang::En) => format!("as {f} has"),
+            (Why::SameAs(f), Lang::Zh) => format!("与 {f} 相同"),
+            (Why::OnePerOutput, Lang::En) => "one per output".into(),
+            (Why::OnePerOutput, Lang::Zh) => "每个输出一个".into(),
+            (Why::OnePerChannel, Lang::En) => "one per output channel".into(),
+            (Why::OnePerChannel, Lang::Zh) => "每个输出通道一个".into(),
+            (Why::OnePerUnit, Lang::En) => "one per unit".into(),
+            (Why::OnePerUnit, Lang::Zh) => "每个神经元一个".into(),
+            (Why::Product(p), _) => p.clone(),
+        }
+    }
 }
 
 impl Error {
@@ -494,6 +572,14 @@ impl Counted {
             (Units, Lang::Zh) => "个神经元",
             (Points, Lang::En) => "points",
             (Points, Lang::Zh) => "个数据点",
+            (Channels, Lang::En) => "channels",
+            (Channels, Lang::Zh) => "个通道",
+            (InputChannels, Lang::En) => "input channels",
+            (InputChannels, Lang::Zh) => "个输入通道",
+            (Rows, Lang::En) => "rows",
+            (Rows, Lang::Zh) => "行",
+            (Columns, Lang::En) => "columns",
+            (Columns, Lang::Zh) => "列",
         }
     }
 }
@@ -510,45 +596,61 @@ fn values(k: usize) -> String {
 impl ShapeError {
     fn render(&self, lang: Lang) -> String {
         use ShapeError::*;
-        match (self, lang) {
-            (WindowTooLarge { kernel, size }, Lang::En) => {
-                format!("a {kernel}×{kernel} window does not fit a map of size {size} (padding included)")
+        let en = lang == Lang::En;
+        match self {
+            WindowTooLarge { kernel, input, padding } => lang.pick(
+                format!("a {kernel}×{kernel} window does not fit the {input} input with padding {padding} (no output cell)"),
+                format!("{kernel}×{kernel} 的窗口放不进填充为 {padding} 的 {input} 输入（没有输出单元）"),
+            ),
+            PoolPadding { padding, kernel } => lang.pick(
+                format!("{padding} is more than half the kernel {kernel} (expected at most {}, as PyTorch requires)", kernel / 2),
+                format!("{padding} 超过核大小 {kernel} 的一半（按 PyTorch 的要求最多为 {}）", kernel / 2),
+            ),
+            NeedsMap { layer, len } => lang.pick(
+                format!("{layer} needs a C×H×W input, but its input is a vector of {len}"),
+                format!("{layer} 需要 C×H×W 输入，但它的输入是长度为 {len} 的向量"),
+            ),
+            Channels { kernel_channels, input, got } => lang.pick(
+                format!("kernels for {kernel_channels} input channels, but the layer's input {input} has {got}"),
+                format!("卷积核对应 {kernel_channels} 个输入通道，但这一层的输入 {input} 有 {got} 个"),
+            ),
+            NeedsFlatten { layer, input } => lang.pick(
+                format!("{layer} needs a vector input, but its input is a {input} map (put a flatten before it)"),
+                format!("{layer} 需要向量输入，但它的输入是 {input} 的特征图（请在它之前加 flatten）"),
+            ),
+            DenseInputs { rows, expected } => lang.pick(
+                format!("rows of {rows} weights, expected {expected} (one per input value)"),
+                format!("每行 {rows} 个权重，应为 {expected} 个（每个输入值一个）"),
+            ),
+            TooLong { values, max } => lang.pick(
+                format!("its output has {values} values, at most {max} (pool or stride more before flattening)"),
+                format!("它的输出有 {values} 个值，最多 {max} 个（展平前请多做池化或加大步长）"),
+            ),
+            MapTooLarge { shape, max } => lang.pick(
+                format!("its output would be {shape}, at most {max}×{max} a channel"),
+                format!("它的输出将是 {shape}，每个通道最多 {max}×{max}"),
+            ),
+            TooMuchWork { work, max } => lang.pick(
+                format!("one forward pass takes {work} multiply-adds, at most {max} (use fewer or smaller layers)"),
+                format!("一次前向传播需要 {work} 次乘加，最多 {max} 次（请减少层数或缩小层）"),
+            ),
+            OutputNotVector { shape } => lang.pick(
+                format!("the output is a {shape} map; end with flatten (and dense) so it is a vector the target can match"),
+                format!("输出是 {shape} 的特征图；请以 flatten（和全连接层）结尾，使输出成为能与目标对应的向量"),
+            ),
+            InputShapeDims { got } => lang.pick(
+                format!("{got} numbers, expected [C, H, W] for an image or [n] for a vector"),
+                format!("{got} 个数，图像应为 [C, H, W]，向量应为 [n]"),
+            ),
+            UnknownField { field, layer, allowed } => {
+                if en {
+                    let has = if allowed.is_empty() { "no fields but type".to_string() } else { allowed.join(", ") };
+                    format!("unknown field \"{field}\" (a {layer} layer has {has})")
+                } else {
+                    let has = if allowed.is_empty() { "除 type 外没有字段".to_string() } else { allowed.join("、") };
+                    format!("未知的字段“{field}”（{layer} 层的字段：{has}）")
+                }
             }
-            (WindowTooLarge { kernel, size }, Lang::Zh) => {
-                format!("{kernel}×{kernel} 的窗口放不进大小为 {size} 的特征图（含填充）")
-            }
-            (PoolPadding { padding, kernel }, Lang::En) => {
-                format!("padding {padding} is more than half the kernel {kernel}")
-            }
-            (PoolPadding { padding, kernel }, Lang::Zh) => {
-                format!("填充 {padding} 超过了核大小 {kernel} 的一半")
-            }
-            (NeedsFlatten, Lang::En) => {
-                "a dense layer needs a flat input: put a flatten layer before it".into()
-            }
-            (NeedsFlatten, Lang::Zh) => "全连接层需要一维输入：请在它之前加一个 flatten 层".into(),
-            (Channels { got, expected }, Lang::En) => {
-                format!("{got} input channels given, the layer below has {expected}")
-            }
-            (Channels { got, expected }, Lang::Zh) => {
-                format!("给出 {got} 个输入通道，但下一层的输出有 {expected} 个")
-            }
-            (InputShape { got, expected }, Lang::En) => {
-                format!("the input has shape {got}; the network takes {expected}")
-            }
-            (InputShape { got, expected }, Lang::Zh) => {
-                format!("输入的形状是 {got}；网络需要 {expected}")
-            }
-            (NeedsMap, Lang::En) => "this layer needs a feature map, not a flat vector".into(),
-            (NeedsMap, Lang::Zh) => "这一层需要特征图，而不是一维向量".into(),
-            (TooBig { values, max }, Lang::En) => {
-                format!("{values} values in one layer is too many (at most {max})")
-            }
-            (TooBig { values, max }, Lang::Zh) => {
-                format!("一层有 {values} 个值，太多了（最多 {max} 个）")
-            }
-            (Other { en, .. }, Lang::En) => en.clone(),
-            (Other { zh, .. }, Lang::Zh) => zh.clone(),
         }
     }
 }
@@ -802,6 +904,21 @@ impl ErrorKind {
                 format!("这需要 {expected} 层"),
             ),
             Shape(s) => s.render(lang),
+            Entries { got, expected, why } => lang.pick(
+                format!("{got} entries, expected {expected} ({})", why.render(lang)),
+                format!("{got} 项，应为 {expected} 项（{}）", why.render(lang)),
+            ),
+            NameMismatch { expected, got } => lang.pick(
+                format!("\"{expected}\" expected, the engine has \"{got}\""),
+                format!("应为“{expected}”，引擎给出的是“{got}”"),
+            ),
+            EmptyList => lang
+                .pick("empty, expected at least 1 entry", "是空的，至少需要 1 项")
+                .into(),
+            Values { got, expected, why } => lang.pick(
+                format!("{got} values, expected {expected} ({})", why.render(lang)),
+                format!("{got} 个值，应为 {expected} 个（{}）", why.render(lang)),
+            ),
         }
     }
 }

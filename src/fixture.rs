@@ -77,6 +77,15 @@ impl Compare {
         match (got, exp) {
             (Value::Number(g), _) => self.num(at, *g, exp),
             (Value::Null, Value::Null) => Ok(()),
+            // A name (a layer's type) must be the same name.
+            (Value::String(g), Value::String(e)) if g == e => Ok(()),
+            (Value::String(g), _) => Err(Error::at(
+                at,
+                ErrorKind::NameMismatch {
+                    expected: json::clip(exp.as_str().unwrap_or("?")),
+                    got: json::clip(g),
+                },
+            )),
             (Value::Array(g), Value::Array(e)) => {
                 if g.len() != e.len() {
                     return Err(Error::at(
@@ -113,7 +122,8 @@ pub fn check_text(text: &str) -> Result<Report, Error> {
     check(&json::parse(text)?)
 }
 
-/// Checks a parsed fixture: a train fixture if it has `dataset`, else a step fixture.
+/// Checks a parsed fixture: a CNN step fixture if its `kind` is `cnn_step`, a train
+/// fixture if it has `dataset`, else a step fixture.
 pub fn check(v: &Value) -> Result<Report, Error> {
     let name = json::opt(v, "name")
         .and_then(Value::as_str)
@@ -131,7 +141,9 @@ pub fn check(v: &Value) -> Result<Report, Error> {
     }
     let mut c = Compare::new(name, tolerance);
     let expected = field(v, "expected", "")?;
-    if json::opt(v, "dataset").is_some() {
+    if json::opt(v, "kind").and_then(Value::as_str) == Some("cnn_step") {
+        check_cnn(v, expected, &mut c)?;
+    } else if json::opt(v, "dataset").is_some() {
         check_train(v, expected, &mut c)?;
     } else {
         check_step(v, expected, &mut c)?;
@@ -155,6 +167,27 @@ fn check_step(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
     }
     let pass = p.pass();
     c.value("expected", &to_value(&PassView::of(&pass)), exp)
+}
+
+/// A `cnn_step` fixture: every layer's `output`, `grad_input`, `grad_weights`,
+/// `grad_biases` and `argmax` (an index off by one is far outside any tolerance), the
+/// loss, the updated layers (null without parameters) and the loss after the step.
+fn check_cnn(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
+    let pass = crate::engine::Problem::from_value(v, "")?.pass();
+    for key in ["layers", "loss", "updated_layers", "loss_after_step"] {
+        field(exp, key, "expected")?;
+    }
+    for (k, x) in json::array(field(exp, "layers", "expected")?, "expected.layers")?
+        .iter()
+        .enumerate()
+    {
+        for key in ["output", "grad_input"] {
+            field(x, key, &format!("expected.layers[{k}]"))?;
+        }
+    }
+    let (dims, wdims) = (view::cnn::dims(&pass), view::cnn::weight_nesting(&pass.net));
+    let got = to_value(&view::cnn::CnnPassView::of(&pass, &dims, &wdims));
+    c.value("expected", &got, exp)
 }
 
 /// Reads `{inputs, targets}` and checks them against the network.

@@ -9,6 +9,7 @@ pub mod canvas;
 pub mod chain;
 pub mod dataset;
 pub mod document;
+pub mod engine;
 pub mod error;
 pub mod exercise;
 pub mod explain;

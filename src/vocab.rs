@@ -27,6 +27,7 @@ pub enum Vocab {
     Method,
     Controls,
     Selection,
+    FileKind,
 }
 
 impl Vocab {
@@ -68,6 +69,8 @@ impl Vocab {
             (Controls, Lang::Zh) => "控件",
             (Selection, Lang::En) => "selection",
             (Selection, Lang::Zh) => "选择",
+            (FileKind, Lang::En) => "file kind",
+            (FileKind, Lang::Zh) => "文件类型",
         }
     }
 }

@@ -8,6 +8,8 @@ use crate::trace::Trace;
 use crate::vocab::Named;
 use serde::Serialize;
 
+pub mod cnn;
+
 /// A value shown only once the pass has reached it (`None` is written as null).
 pub type Shown<T> = Option<T>;
 
