@@ -2,10 +2,11 @@
 //! pass, its gradients added to the running sum, then the sum averaged and the one
 //! update made. The same numbers as the trainer's next update.
 
+use crate::engine::{Grads, Net, Workspace};
 use crate::explain::Bilingual;
-use crate::network::{Gradients, Network, UpdateRule};
+use crate::network::UpdateRule;
 use crate::notation::Notation;
-use crate::train::{add_into, scale};
+use crate::train::scale;
 use serde::Serialize;
 
 /// Weights listed per accumulate/average step before the rest are summarised.
@@ -40,19 +41,19 @@ pub struct BatchStep {
 pub struct BatchTrace {
     /// Indices of the examples in the training set.
     pub indices: Vec<usize>,
-    /// Σ_e ∂L_e/∂θ over the batch.
-    pub sum: Vec<Gradients>,
+    /// Σ_e ∂L_e/∂θ over the batch, per engine layer.
+    pub sum: Vec<Grads>,
     /// (1/k) Σ_e ∂L_e/∂θ.
-    pub mean: Vec<Gradients>,
+    pub mean: Vec<Grads>,
     /// The network after the one update.
-    pub updated: Network,
+    pub updated: Net,
     pub steps: Vec<BatchStep>,
 }
 
 /// The first few weights of a network as (layer, i, j), in order.
-fn first_weights(net: &Network) -> Vec<(usize, usize, usize)> {
+fn first_weights(net: &Net) -> Vec<(usize, usize, usize)> {
     let mut v = Vec::new();
-    for (l, layer) in net.layers.iter().enumerate() {
+    for (l, layer) in net.mlp_layers().enumerate() {
         for i in 0..layer.width() {
             for j in 0..layer.fan_in() {
                 v.push((l, i, j));
@@ -62,9 +63,14 @@ fn first_weights(net: &Network) -> Vec<(usize, usize, usize)> {
     v
 }
 
+/// ∂L/∂W(l)_ij in engine-layer gradients `g` of the fully connected `net`.
+fn weight_grad(net: &Net, g: &[Grads], (l, i, j): (usize, usize, usize)) -> f64 {
+    g[2 * l].weights[i * net.mlp(l).fan_in() + j]
+}
+
 /// Works out the update of `net` on the examples `indices` of (inputs, targets).
 pub fn build(
-    net: &Network,
+    net: &Net,
     inputs: &[Vec<f64>],
     targets: &[Vec<f64>],
     indices: &[usize],
@@ -93,28 +99,39 @@ pub fn build(
         }).collect(),
     }];
     // Each example in turn, on the same weights; only the running sum is kept.
-    let mut sum: Option<Vec<Gradients>> = None;
+    let mut sum: Vec<Grads> = net.zero_grads();
+    let (mut work, mut grads) = (Workspace::default(), Vec::new());
+    let gw = |g: &[Grads], w: (usize, usize, usize)| weight_grad(net, g, w);
     for (e, &ix) in indices.iter().enumerate() {
         let ex = e + 1;
         let (x, t) = (&inputs[ix], &targets[ix]);
-        let forward = net.forward(x);
-        let loss = net.loss_of(&forward, t);
-        let grads = net.backward(&forward, t);
-        let prev: Vec<f64> = shown
-            .iter()
-            .map(|&(l, i, j)| sum.as_ref().map_or(0.0, |s| s[l].weights[i][j]))
-            .collect();
-        match &mut sum {
-            None => sum = Some(grads.clone()),
-            Some(s) => add_into(s, &grads),
+        net.forward_into(x, &mut work);
+        let loss = net.loss_in(x, t, &work);
+        net.backward_into(x, t, &mut work, &mut grads, false);
+        let prev: Vec<f64> = shown.iter().map(|&w| gw(&sum, w)).collect();
+        // The same additions, in the same order, as the trainer's sum over the batch.
+        if e == 0 {
+            sum = grads.clone();
+        } else {
+            for (s, g) in sum.iter_mut().zip(&grads) {
+                s.weights
+                    .iter_mut()
+                    .zip(&g.weights)
+                    .for_each(|(s, g)| *s += g);
+                s.biases
+                    .iter_mut()
+                    .zip(&g.biases)
+                    .for_each(|(s, g)| *s += g);
+            }
         }
-        let run = sum.as_ref().expect("set just above");
+        let run = &sum;
         steps.push(BatchStep {
             kind: BatchKind::Forward,
             example: Some(e),
             title: Bilingual::new(format!("Example {ex}: forward pass"), format!("样本 {ex}：前向传播")),
             note: Bilingual::new("z = W a + b and a = f(z), layer by layer, with the weights shared by the whole batch.", "逐层计算 z = W a + b 与 a = f(z)，整个批次使用同一组权重。"),
-            lines: forward.a.iter().enumerate().map(|(l, a)| {
+            lines: (0..net.depth()).map(|l| {
+                let a = &work.outputs[2 * l + 1];
                 format!("{} = ({})", n.sym("a", l + 1, ""), a.iter().map(|v| n.num(*v)).collect::<Vec<_>>().join(", "))
             }).collect(),
         });
@@ -142,7 +159,7 @@ pub fn build(
                     format!(
                         "∂L_{ex}/∂{} = {}",
                         wname(&(l, i, j)),
-                        n.num(grads[l].weights[i][j])
+                        n.num(gw(&grads, (l, i, j)))
                     )
                 })
                 .collect(),
@@ -180,14 +197,13 @@ pub fn build(
                         "Σ ∂L/∂{} = {} + {} = {}",
                         wname(&(l, i, j)),
                         n.num(*prev),
-                        n.factor(grads[l].weights[i][j]),
-                        n.num(run[l].weights[i][j])
+                        n.factor(gw(&grads, (l, i, j))),
+                        n.num(gw(run, (l, i, j)))
                     )
                 })
                 .collect(),
         });
     }
-    let sum = sum.unwrap_or_default();
     let mut mean = sum.clone();
     scale(&mut mean, 1.0 / k as f64);
     let mut updated = net.clone();
@@ -209,8 +225,8 @@ pub fn build(
                 format!(
                     "∂L/∂{} = {} / {k} = {}",
                     wname(&(l, i, j)),
-                    n.num(sum[l].weights[i][j]),
-                    n.num(mean[l].weights[i][j])
+                    n.num(gw(&sum, (l, i, j))),
+                    n.num(gw(&mean, (l, i, j)))
                 )
             })
             .collect(),
@@ -232,10 +248,10 @@ pub fn build(
                 format!(
                     "{} = {} − {} · {} = {}",
                     wname(&(l, i, j)),
-                    n.num(net.layers[l].weights[i][j]),
+                    n.num(net.mlp(l).w(i, j)),
                     n.factor(rule.learning_rate),
-                    n.factor(mean[l].weights[i][j]),
-                    n.num(updated.layers[l].weights[i][j])
+                    n.factor(gw(&mean, (l, i, j))),
+                    n.num(updated.mlp(l).w(i, j))
                 )
             })
             .collect(),
@@ -269,7 +285,7 @@ mod tests {
         };
         let rule = p.rule();
         let mut t = Trainer::new(
-            p.network.clone(),
+            p.net.clone(),
             data.clone(),
             Dataset {
                 inputs: vec![],
@@ -281,7 +297,7 @@ mod tests {
             },
         );
         let bt = build(
-            &t.network,
+            &t.net,
             &data.inputs,
             &data.targets,
             &t.next_batch(),
@@ -289,12 +305,12 @@ mod tests {
             4,
         );
         t.step();
-        assert_eq!(bt.updated, t.network);
+        assert_eq!(bt.updated, t.net);
         assert_eq!(bt.steps.len(), 1 + 4 * 3 + 2);
         assert_eq!(bt.steps.last().unwrap().kind, BatchKind::Update);
         // The running sum after the last example is k times the mean.
-        let l = &bt.sum[0].weights[0][0];
-        assert!((l / 3.0 - bt.mean[0].weights[0][0]).abs() < 1e-15);
+        let l = &bt.sum[0].weights[0];
+        assert!((l / 3.0 - bt.mean[0].weights[0]).abs() < 1e-15);
         assert!(bt.steps[4].lines[0].starts_with("Σ ∂L/∂W(1)_11 = 0 + "));
     }
 }

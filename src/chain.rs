@@ -62,7 +62,7 @@ pub fn chain_rule(
     if l >= depth {
         return no(Thing::Layer, l, depth);
     }
-    let layer = &p.network.layers[l];
+    let layer = &p.net.mlp(l);
     if i >= layer.width() {
         return no(Thing::Unit, i, layer.width());
     }
@@ -77,7 +77,7 @@ pub fn chain_rule(
         Some(j) => plain.w(l, i, j),
         None => plain.b(l, i),
     };
-    let (z, a) = (p.forward.z[l][i], p.forward.a[l][i]);
+    let (z, a) = (p.z(l)[i], p.a(l)[i]);
     let act = layer.activation;
     let output = l + 1 == depth;
     let mut factors = Vec::new();
@@ -86,19 +86,19 @@ pub fn chain_rule(
         factors.push(Factor {
             name: Bilingual::new("error of the unit, δ = ∂L/∂z", "神经元的误差 δ = ∂L/∂z"),
             symbol: format!("∂L/∂{z_sym}"),
-            value: p.grads[l].delta[i],
+            value: p.delta(l)[i],
         });
     } else {
         let dl_da = if output {
-            let g = p.network.loss.dy(&p.forward.a[l], &p.target);
-            debug_assert!(p.network.loss != Loss::CrossEntropy);
+            let g = p.net.loss.dy(p.a(l), &p.target);
+            debug_assert!(p.net.loss != Loss::CrossEntropy);
             g[i]
         } else {
-            let upper = &p.network.layers[l + 1];
-            let du = &p.grads[l + 1].delta;
+            let upper = &p.net.mlp(l + 1);
+            let du = &p.delta(l + 1);
             paths = (0..upper.width())
                 .map(|k| {
-                    let (w, d) = (upper.weights[k][i], du[k]);
+                    let (w, d) = (upper.w(k, i), du[k]);
                     let product = w * d;
                     PathTerm {
                         unit: k,
@@ -143,13 +143,13 @@ pub fn chain_rule(
         },
         symbol: format!("∂{z_sym}/∂{param}"),
         value: match from {
-            Some(j) => p.forward.a_prev(l)[j],
+            Some(j) => p.a_prev(l)[j],
             None => 1.0,
         },
     });
     let value = match from {
-        Some(j) => p.grads[l].weights[i][j],
-        None => p.grads[l].biases[i],
+        Some(j) => p.grad_w(l, i, j),
+        None => p.grad_b(l)[i],
     };
     let title = Bilingual::new(
         format!("Chain rule for ∂L/∂{param}"),
@@ -206,7 +206,7 @@ mod tests {
         for name in preset::NAMES {
             let pass = preset::get(name).unwrap().problem.pass();
             for l in 0..pass.depth() {
-                let layer = &pass.network.layers[l];
+                let layer = &pass.net.mlp(l);
                 for i in 0..layer.width() {
                     for from in (0..layer.fan_in()).map(Some).chain([None]) {
                         let c = chain_rule(&pass, l, i, from, 4).unwrap();

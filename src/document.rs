@@ -57,9 +57,9 @@ fn phase_heading(phase: Phase) -> Bilingual {
 
 /// A heading line naming the network: `2-2-2 sigmoid/sigmoid, half_sse, η = 0.5`.
 fn summary(trace: &Trace, lang: Lang) -> String {
-    let net = &trace.pass.network;
+    let net = &trace.pass.net;
     let sizes: Vec<String> = net.sizes().iter().map(|s| s.to_string()).collect();
-    let acts: Vec<&str> = net.layers.iter().map(|l| l.activation.name()).collect();
+    let acts: Vec<&str> = net.mlp_layers().map(|l| l.activation.name()).collect();
     let eta = number::fmt(trace.pass.rule.learning_rate, trace.digits);
     let title = Bilingual::new("Worked example", "反向传播演算");
     format!(
@@ -199,7 +199,7 @@ fn latex_escape(s: &str) -> String {
 #[derive(Serialize)]
 struct JsonDoc<'a> {
     title: String,
-    network: &'a crate::network::Network,
+    net: &'a crate::engine::Net,
     input: &'a [f64],
     target: &'a [f64],
     learning_rate: f64,
@@ -228,7 +228,7 @@ fn json_doc(trace: &Trace, lang: Lang) -> String {
     let texts = trace.texts();
     let doc = JsonDoc {
         title: summary(trace, lang),
-        network: &p.network,
+        net: &p.net,
         input: p.input(),
         target: &p.target,
         learning_rate: p.rule.learning_rate,

@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorKind};
 use crate::explain::Bilingual;
 use crate::lang::Lang;
 use crate::loss::Loss;
-use crate::network::{Layer, Network};
+use crate::network::{MlpSpec, MlpSpecLayer};
 use crate::notation::Notation;
 use crate::problem::Problem;
 use crate::rng::Rng;
@@ -66,7 +66,7 @@ pub fn generate(seed: u64, sizes: &[usize], activation: Activation) -> Result<Pr
     let layers = sizes
         .windows(2)
         .enumerate()
-        .map(|(l, w)| Layer {
+        .map(|(l, w)| MlpSpecLayer {
             activation: if l + 1 == n { out } else { hidden },
             weights: (0..w[1])
                 .map(|_| (0..w[0]).map(|_| tenth(&mut rng, -9, 9)).collect())
@@ -85,7 +85,7 @@ pub fn generate(seed: u64, sizes: &[usize], activation: Activation) -> Result<Pr
         _ => (0..k).map(|_| tenth(&mut rng, -9, 9)).collect(),
     };
     let p = Problem {
-        network: Network { layers, loss },
+        net: MlpSpec { layers, loss }.into_net(),
         input,
         target,
         learning_rate: if loss == Loss::CrossEntropy { 0.1 } else { 0.5 },
@@ -100,34 +100,30 @@ pub fn generate(seed: u64, sizes: &[usize], activation: Activation) -> Result<Pr
 /// so it can be loaded into the app.
 pub fn statement(p: &Problem, seed: u64, lang: Lang) -> String {
     let n = Notation::plain(4);
-    let sizes: Vec<String> = p.network.sizes().iter().map(|s| s.to_string()).collect();
-    let acts: Vec<&str> = p
-        .network
-        .layers
-        .iter()
-        .map(|l| l.activation.name())
-        .collect();
+    let sizes: Vec<String> = p.net.sizes().iter().map(|s| s.to_string()).collect();
+    let acts: Vec<&str> = p.net.mlp_layers().map(|l| l.activation.name()).collect();
     let head = Bilingual::new(
         format!(
             "Backprop exercise (seed {seed})\n\nA {} network with activations {} and the loss {} ({}).",
             sizes.join("-"),
             acts.join("/"),
-            p.network.loss.name(),
-            p.network.loss.formula()
+            p.net.loss.name(),
+            p.net.loss.formula()
         ),
         format!(
             "反向传播练习（种子 {seed}）\n\n一个 {} 网络，各层激活函数为 {}，损失函数为 {}（{}）。",
             sizes.join("-"),
             acts.join("/"),
-            p.network.loss.name(),
-            p.network.loss.formula()
+            p.net.loss.name(),
+            p.net.loss.formula()
         ),
     );
     let mut out = head.get(lang).to_string();
     out.push_str("\n\n");
-    for (l, layer) in p.network.layers.iter().enumerate() {
-        for (i, row) in layer.weights.iter().enumerate() {
-            let ws: Vec<String> = row
+    for (l, layer) in p.net.mlp_layers().enumerate() {
+        for i in 0..layer.width() {
+            let ws: Vec<String> = layer
+                .row(i)
                 .iter()
                 .enumerate()
                 .map(|(j, w)| format!("{} = {}", n.w(l, i, j), n.num(*w)))
@@ -136,7 +132,7 @@ pub fn statement(p: &Problem, seed: u64, lang: Lang) -> String {
                 "  {}, {} = {}\n",
                 ws.join(", "),
                 n.b(l, i),
-                n.num(layer.biases[i])
+                n.num(layer.biases()[i])
             ));
         }
     }
@@ -171,21 +167,16 @@ mod tests {
         let a = generate(42, &[2, 3, 2], Activation::Sigmoid).unwrap();
         assert_eq!(a, generate(42, &[2, 3, 2], Activation::Sigmoid).unwrap());
         assert_ne!(a, generate(43, &[2, 3, 2], Activation::Sigmoid).unwrap());
-        for w in a
-            .network
-            .layers
-            .iter()
-            .flat_map(|l| l.weights.iter().flatten())
-        {
+        for w in a.net.mlp_layers().flat_map(|l| l.dense.weights.iter()) {
             assert_eq!((w * 10.0).round() / 10.0, *w);
         }
-        assert_eq!(a.network.sizes(), vec![2, 3, 2]);
+        assert_eq!(a.net.sizes(), vec![2, 3, 2]);
     }
 
     #[test]
     fn softmax_exercise_uses_cross_entropy() {
         let p = generate(1, &[2, 2, 3], Activation::Softmax).unwrap();
-        assert_eq!(p.network.loss, Loss::CrossEntropy);
+        assert_eq!(p.net.loss, Loss::CrossEntropy);
         assert_eq!(p.target.iter().sum::<f64>(), 1.0);
         assert!(generate(1, &[2, 9], Activation::Sigmoid).is_err());
     }

@@ -110,7 +110,7 @@ pub fn explain(p: &Pass, step: &Step, digits: usize, max: usize, tex: bool) -> E
 
 /// The formula lines of a step, in the notation `n`.
 pub fn lines(p: &Pass, step: &Step, n: &Notation) -> Lines {
-    let units = |l: usize| step.units(p.network.layers[l].width());
+    let units = |l: usize| step.units(p.net.mlp(l).width());
     match (step.kind, step.layer) {
         (Kind::Start, _) => start(p, n),
         (Kind::WeightedSum, Some(l)) => per_units(units(l), n, |i, n| weighted_sum(p, l, i, n)),
@@ -175,7 +175,7 @@ pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
         }
         Kind::Activation => {
             let a = computed(step, "a");
-            let f = p.network.layers[l - 1].activation.symbol();
+            let f = p.net.mlp(l - 1).activation.symbol();
             if zh {
                 format!("前向传播 · 第 {l} 层：激活 {a} = {f}(z)")
             } else {
@@ -183,7 +183,7 @@ pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
             }
         }
         Kind::Loss => {
-            let (en, zh_name) = match p.network.loss {
+            let (en, zh_name) = match p.net.loss {
                 Loss::HalfSse => ("half the sum of squared errors", "误差平方和的一半"),
                 Loss::Mse => ("mean squared error", "均方误差"),
                 Loss::CrossEntropy => ("cross-entropy", "交叉熵"),
@@ -241,7 +241,7 @@ pub fn note(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
             }
         }
         Kind::Activation => {
-            let act = p.network.layers[l].activation;
+            let act = p.net.mlp(l).activation;
             if zh {
                 format!("激活函数 {} 把加权和变成神经元的输出：{}。", act.name(), act.formula())
             } else {
@@ -254,7 +254,7 @@ pub fn note(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
         }
         Kind::Loss => {
             let last = p.depth();
-            let f = p.network.loss.formula();
+            let f = p.net.loss.formula();
             if zh {
                 format!("损失衡量输出 y = a({last}) 与目标 t 的差距：{f}。")
             } else {
@@ -341,8 +341,8 @@ const PLUS: &str = " + ";
 
 /// z(l)_i = Σ_j W(l)_ij a(l−1)_j + b(l)_i, then with the numbers.
 pub fn weighted_sum(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
-    let layer = &p.network.layers[l];
-    let a_prev = p.forward.a_prev(l);
+    let layer = &p.net.mlp(l);
+    let a_prev = p.a_prev(l);
     let fan = layer.fan_in();
     // Terms W·a for each input, then the bias.
     let sym = |j: usize| {
@@ -354,10 +354,10 @@ pub fn weighted_sum(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
     };
     let num = |j: usize| {
         if j < fan {
-            let (w, a) = (layer.weights[i][j], a_prev[j]);
+            let (w, a) = (layer.w(i, j), a_prev[j]);
             format!("{}{}{}", n.factor(w), n.tdot(), n.factor(a))
         } else {
-            n.factor(layer.biases[i])
+            n.factor(layer.biases()[i])
         }
     };
     let z = n.z(l, i);
@@ -366,16 +366,16 @@ pub fn weighted_sum(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
         numbers: vec![format!(
             "{z} = {} = {}",
             join_lazy(n, fan + 1, num, PLUS),
-            n.num(p.forward.z[l][i])
+            n.num(p.z(l)[i])
         )],
     }
 }
 
 /// a(l)_i = f(z(l)_i), then with the numbers.
 pub fn activation(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
-    let act = p.network.layers[l].activation;
-    let z = p.forward.z[l][i];
-    let a_val = p.forward.a[l][i];
+    let act = p.net.mlp(l).activation;
+    let z = p.z(l)[i];
+    let a_val = p.a(l)[i];
     let (zs, a_sym) = (n.z(l, i), n.a(l + 1, i));
     let zn = n.factor(z);
     let (sym_rhs, num_rhs) = match act {
@@ -396,7 +396,7 @@ pub fn activation(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
         Activation::Linear => (zs.clone(), n.num(z)),
         Activation::Softmax => {
             let den_sym = n.sum("k") + &n.exp(&n.sym("z", l + 1, "k"));
-            let den_num: Vec<String> = p.forward.z[l].iter().map(|v| n.exp(&n.num(*v))).collect();
+            let den_num: Vec<String> = p.z(l).iter().map(|v| n.exp(&n.num(*v))).collect();
             (
                 n.frac(&n.exp(&zs), &den_sym),
                 n.frac(&n.exp(&n.num(z)), &join_terms(n, den_num, PLUS)),
@@ -424,12 +424,12 @@ impl Activation {
 /// The loss, written out over the output units, then with the numbers.
 pub fn loss(p: &Pass, n: &Notation) -> Lines {
     let last = p.depth();
-    let y = p.forward.output();
+    let y = p.output();
     let t = &p.target;
     let k = y.len();
-    let (sym, num) = match p.network.loss {
+    let (sym, num) = match p.net.loss {
         Loss::HalfSse | Loss::Mse => {
-            let pre = if p.network.loss == Loss::HalfSse {
+            let pre = if p.net.loss == Loss::HalfSse {
                 n.half().to_string()
             } else {
                 String::new()
@@ -447,7 +447,7 @@ pub fn loss(p: &Pass, n: &Notation) -> Lines {
                 })
                 .collect();
             let wrap = |body: String| {
-                if p.network.loss == Loss::Mse {
+                if p.net.loss == Loss::Mse {
                     format!("{}{}", n.frac("1", &k.to_string()), n.paren(&body))
                 } else {
                     body
@@ -479,9 +479,9 @@ pub fn loss(p: &Pass, n: &Notation) -> Lines {
 
 /// f′(z(l)_i) written the way it is computed (a(1 − a) for sigmoid), symbols and numbers.
 fn derivative(p: &Pass, l: usize, i: usize, n: &Notation) -> (String, String) {
-    let act = p.network.layers[l].activation;
-    let z = p.forward.z[l][i];
-    let a = p.forward.a[l][i];
+    let act = p.net.mlp(l).activation;
+    let z = p.z(l)[i];
+    let a = p.a(l)[i];
     let (zs, asym) = (n.z(l, i), n.a(l + 1, i));
     let one_minus = |x: &str| n.paren(&format!("1{}{x}", n.minus()));
     match act {
@@ -515,15 +515,15 @@ fn derivative(p: &Pass, l: usize, i: usize, n: &Notation) -> (String, String) {
 /// (the sum over the units above, each path shown, times f′).
 pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
     let d = n.delta(l, i);
-    let value = n.num(p.grads[l].delta[i]);
-    let act = p.network.layers[l].activation;
+    let value = n.num(p.delta(l)[i]);
+    let act = p.net.mlp(l).activation;
     if l + 1 == p.depth() {
-        let y = p.forward.a[l][i];
+        let y = p.a(l)[i];
         let t = p.target[i];
         let ys = n.a(l + 1, i);
-        let k = p.network.outputs();
+        let k = p.net.outputs();
         if act.is_softmax() {
-            if p.network.loss == Loss::CrossEntropy {
+            if p.net.loss == Loss::CrossEntropy {
                 let st: f64 = p.target.iter().sum();
                 if st == 1.0 {
                     return Lines {
@@ -554,8 +554,8 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
                     )],
                 };
             }
-            let g = p.network.loss.dy(&p.forward.a[l], &p.target);
-            let gy: f64 = g.iter().zip(&p.forward.a[l]).map(|(g, y)| g * y).sum();
+            let g = p.net.loss.dy(p.a(l), &p.target);
+            let gy: f64 = g.iter().zip(p.a(l)).map(|(g, y)| g * y).sum();
             let dl = n.d("L", &ys);
             return Lines {
                 symbols: vec![format!(
@@ -577,7 +577,7 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
                 )],
             };
         }
-        let (dl_sym, dl_num, dl_val) = match p.network.loss {
+        let (dl_sym, dl_num, dl_val) = match p.net.loss {
             Loss::Mse => (
                 format!(
                     "{}{}",
@@ -598,7 +598,7 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
             ),
         };
         let (df_sym, df_num) = derivative(p, l, i, n);
-        let df_val = act.df_from(p.forward.z[l][i], y);
+        let df_val = act.df_from(p.z(l)[i], y);
         let dot = n.dot();
         return Lines {
             symbols: vec![
@@ -617,25 +617,18 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
         };
     }
     // Hidden unit: δ(l)_i = (Σ_k W(l+1)_ki δ(l+1)_k) · f′(z(l)_i).
-    let upper = &p.network.layers[l + 1];
-    let du = &p.grads[l + 1].delta;
+    let upper = &p.net.mlp(l + 1);
+    let du = &p.delta(l + 1);
     let k_count = upper.width();
     let sym_terms: Vec<String> = (0..k_count)
         .map(|k| format!("{}{}{}", n.w(l + 1, k, i), n.tdot(), n.delta(l + 1, k)))
         .collect();
     let num_terms: Vec<String> = (0..k_count)
-        .map(|k| {
-            format!(
-                "{}{}{}",
-                n.factor(upper.weights[k][i]),
-                n.tdot(),
-                n.factor(du[k])
-            )
-        })
+        .map(|k| format!("{}{}{}", n.factor(upper.w(k, i)), n.tdot(), n.factor(du[k])))
         .collect();
-    let back: f64 = (0..k_count).map(|k| upper.weights[k][i] * du[k]).sum();
+    let back: f64 = (0..k_count).map(|k| upper.w(k, i) * du[k]).sum();
     let (df_sym, df_num) = derivative(p, l, i, n);
-    let df_val = act.df_from(p.forward.z[l][i], p.forward.a[l][i]);
+    let df_val = act.df_from(p.z(l)[i], p.a(l)[i]);
     let ai = n.a(l + 1, i);
     let dot = n.dot();
     let mut numbers: Vec<String> = (0..k_count.min(MAX_TERMS))
@@ -644,7 +637,7 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
                 "{} = {} = {}",
                 n.paren(&sym_terms[k]),
                 num_terms[k],
-                n.num(upper.weights[k][i] * du[k])
+                n.num(upper.w(k, i) * du[k])
             )
         })
         .collect();
@@ -697,10 +690,9 @@ pub fn delta(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
 
 /// ∂L/∂W(l)_ij = δ(l)_i a(l−1)_j for every j, and ∂L/∂b(l)_i = δ(l)_i.
 pub fn gradients(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
-    let a_prev = p.forward.a_prev(l);
-    let g = &p.grads[l];
+    let a_prev = p.a_prev(l);
     let dot = n.dot();
-    let (d, dv) = (n.delta(l, i), g.delta[i]);
+    let (d, dv) = (n.delta(l, i), p.delta(l)[i]);
     let mut symbols = Vec::new();
     let mut numbers = Vec::new();
     for (j, a) in a_prev.iter().enumerate() {
@@ -710,12 +702,12 @@ pub fn gradients(p: &Pass, l: usize, i: usize, n: &Notation) -> Lines {
             "{dw} = {}{dot}{} = {}",
             n.factor(dv),
             n.factor(*a),
-            n.num(g.weights[i][j])
+            n.num(p.grad_w(l, i, j))
         ));
     }
     let db = n.d("L", &n.b(l, i));
     symbols.push(format!("{db} = {d}"));
-    numbers.push(format!("{db} = {}", n.num(g.biases[i])));
+    numbers.push(format!("{db} = {}", n.num(p.grad_b(l)[i])));
     Lines { symbols, numbers }
 }
 
@@ -750,41 +742,40 @@ pub fn update(p: &Pass, n: &Notation) -> Lines {
     }
     let lr = n.factor(p.rule.learning_rate);
     let mut numbers = Vec::new();
-    'layers: for (l, (old, new)) in p.network.layers.iter().zip(&p.updated.layers).enumerate() {
-        let g = &p.grads[l];
-        for (i, row) in old.weights.iter().enumerate() {
-            for (j, w) in row.iter().enumerate() {
+    'layers: for (l, (old, new)) in p.net.mlp_layers().zip(p.updated.mlp_layers()).enumerate() {
+        for i in 0..old.width() {
+            for (j, w) in old.row(i).iter().enumerate() {
                 if numbers.len() > n.max_lines {
                     break 'layers;
                 }
                 let grad = if lam != 0.0 {
                     n.paren(&format!(
                         "{}{PLUS}{}{dot}{}",
-                        n.num(g.weights[i][j]),
+                        n.num(p.grad_w(l, i, j)),
                         n.factor(lam),
                         n.factor(*w)
                     ))
                 } else {
-                    n.factor(g.weights[i][j])
+                    n.factor(p.grad_w(l, i, j))
                 };
                 numbers.push(format!(
                     "{} = {}{}{lr}{dot}{grad} = {}",
                     n.w(l, i, j),
                     n.num(*w),
                     n.minus(),
-                    n.num(new.weights[i][j])
+                    n.num(new.w(i, j))
                 ));
             }
         }
         if !p.rule.freeze_biases {
-            for (i, b) in old.biases.iter().enumerate() {
+            for (i, b) in old.biases().iter().enumerate() {
                 numbers.push(format!(
                     "{} = {}{}{lr}{dot}{} = {}",
                     n.b(l, i),
                     n.num(*b),
                     n.minus(),
-                    n.factor(g.biases[i]),
-                    n.num(new.biases[i])
+                    n.factor(p.grad_b(l)[i]),
+                    n.num(new.biases()[i])
                 ));
             }
         }

@@ -4,9 +4,10 @@
 //! compared with the fixture's `expected` block key by key.
 
 use crate::dataset::Dataset;
+use crate::engine::Net;
 use crate::error::{Error, ErrorKind};
 use crate::json::{self, field, join, to_value, Value};
-use crate::network::{Network, UpdateRule};
+use crate::network::UpdateRule;
 use crate::problem::{self, Problem};
 use crate::train::{dataset_loss, Config, Trainer};
 use crate::view::{self, PassView};
@@ -191,7 +192,7 @@ fn check_cnn(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
 }
 
 /// Reads `{inputs, targets}` and checks them against the network.
-pub fn dataset_from_value(v: &Value, at: &str, net: &Network) -> Result<Dataset, Error> {
+pub fn dataset_from_value(v: &Value, at: &str, net: &Net) -> Result<Dataset, Error> {
     let inputs = json::matrix(field(v, "inputs", at)?, &join(at, "inputs"))?;
     let targets = json::matrix(field(v, "targets", at)?, &join(at, "targets"))?;
     if inputs.is_empty() {
@@ -295,7 +296,7 @@ fn check_train(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
     }
     c.value(
         "expected.final_layers",
-        &to_value(&view::params(&trainer.network)),
+        &to_value(&view::params(&trainer.net)),
         field(exp, "final_layers", "expected")?,
     )?;
     Ok(())

@@ -1,7 +1,7 @@
 //! Gradient check: central finite differences for every weight and bias, compared
 //! with backpropagation's gradients.
 
-use crate::network::{Network, Workspace};
+use crate::engine::{Net, Param, Workspace};
 use serde::Serialize;
 
 /// Step h of the central difference (L(θ+h) − L(θ−h)) / 2h.
@@ -34,22 +34,36 @@ pub fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / (a.abs() + b.abs()).max(1e-8)
 }
 
-/// Compares ∂L/∂θ from backprop with central differences for every parameter.
-pub fn check(net: &Network, x: &[f64], t: &[f64]) -> Report {
-    let grads = net.backward(&net.forward(x), t);
-    // One copy, each parameter nudged and put back in turn (not a copy per parameter),
-    // and one workspace for every pass.
-    let mut probe = net.clone();
+/// The engine's place of W(l)_ij (`j` = None: b(l)_i) in a fully connected network.
+pub fn mlp_param(net: &Net, l: usize, i: usize, j: Option<usize>) -> Param {
+    match j {
+        Some(j) => Param::Weight {
+            layer: 2 * l,
+            index: i * net.mlp(l).fan_in() + j,
+        },
+        None => Param::Bias {
+            layer: 2 * l,
+            index: i,
+        },
+    }
+}
+
+/// Compares ∂L/∂θ from backprop with central differences for every parameter of a
+/// fully connected network, unit by unit (its weights, then its bias).
+pub fn check(net: &Net, x: &[f64], t: &[f64]) -> Report {
     let mut ws = Workspace::default();
+    let mut grads = Vec::new();
+    net.forward_into(x, &mut ws);
+    net.backward_into(x, t, &mut ws, &mut grads, false);
+    // One copy, each parameter nudged and put back in turn, one workspace for every pass.
+    let mut probe = net.clone();
     let mut entries = Vec::new();
-    for (l, layer) in net.layers.iter().enumerate() {
+    for (l, layer) in net.mlp_layers().enumerate() {
         for i in 0..layer.width() {
             for from in (0..layer.fan_in()).map(Some).chain([None]) {
-                let backprop = match from {
-                    Some(j) => grads[l].weights[i][j],
-                    None => grads[l].biases[i],
-                };
-                let numeric = central(&mut probe, &mut ws, x, t, l, i, from);
+                let p = mlp_param(net, l, i, from);
+                let backprop = crate::engine::params::grad_of(&grads, p);
+                let numeric = central(&mut probe, &mut ws, x, t, p);
                 entries.push(Entry {
                     layer: l,
                     to: i,
@@ -69,39 +83,18 @@ pub fn check(net: &Network, x: &[f64], t: &[f64]) -> Report {
 }
 
 /// The central difference of one parameter: W(l)_ij, or b(l)_i when `j` is `None`.
-pub fn numeric(net: &Network, x: &[f64], t: &[f64], l: usize, i: usize, j: Option<usize>) -> f64 {
-    central(&mut net.clone(), &mut Workspace::default(), x, t, l, i, j)
+pub fn numeric(net: &Net, x: &[f64], t: &[f64], l: usize, i: usize, j: Option<usize>) -> f64 {
+    let p = mlp_param(net, l, i, j);
+    central(&mut net.clone(), &mut Workspace::default(), x, t, p)
 }
 
-/// [`numeric`] on `probe`, which is left as it was.
-fn central(
-    probe: &mut Network,
-    ws: &mut Workspace,
-    x: &[f64],
-    t: &[f64],
-    l: usize,
-    i: usize,
-    j: Option<usize>,
-) -> f64 {
-    let orig = param(probe, l, i, j);
-    set_param(probe, l, i, j, orig + H);
+/// (L(θ + h) − L(θ − h)) / 2h of parameter `p` on `probe`, which is left as it was.
+pub fn central(probe: &mut Net, ws: &mut Workspace, x: &[f64], t: &[f64], p: Param) -> f64 {
+    let orig = probe.param(p);
+    probe.set_param(p, orig + H);
     let up = probe.loss_with(x, t, ws);
-    set_param(probe, l, i, j, orig - H);
+    probe.set_param(p, orig - H);
     let down = probe.loss_with(x, t, ws);
-    set_param(probe, l, i, j, orig);
+    probe.set_param(p, orig);
     (up - down) / (2.0 * H)
-}
-
-fn param(n: &Network, l: usize, i: usize, j: Option<usize>) -> f64 {
-    match j {
-        Some(j) => n.layers[l].weights[i][j],
-        None => n.layers[l].biases[i],
-    }
-}
-
-fn set_param(n: &mut Network, l: usize, i: usize, j: Option<usize>, v: f64) {
-    match j {
-        Some(j) => n.layers[l].weights[i][j] = v,
-        None => n.layers[l].biases[i] = v,
-    }
 }

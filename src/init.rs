@@ -1,8 +1,9 @@
 //! Weight initialisation from a seed: uniform, Xavier (Glorot) or He.
 
 use crate::activation::Activation;
+use crate::engine::Net;
 use crate::loss::Loss;
-use crate::network::{Layer, Network};
+use crate::network::{MlpSpec, MlpSpecLayer};
 use crate::rng::Rng;
 use crate::vocab::named;
 use serde::Serialize;
@@ -53,14 +54,14 @@ pub fn network(
     loss: Loss,
     init: Init,
     seed: u64,
-) -> Network {
+) -> Net {
     let mut rng = Rng::new(seed);
     let layers = sizes
         .windows(2)
         .zip(activations)
         .map(|(w, &activation)| {
             let (fan_in, width) = (w[0], w[1]);
-            Layer {
+            MlpSpecLayer {
                 activation,
                 weights: (0..width)
                     .map(|_| {
@@ -73,5 +74,5 @@ pub fn network(
             }
         })
         .collect();
-    Network { layers, loss }
+    MlpSpec { layers, loss }.into_net()
 }

@@ -6,7 +6,7 @@ use crate::dataset::{self, Kind, Spec};
 use crate::explain::Bilingual;
 use crate::init::{self, Init};
 use crate::loss::Loss;
-use crate::network::{Layer, Network};
+use crate::network::{MlpSpec, MlpSpecLayer};
 use crate::problem::Problem;
 use crate::vocab::Named;
 
@@ -38,8 +38,8 @@ pub const NAMES: [&str; 10] = [
     "spiral",
 ];
 
-fn layer(activation: Activation, weights: &[&[f64]], biases: &[f64]) -> Layer {
-    Layer {
+fn layer(activation: Activation, weights: &[&[f64]], biases: &[f64]) -> MlpSpecLayer {
+    MlpSpecLayer {
         activation,
         weights: weights.iter().map(|r| r.to_vec()).collect(),
         biases: biases.to_vec(),
@@ -48,13 +48,14 @@ fn layer(activation: Activation, weights: &[&[f64]], biases: &[f64]) -> Layer {
 
 fn mazur_problem(freeze_biases: bool) -> Problem {
     Problem {
-        network: Network {
+        net: MlpSpec {
             layers: vec![
                 layer(Sigmoid, &[&[0.15, 0.2], &[0.25, 0.3]], &[0.35, 0.35]),
                 layer(Sigmoid, &[&[0.4, 0.45], &[0.5, 0.55]], &[0.6, 0.6]),
             ],
             loss: Loss::HalfSse,
-        },
+        }
+        .into_net(),
         input: vec![0.05, 0.1],
         target: vec![0.01, 0.99],
         learning_rate: 0.5,
@@ -78,17 +79,15 @@ fn drawn(
     spec: Spec,
     scale: f64,
 ) -> Preset {
-    let mut network = init::network(sizes, acts, loss, init, seed);
-    for w in network
-        .layers
-        .iter_mut()
-        .flat_map(|l| l.weights.iter_mut().flatten())
-    {
-        *w *= scale;
+    let mut net = init::network(sizes, acts, loss, init, seed);
+    for l in 0..net.depth() {
+        if let Some(d) = net.dense_mut(l) {
+            d.weights.iter_mut().for_each(|w| *w *= scale);
+        }
     }
-    let out = network.layers.last().map_or(Linear, |l| l.activation);
+    let out = net.output_activation();
     let samples = dataset::generate(&spec);
-    let (train, _) = dataset::split(&spec, &samples, network.outputs(), out);
+    let (train, _) = dataset::split(&spec, &samples, net.outputs(), out);
     Preset {
         name,
         title,
@@ -96,7 +95,7 @@ fn drawn(
         problem: Problem {
             input: train.inputs[0].clone(),
             target: train.targets[0].clone(),
-            network,
+            net,
             learning_rate,
             weight_decay: 0.0,
             freeze_biases: false,
@@ -185,7 +184,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
                 "3-4-3 的 tanh/softmax 网络，交叉熵损失，独热目标：输出层的 δ 就是 y − t。",
             ),
             problem: Problem {
-                network: Network {
+                net: MlpSpec {
                     layers: vec![
                         layer(
                             Tanh,
@@ -199,7 +198,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
                         ),
                     ],
                     loss: Loss::CrossEntropy,
-                },
+                }.into_net(),
                 input: vec![1.0, 0.5, -1.0],
                 target: vec![0.0, 1.0, 0.0],
                 learning_rate: 0.5,
@@ -275,8 +274,9 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
                 spec(Kind::Gaussians, 100, 0.2, 0.2),
                 1.0,
             );
-            p.problem.network.layers[0].biases[1] = -4.0;
-            p.problem.network.layers[0].biases[3] = -4.0;
+            let d = p.problem.net.dense_mut(0).expect("a dense first layer");
+            d.biases[1] = -4.0;
+            d.biases[3] = -4.0;
             p
         }
         "spiral" => drawn(

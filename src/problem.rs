@@ -2,11 +2,12 @@
 //! the fixture shape `{network, input, target, learning_rate}` with every rule checked.
 
 use crate::activation::Activation;
+use crate::engine::Net;
 use crate::error::{Error, ErrorKind};
 use crate::json::Value;
 use crate::json::{self, field, join, opt};
 use crate::loss::Loss;
-use crate::network::{Layer, Network, UpdateRule};
+use crate::network::{MlpSpec, MlpSpecLayer, UpdateRule};
 use crate::pass::Pass;
 use crate::vocab::Named;
 use serde::Serialize;
@@ -14,7 +15,8 @@ use serde::Serialize;
 /// Everything one pass needs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Problem {
-    pub network: Network,
+    #[serde(rename = "network")]
+    pub net: Net,
     pub input: Vec<f64>,
     pub target: Vec<f64>,
     pub learning_rate: f64,
@@ -49,13 +51,19 @@ impl Problem {
 
     /// Runs the pass.
     pub fn pass(&self) -> Pass {
-        Pass::run(&self.network, &self.input, &self.target, self.rule())
+        Pass::run(&self.net, &self.input, &self.target, self.rule())
     }
 
     /// Checks every rule; the message says what and where.
     pub fn validate(&self) -> Result<(), Error> {
-        self.network.validate_for(Some(self.input.len()))?;
-        self.network.validate_example(&self.input, &self.target)?;
+        // A fully connected network is checked in its own terms (layer l, its weights
+        // row by row); any other on the engine's layers.
+        if self.net.is_mlp() {
+            crate::network::MlpSpec::of(&self.net).validate_for(Some(self.input.len()))?;
+        } else {
+            self.net.validate()?;
+        }
+        self.net.validate_example(&self.input, &self.target)?;
         check_rate(self.learning_rate, "learning_rate")?;
         check_decay(self.weight_decay, "weight_decay")
     }
@@ -79,7 +87,7 @@ impl Problem {
             None => false,
         };
         let p = Problem {
-            network,
+            net: network,
             input,
             target,
             learning_rate,
@@ -124,7 +132,7 @@ pub fn check_decay(v: f64, at: &str) -> Result<(), Error> {
 }
 
 /// Reads `{layers: [{activation, weights, biases}], loss}` and validates it.
-pub fn network_from_value(v: &Value, at: &str, inputs: Option<usize>) -> Result<Network, Error> {
+pub fn network_from_value(v: &Value, at: &str, inputs: Option<usize>) -> Result<Net, Error> {
     let layers_at = join(at, "layers");
     let layers = json::array(field(v, "layers", at)?, &layers_at)?
         .iter()
@@ -132,7 +140,7 @@ pub fn network_from_value(v: &Value, at: &str, inputs: Option<usize>) -> Result<
         .map(|(l, lv)| {
             let lat = format!("{layers_at}[{l}]");
             let act = json::string(field(lv, "activation", &lat)?, &join(&lat, "activation"))?;
-            Ok(Layer {
+            Ok(MlpSpecLayer {
                 activation: Activation::parse(act)
                     .map_err(|e| e.or_at(&join(&lat, "activation")))?,
                 weights: json::matrix(field(lv, "weights", &lat)?, &join(&lat, "weights"))?,
@@ -143,13 +151,16 @@ pub fn network_from_value(v: &Value, at: &str, inputs: Option<usize>) -> Result<
     let loss_at = join(at, "loss");
     let loss = Loss::parse(json::string(field(v, "loss", at)?, &loss_at)?)
         .map_err(|e| e.or_at(&loss_at))?;
-    let net = Network { layers, loss };
-    net.validate_for(inputs).map_err(|mut e| {
+    let spec = MlpSpec { layers, loss };
+    let place = |mut e: Error| {
         // Validation names `network.…`; this network may sit elsewhere in the file.
         if let Some(rest) = e.at.strip_prefix("network") {
             e.at = format!("{at}{rest}");
         }
         e
-    })?;
+    };
+    spec.validate_for(inputs).map_err(place)?;
+    let net = spec.into_net();
+    net.validate().map_err(place)?;
     Ok(net)
 }

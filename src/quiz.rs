@@ -27,14 +27,14 @@ pub fn question(t: &Trace, i: usize) -> Option<Question> {
     let l = step.layer;
     let u = step.neuron.unwrap_or(0);
     let (symbol, value) = match (step.kind, l) {
-        (Kind::WeightedSum, Some(l)) => (n.z(l, u), p.forward.z[l][u]),
-        (Kind::Activation, Some(l)) => (n.a(l + 1, u), p.forward.a[l][u]),
+        (Kind::WeightedSum, Some(l)) => (n.z(l, u), p.z(l)[u]),
+        (Kind::Activation, Some(l)) => (n.a(l + 1, u), p.a(l)[u]),
         (Kind::Loss, _) => ("L".to_string(), p.loss),
-        (Kind::Delta, Some(l)) => (n.delta(l, u), p.grads[l].delta[u]),
-        (Kind::Gradients, Some(l)) => (n.d("L", &n.w(l, u, 0)), p.grads[l].weights[u][0]),
+        (Kind::Delta, Some(l)) => (n.delta(l, u), p.delta(l)[u]),
+        (Kind::Gradients, Some(l)) => (n.d("L", &n.w(l, u, 0)), p.grad_w(l, u, 0)),
         (Kind::Update, _) => (
             format!("{}{}", n.w(0, 0, 0), n.after()),
-            p.updated.layers[0].weights[0][0],
+            p.updated.mlp(0).w(0, 0),
         ),
         _ => return None,
     };

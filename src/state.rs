@@ -157,7 +157,7 @@ pub fn load_value(v: &Value) -> Result<SavedState, Error> {
         let p = Problem {
             input: data.inputs[0].clone(),
             target: data.targets[0].clone(),
-            network: net,
+            net,
             learning_rate: lr,
             weight_decay: 0.0,
             freeze_biases: false,
@@ -196,7 +196,7 @@ pub fn load_value(v: &Value) -> Result<SavedState, Error> {
 
 fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {
     if opt(v, "inputs").is_some() {
-        return Ok(Data::Given(dataset_from_value(v, "dataset", &p.network)?));
+        return Ok(Data::Given(dataset_from_value(v, "dataset", &p.net)?));
     }
     let kind = Kind::parse(json::string(field(v, "kind", "dataset")?, "dataset.kind")?)
         .map_err(|e| e.or_at("dataset.kind"))?;
@@ -211,13 +211,13 @@ fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {
         seed: json::whole(field(v, "seed", "dataset")?, "dataset.seed")?,
     };
     spec.validate()?;
-    if kind.inputs() != p.network.inputs() {
+    if kind.inputs() != p.net.inputs() {
         return Err(Error::at(
             "dataset.kind",
             ErrorKind::DatasetInputs {
                 dataset: kind.name(),
                 inputs: kind.inputs(),
-                takes: p.network.inputs(),
+                takes: p.net.inputs(),
             },
         ));
     }

@@ -247,9 +247,8 @@ struct Recorder<'a> {
 impl<'a> Recorder<'a> {
     fn new(pass: &'a Pass, granularity: Granularity) -> Self {
         let blank = || {
-            pass.network
-                .layers
-                .iter()
+            pass.net
+                .mlp_layers()
                 .map(|l| vec![usize::MAX; l.width()])
                 .collect::<Vec<_>>()
         };
@@ -300,14 +299,14 @@ impl<'a> Recorder<'a> {
     }
 
     fn is_softmax(&self, l: usize) -> bool {
-        self.pass.network.layers[l].activation.is_softmax()
+        self.pass.net.mlp(l).activation.is_softmax()
     }
 
     /// The steps of layer `l`: one for the layer (`None`), or one per unit.
     fn groups(&self, l: usize) -> Vec<Option<usize>> {
         match self.granularity {
             Granularity::Layer => vec![None],
-            Granularity::Neuron => (0..self.pass.network.layers[l].width()).map(Some).collect(),
+            Granularity::Neuron => (0..self.pass.net.mlp(l).width()).map(Some).collect(),
         }
     }
 

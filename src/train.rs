@@ -2,11 +2,12 @@
 //! optional L2 weight decay, a bounded loss history and divergence detection.
 
 use crate::dataset::Dataset;
-use crate::network::{Gradients, Network, UpdateRule, Workspace};
+use crate::engine::{Grads, Net, Workspace};
+use crate::network::UpdateRule;
 use serde::Serialize;
 
 /// Mean loss of `net` over a dataset (0 for an empty one).
-pub fn dataset_loss(net: &Network, data: &Dataset) -> f64 {
+pub fn dataset_loss(net: &Net, data: &Dataset) -> f64 {
     if data.is_empty() {
         return 0.0;
     }
@@ -20,8 +21,8 @@ pub fn dataset_loss(net: &Network, data: &Dataset) -> f64 {
     total / data.len() as f64
 }
 
-/// Gradients averaged over the examples `idx` of `data`.
-pub fn batch_gradients(net: &Network, data: &Dataset, idx: &[usize]) -> Vec<Gradients> {
+/// Gradients averaged over the examples `idx` of `data`, per engine layer.
+pub fn batch_gradients(net: &Net, data: &Dataset, idx: &[usize]) -> Vec<Grads> {
     let mut grads = Vec::new();
     batch_gradients_into(net, data, idx, &mut Workspace::default(), &mut grads);
     grads
@@ -29,11 +30,11 @@ pub fn batch_gradients(net: &Network, data: &Dataset, idx: &[usize]) -> Vec<Grad
 
 /// The same, in reusable buffers.
 fn batch_gradients_into(
-    net: &Network,
+    net: &Net,
     data: &Dataset,
     idx: &[usize],
     ws: &mut Workspace,
-    grads: &mut Vec<Gradients>,
+    grads: &mut Vec<Grads>,
 ) {
     for (n, &k) in idx.iter().enumerate() {
         net.forward_into(&data.inputs[k], ws);
@@ -44,29 +45,11 @@ fn batch_gradients_into(
     }
 }
 
-/// acc += g, layer by layer.
-pub fn add_into(acc: &mut [Gradients], g: &[Gradients]) {
-    for (a, b) in acc.iter_mut().zip(g) {
-        for (x, y) in a.delta.iter_mut().zip(&b.delta) {
-            *x += y;
-        }
-        for (x, y) in a.biases.iter_mut().zip(&b.biases) {
-            *x += y;
-        }
-        for (ra, rb) in a.weights.iter_mut().zip(&b.weights) {
-            for (x, y) in ra.iter_mut().zip(rb) {
-                *x += y;
-            }
-        }
-    }
-}
-
 /// g *= s.
-pub fn scale(g: &mut [Gradients], s: f64) {
+pub fn scale(g: &mut [Grads], s: f64) {
     for l in g {
-        l.delta.iter_mut().for_each(|x| *x *= s);
         l.biases.iter_mut().for_each(|x| *x *= s);
-        l.weights.iter_mut().flatten().for_each(|x| *x *= s);
+        l.weights.iter_mut().for_each(|x| *x *= s);
     }
 }
 
@@ -134,7 +117,8 @@ pub struct Config {
 /// A network being trained on a dataset, one update at a time.
 #[derive(Clone, Debug)]
 pub struct Trainer {
-    pub network: Network,
+    /// The network being trained (on the engine: any net, fully connected or not).
+    pub net: Net,
     pub train: Dataset,
     pub test: Dataset,
     pub config: Config,
@@ -148,15 +132,15 @@ pub struct Trainer {
     pub history: History,
     /// Buffers of the passes and the gradients, reused every step.
     ws: Workspace,
-    grads: Vec<Gradients>,
+    grads: Vec<Grads>,
     /// The current batch's example indices (reused by every update).
     idx: Vec<usize>,
 }
 
 impl Trainer {
-    pub fn new(network: Network, train: Dataset, test: Dataset, config: Config) -> Self {
+    pub fn new(net: Net, train: Dataset, test: Dataset, config: Config) -> Self {
         let mut t = Trainer {
-            network,
+            net,
             train,
             test,
             config,
@@ -194,7 +178,7 @@ impl Trainer {
         self.idx.clear();
         self.idx.extend(batch_indices(self.next, k, n));
         batch_gradients_into(
-            &self.network,
+            &self.net,
             &self.train,
             &self.idx,
             &mut self.ws,
@@ -206,14 +190,11 @@ impl Trainer {
         // Divergence: a non-finite gradient or parameter (a non-finite δ makes its
         // weight gradients non-finite too). The weights are left as they were, the last
         // finite ones.
-        if !self
-            .network
-            .update_stays_finite(&self.grads, &self.config.rule)
-        {
+        if !self.net.update_stays_finite(&self.grads, &self.config.rule) {
             self.status = Status::Diverged { step: self.updates };
             return false;
         }
-        self.network.update(&self.grads, &self.config.rule);
+        self.net.update(&self.grads, &self.config.rule);
         true
     }
 
@@ -243,12 +224,12 @@ impl Trainer {
 
     /// Mean loss over the training set.
     pub fn train_loss(&self) -> f64 {
-        dataset_loss(&self.network, &self.train)
+        dataset_loss(&self.net, &self.train)
     }
 
     /// Mean loss over the test set.
     pub fn test_loss(&self) -> f64 {
-        dataset_loss(&self.network, &self.test)
+        dataset_loss(&self.net, &self.test)
     }
 
     /// Adds the current losses to the history.

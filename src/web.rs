@@ -359,7 +359,7 @@ impl Lab {
             state: view::state(&self.s, Fields::Frame),
             step: view::step_text(t, c, self.lang, f.all_lines),
             steps: new_shape.then(|| view::steps(t)),
-            symbols: new_shape.then(|| view::symbols(&t.pass.network)),
+            symbols: new_shape.then(|| view::symbols(&t.pass.net)),
             chain,
             gradcheck,
             graph_height: graph.map(|(_, s)| frame::graph_height(&self.s, s.css.0, o.zoom)),
@@ -375,7 +375,7 @@ impl Lab {
     pub fn hit_network(&self, x: f64, y: f64, width: f64, height: f64, f: &Frame) -> String {
         let o = &f.options;
         let lay = layout::layout(
-            &self.s.trace().pass.network.sizes(),
+            &self.s.trace().pass.net.sizes(),
             width * o.dpr,
             height * o.dpr,
             o.dpr * o.zoom,

@@ -56,17 +56,17 @@ fn json_edges_are_refused_with_messages() {
 #[test]
 fn tiny_numbers_are_accepted_and_stay_finite() {
     let s = state::load(&mazur_with("w", "1e-320")).unwrap();
-    assert_eq!(s.problem.network.layers[0].weights[0][0], 1e-320);
+    assert_eq!(s.problem.net.mlp(0).w(0, 0), 1e-320);
     let p = s.problem.pass();
     assert!(p.is_finite());
     let mut s = Session::from_preset("mazur").unwrap();
     s.edit(Edit::LearningRate(1e-300)).unwrap();
-    let before = s.saved().problem.network.clone();
+    let before = s.saved().problem.net.clone();
     let l = s.train(100).unwrap();
     assert!(l.is_finite());
     assert_eq!(snapshot(&s)["training"]["diverged"], false);
     // Steps of 1e-300 change nothing a double can hold.
-    assert_eq!(s.saved().problem.network, before);
+    assert_eq!(s.saved().problem.net, before);
 }
 
 #[test]

@@ -231,14 +231,14 @@ fn apply(s: &mut Session, op: &Op) -> Result<(), Error> {
 /// state() and export work, and the export loads back.
 fn check(s: &Session) -> Result<(), TestCaseError> {
     prop_assert!(s.stepper().cursor() < s.stepper().len());
-    prop_assert_eq!(&s.trace().pass.network, &s.saved().problem.network);
+    prop_assert_eq!(&s.trace().pass.net, &s.saved().problem.net);
     prop_assert!(s.saved().problem.validate().is_ok());
     let v = snapshot(s);
     prop_assert!(v["layers"].is_array());
     // The page's redraw: its matrices hold as many numbers as the layers' shapes say.
     let frame = to_value(&view::state(s, Fields::Frame));
     prop_assert!(frame["layers"].is_array());
-    let sizes = s.trace().pass.network.sizes();
+    let sizes = s.trace().pass.net.sizes();
     let weights: usize = sizes.windows(2).map(|w| w[0] * w[1]).sum();
     let c = s.stepper().cursor();
     let blocks = if s.trace().shows_update(c) { 3 } else { 2 };

@@ -3,9 +3,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use backprop_lab::activation::Activation;
+use backprop_lab::engine::{Net, Workspace};
 use backprop_lab::gradcheck;
 use backprop_lab::loss::Loss;
-use backprop_lab::network::{Layer, Network};
+use backprop_lab::network::{MlpSpec, MlpSpecLayer};
 use proptest::prelude::*;
 
 const HIDDEN: [Activation; 5] = [
@@ -17,7 +18,7 @@ const HIDDEN: [Activation; 5] = [
 ];
 
 /// A random network: 1–4 layers of 1–5 units, any activation, any valid loss.
-fn network() -> impl Strategy<Value = (Network, Vec<f64>, Vec<f64>)> {
+fn network() -> impl Strategy<Value = (Net, Vec<f64>, Vec<f64>)> {
     (1usize..5, 1usize..5, 0usize..3, any::<u64>())
         .prop_flat_map(|(depth, n_in, loss_kind, seed)| {
             let widths = proptest::collection::vec(1usize..6, depth);
@@ -60,7 +61,7 @@ fn network() -> impl Strategy<Value = (Network, Vec<f64>, Vec<f64>)> {
                 .into_iter()
                 .zip(acts)
                 .enumerate()
-                .map(|(l, ((weights, biases), a))| Layer {
+                .map(|(l, ((weights, biases), a))| MlpSpecLayer {
                     activation: if l + 1 == n && loss == Loss::CrossEntropy {
                         Activation::Softmax
                     } else {
@@ -80,7 +81,7 @@ fn network() -> impl Strategy<Value = (Network, Vec<f64>, Vec<f64>)> {
                     t[0] = 1.0;
                 }
             }
-            (Network { layers, loss }, x, t)
+            (MlpSpec { layers, loss }.into_net(), x, t)
         })
 }
 
@@ -90,16 +91,18 @@ proptest! {
     #[test]
     fn backprop_matches_finite_differences((net, x, t) in network()) {
         prop_assume!(net.validate().is_ok());
-        let fwd = net.forward(&x);
+        let mut ws = Workspace::default();
+        net.forward_into(&x, &mut ws);
         // Finite differences are meaningless across a ReLU kink: skip z within 1e-3 of 0.
-        let near_kink = net.layers.iter().zip(&fwd.z).any(|(l, z)| {
-            matches!(l.activation, Activation::Relu | Activation::LeakyRelu) && z.iter().any(|v| v.abs() < 1e-3)
+        let near_kink = net.mlp_layers().enumerate().any(|(l, layer)| {
+            matches!(layer.activation, Activation::Relu | Activation::LeakyRelu)
+                && ws.outputs[2 * l].iter().any(|v| v.abs() < 1e-3)
         });
         prop_assume!(!near_kink);
         let r = gradcheck::check(&net, &x, &t);
         // A central difference of L carries rounding error of about ε·|L|/h
         // (2.2e-10·|L| at h = 1e-6): tiny gradients are compared absolutely, with margin.
-        let loss = net.loss.value(fwd.output(), &t, fwd.z.last().unwrap()).abs();
+        let loss = net.loss_in(&x, &t, &ws).abs();
         let floor = 1e-8 * (1.0 + loss);
         for e in &r.entries {
             let abs = (e.backprop - e.numeric).abs();
@@ -111,7 +114,7 @@ proptest! {
 #[test]
 fn gradcheck_reports_for_every_parameter() {
     let p = backprop_lab::preset::get("mazur").unwrap().problem;
-    let r = gradcheck::check(&p.network, &p.input, &p.target);
+    let r = gradcheck::check(&p.net, &p.input, &p.target);
     assert_eq!(r.entries.len(), 12);
     assert!(r.max_rel_error < 1e-7, "{}", r.max_rel_error);
 }

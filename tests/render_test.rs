@@ -124,7 +124,7 @@ fn graph_view_marks_the_sum_over_paths() {
 /// once: a 2-16-16-1 net's 288 edges must come out as one run per distinct style.
 #[test]
 fn network_edges_come_grouped_by_style() {
-    use backprop_lab::network::{Layer, Network};
+    use backprop_lab::network::{MlpSpec as Network, MlpSpecLayer as Layer};
     use backprop_lab::render::layout::layout;
     use backprop_lab::render::network;
     use backprop_lab::render::recorder::{record, Op};
@@ -138,7 +138,7 @@ fn network_edges_come_grouped_by_style() {
         (seed >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
     };
     let sizes = [2usize, 16, 16, 1];
-    p.network = Network {
+    p.net = Network {
         layers: sizes
             .windows(2)
             .map(|w| Layer {
@@ -149,12 +149,13 @@ fn network_edges_come_grouped_by_style() {
                 activation: Activation::Tanh,
             })
             .collect(),
-        loss: p.network.loss,
-    };
+        loss: p.net.loss,
+    }
+    .into_net();
     p.target = vec![0.5];
     let t = Trace::build(p.pass(), Granularity::Layer, 4);
     let theme = Theme::light();
-    let lay = layout(&t.pass.network.sizes(), 1200.0, 800.0, 1.0);
+    let lay = layout(&t.pass.net.sizes(), 1200.0, 800.0, 1.0);
     let ops = record((1200, 800), None, |root| {
         network::draw(root, &t, t.len() - 2, None, &lay, &theme, Lang::En, false)
     })

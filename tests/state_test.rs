@@ -177,7 +177,7 @@ fn page_state_and_matrices_are_state_without_the_repeated_parameters() {
         }
     };
     let mut s = backprop_lab::lab::Session::from_preset("xor").unwrap();
-    let sizes = s.trace().pass.network.sizes();
+    let sizes = s.trace().pass.net.sizes();
     let revision = s.trace().revision;
     loop {
         let mut full = snapshot(&s);

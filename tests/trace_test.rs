@@ -42,11 +42,11 @@ fn step_order_follows_the_design() {
             );
             // Per neuron: one δ step per unit.
             let deltas = t.steps.iter().filter(|s| s.kind == Kind::Delta).count();
-            let units: usize = p.network.layers.iter().map(|l| l.width()).sum();
+            let units: usize = p.net.mlp_layers().map(|l| l.width()).sum();
             let want = if g == Granularity::Neuron {
                 units
             } else {
-                p.network.layers.len()
+                p.net.depth()
             };
             assert_eq!(deltas, want);
         }
@@ -87,7 +87,7 @@ fn step_texts_carry_the_one_shot_numbers() {
     for name in preset::NAMES {
         let problem = preset::get(name).unwrap().problem;
         let pass = Pass::run(
-            &problem.network,
+            &problem.net,
             &problem.input,
             &problem.target,
             problem.rule(),
@@ -99,10 +99,10 @@ fn step_texts_carry_the_one_shot_numbers() {
             };
             let lines = &t.text(k).plain.numbers;
             let (got, want) = match s.kind {
-                Kind::WeightedSum => (last_number(&lines[0]), pass.forward.z[l][i]),
-                Kind::Activation => (last_number(&lines[0]), pass.forward.a[l][i]),
-                Kind::Delta => (last_number(lines.last().unwrap()), pass.grads[l].delta[i]),
-                Kind::Gradients => (last_number(lines.last().unwrap()), pass.grads[l].biases[i]),
+                Kind::WeightedSum => (last_number(&lines[0]), pass.z(l)[i]),
+                Kind::Activation => (last_number(&lines[0]), pass.a(l)[i]),
+                Kind::Delta => (last_number(lines.last().unwrap()), pass.delta(l)[i]),
+                Kind::Gradients => (last_number(lines.last().unwrap()), pass.grad_b(l)[i]),
                 _ => continue,
             };
             assert!(
@@ -167,7 +167,7 @@ fn mazur_frozen_bias_matches_standard_backprop() {
         "{}",
         pass.loss_after
     );
-    assert_eq!(pass.updated.layers[0].biases, pass.network.layers[0].biases);
+    assert_eq!(pass.updated.mlp(0).biases(), pass.net.mlp(0).biases());
     assert!(p.description.en.contains("0.291027924"));
 }
 
@@ -177,7 +177,7 @@ fn mazur_frozen_bias_matches_standard_backprop() {
 #[test]
 fn brief_text_is_the_full_text_cut_short() {
     use backprop_lab::activation::Activation;
-    use backprop_lab::network::{Layer, Network};
+    use backprop_lab::network::{MlpSpec as Network, MlpSpecLayer as Layer};
     let mazur = Trace::build(
         backprop_lab::preset::get("mazur").unwrap().problem.pass(),
         Granularity::Layer,
@@ -206,10 +206,11 @@ fn brief_text_is_the_full_text_cut_short() {
         biases: vec![0.1; w],
         activation: Activation::Tanh,
     };
-    p.network = Network {
+    p.net = Network {
         layers: vec![layer(16, 2), layer(16, 16), layer(2, 16)],
-        loss: p.network.loss,
-    };
+        loss: p.net.loss,
+    }
+    .into_net();
     let t = Trace::build(p.pass(), Granularity::Layer, 4);
     let last = t.len() - 1;
     for i in [last - 1, last] {

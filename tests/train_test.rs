@@ -39,16 +39,18 @@ fn batch_gradient_is_the_mean_of_example_gradients() {
     let data = xor_data();
     let all = batch_gradients(&net, &data, &[0, 1, 2, 3]);
     let each: Vec<_> = (0..4).map(|k| batch_gradients(&net, &data, &[k])).collect();
-    for l in 0..2 {
-        for i in 0..net.layers[l].width() {
-            let mean: f64 = each.iter().map(|g| g[l].biases[i]).sum::<f64>() / 4.0;
-            assert!((all[l].biases[i] - mean).abs() < 1e-15);
-            for j in 0..net.layers[l].fan_in() {
-                let mean: f64 = each.iter().map(|g| g[l].weights[i][j]).sum::<f64>() / 4.0;
-                assert!((all[l].weights[i][j] - mean).abs() < 1e-15);
-            }
+    // Per engine layer: the dense layers hold the parameters (activations hold none).
+    for k in 0..net.layers.len() {
+        for (i, b) in all[k].biases.iter().enumerate() {
+            let mean: f64 = each.iter().map(|g| g[k].biases[i]).sum::<f64>() / 4.0;
+            assert!((b - mean).abs() < 1e-15);
+        }
+        for (i, w) in all[k].weights.iter().enumerate() {
+            let mean: f64 = each.iter().map(|g| g[k].weights[i]).sum::<f64>() / 4.0;
+            assert!((w - mean).abs() < 1e-15);
         }
     }
+    assert_eq!(all[0].weights.len(), 6, "W(1) is 3 × 2");
 }
 
 #[test]
@@ -80,13 +82,11 @@ fn weight_decay_shrinks_weights_but_not_biases() {
         },
     );
     t.step();
-    for (a, b) in net.layers.iter().zip(&t.network.layers) {
-        for (ra, rb) in a.weights.iter().zip(&b.weights) {
-            for (wa, wb) in ra.iter().zip(rb) {
-                assert!((wb - wa * (1.0 - 0.1 * 0.5)).abs() < 1e-15);
-            }
+    for (a, b) in net.mlp_layers().zip(t.net.mlp_layers()) {
+        for (wa, wb) in a.dense.weights.iter().zip(&b.dense.weights) {
+            assert!((wb - wa * (1.0 - 0.1 * 0.5)).abs() < 1e-15);
         }
-        assert_eq!(a.biases, b.biases);
+        assert_eq!(a.biases(), b.biases());
     }
 }
 
@@ -98,7 +98,7 @@ fn divergence_is_named_and_keeps_the_last_finite_weights() {
     let (train, test) = dataset::split(&spec, &s, 1, Activation::Linear);
     let rule = UpdateRule::sgd(100.0);
     let mut t = Trainer::new(
-        p.problem.network.clone(),
+        p.problem.net.clone(),
         train,
         test,
         Config {
@@ -112,10 +112,10 @@ fn divergence_is_named_and_keeps_the_last_finite_weights() {
         "{:?}",
         t.status
     );
-    assert!(t.network.is_finite());
-    let before = t.network.clone();
+    assert!(t.net.is_finite());
+    let before = t.net.clone();
     assert!(!t.step(), "no step after divergence");
-    assert_eq!(before, t.network);
+    assert_eq!(before, t.net);
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn xor_preset_learns() {
     };
     let rule = p.problem.rule();
     let mut t = Trainer::new(
-        p.problem.network.clone(),
+        p.problem.net.clone(),
         train,
         test,
         Config {
@@ -175,7 +175,7 @@ fn training_follows_the_targets_after_the_output_activation_changes() {
     use backprop_lab::lab::{workbench::split, Edit, Session};
     let mut s = Session::from_preset("xor").unwrap();
     s.train(50).unwrap();
-    let last = s.saved().problem.network.layers.len() - 1;
+    let last = s.saved().problem.net.depth() - 1;
     s.edit(Edit::Activation {
         layer: last,
         activation: Activation::Tanh,
@@ -187,7 +187,7 @@ fn training_follows_the_targets_after_the_output_activation_changes() {
         train.targets.iter().flatten().any(|t| *t < 0.0),
         "tanh targets are ±1"
     );
-    let expected = backprop_lab::train::dataset_loss(&s.saved().problem.network, &train);
+    let expected = backprop_lab::train::dataset_loss(&s.saved().problem.net, &train);
     assert!(
         (reported - expected).abs() < 1e-12,
         "{reported} vs {expected}"

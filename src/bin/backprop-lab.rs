@@ -494,7 +494,7 @@ fn render(a: &Args) -> Result<Out, Fail> {
                 views().join(", ")
             ))
         })?;
-    let depth = s.saved().problem.network.layers.len();
+    let depth = s.saved().problem.net.depth();
     let layer: usize = a.number("layer", 1)?;
     if layer < 1 || layer > depth {
         return Err(usage_error(format!(
@@ -541,15 +541,15 @@ fn chain(a: &Args) -> Result<Out, Fail> {
             ))
         })?;
     // The library checks the indices too, but counts from 0; the user counts from 1.
-    let layers = &s.problem.network.layers;
+    let net = &s.problem.net;
     let within = |whose: String, what: &str, n: usize, count: usize| match n <= count {
         true => Ok(()),
         false => Err(usage_error(format!(
             "--{name} {spec}: {whose} has {what} 1 to {count}, not {n}"
         ))),
     };
-    within("the network".into(), "layers", idx[0], layers.len())?;
-    let layer = &layers[idx[0] - 1];
+    within("the network".into(), "layers", idx[0], net.depth())?;
+    let layer = net.mlp(idx[0] - 1);
     within(format!("layer {}", idx[0]), "units", idx[1], layer.width())?;
     if let Some(&j) = idx.get(2) {
         within(format!("layer {}", idx[0]), "inputs", j, layer.fan_in())?;
@@ -579,7 +579,7 @@ fn chain(a: &Args) -> Result<Out, Fail> {
 fn gradcheck(a: &Args) -> Result<Out, Fail> {
     let s = a.source()?;
     let p = &s.problem;
-    let r = gradcheck::check(&p.network, &p.input, &p.target);
+    let r = gradcheck::check(&p.net, &p.input, &p.target);
     let n = Notation::plain(10);
     let mut out = String::from("parameter        backprop          numeric           rel. error\n");
     for e in &r.entries {

@@ -16,7 +16,6 @@ pub mod full_conv;
 pub mod gradcheck;
 pub mod im2col;
 pub mod layer;
-pub mod mlp;
 pub mod net;
 pub mod params;
 pub mod pass;

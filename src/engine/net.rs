@@ -8,10 +8,9 @@ use crate::activation::Activation;
 use crate::error::Error;
 use crate::loss::Loss;
 use crate::network::{UpdateRule, MAX_MAGNITUDE};
-use serde::Serialize;
 
 /// Layers in forward order on an input of `input_shape`, and the loss on the output.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Net {
     pub input_shape: Shape,
     pub layers: Vec<Layer>,

@@ -77,9 +77,9 @@ impl Pass {
         self.outputs.last().map_or(&self.input, Vec::as_slice)
     }
 
-    /// Number of layers.
+    /// Number of layers as the notation counts them ([`Net::depth`]).
     pub fn depth(&self) -> usize {
-        self.net.layers.len()
+        self.net.depth()
     }
 
     /// True when every number of the pass is finite (nothing overflowed).

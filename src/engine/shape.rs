@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// A blob's shape. Values are stored flat in C-order (channel, then row, then column).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Shape {
     /// n values: an MLP's input, flatten's and dense's output.
     Vector(usize),

@@ -73,21 +73,16 @@ pub fn apply(p: &Problem, edit: Edit) -> Result<Problem, Error> {
             let at = n.w(layer, unit, input);
             check_value(value, &at)?;
             let slot = q
-                .network
-                .layers
-                .get_mut(layer)
-                .and_then(|l| l.weights.get_mut(unit))
-                .and_then(|r| r.get_mut(input));
+                .net
+                .dense_mut(layer)
+                .filter(|d| unit < d.outputs && input < d.inputs)
+                .map(|d| &mut d.weights[unit * d.inputs + input]);
             *slot.ok_or_else(|| missing(at, Thing::Weight))? = value;
         }
         Edit::Bias { layer, unit, value } => {
             let at = n.b(layer, unit);
             check_value(value, &at)?;
-            let slot = q
-                .network
-                .layers
-                .get_mut(layer)
-                .and_then(|l| l.biases.get_mut(unit));
+            let slot = q.net.dense_mut(layer).and_then(|d| d.biases.get_mut(unit));
             *slot.ok_or_else(|| missing(at, Thing::Bias))? = value;
         }
         Edit::Input { index, value } => {
@@ -120,18 +115,18 @@ pub fn apply(p: &Problem, edit: Edit) -> Result<Problem, Error> {
 
 /// The activation of layer `l`, with the loss that goes with it on the output layer.
 fn set_activation(p: &mut Problem, l: usize, act: Activation) -> Result<(), Error> {
-    let depth = p.network.layers.len();
-    let layer = p.network.layers.get_mut(l).ok_or_else(|| {
+    let depth = p.net.depth();
+    let slot = p.net.activation_mut(l).ok_or_else(|| {
         Error::new(ErrorKind::NoSuch {
             thing: Thing::Layer,
             index: l,
             count: depth,
         })
     })?;
-    layer.activation = act;
+    *slot = act;
     if l + 1 == depth {
-        if act.is_softmax() && p.network.loss != Loss::CrossEntropy {
-            p.network.loss = Loss::CrossEntropy;
+        if act.is_softmax() && p.net.loss != Loss::CrossEntropy {
+            p.net.loss = Loss::CrossEntropy;
             // The one-hot target of the largest target value.
             let k = p
                 .target
@@ -142,8 +137,8 @@ fn set_activation(p: &mut Problem, l: usize, act: Activation) -> Result<(), Erro
             for (i, t) in p.target.iter_mut().enumerate() {
                 *t = if i == k { 1.0 } else { 0.0 };
             }
-        } else if !act.is_softmax() && p.network.loss == Loss::CrossEntropy {
-            p.network.loss = Loss::HalfSse;
+        } else if !act.is_softmax() && p.net.loss == Loss::CrossEntropy {
+            p.net.loss = Loss::HalfSse;
         }
     }
     Ok(())

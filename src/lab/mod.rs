@@ -81,7 +81,7 @@ impl Session {
         let problem = editor::apply(&self.saved.problem, e)?;
         // The data depends on the output layer (targets follow it) and on the one
         // example; a weight, a rate or a hidden activation leaves a dataset as it is.
-        let output_layer = problem.network.layers.len() - 1;
+        let output_layer = problem.net.depth() - 1;
         let data_changes = self.saved.dataset.is_none()
             || matches!(e, Edit::Activation { layer, .. } if layer == output_layer);
         let mut next = self.saved.clone();
@@ -298,7 +298,7 @@ mod train_tests {
         let l1 = s.train(4000).unwrap();
         assert!(l1 < l0 && l1 < 0.05, "{l0} -> {l1}");
         assert_eq!(state(&s)["training"]["updates"], 4001);
-        assert_eq!(s.trace().pass.network, s.saved().problem.network);
+        assert_eq!(s.trace().pass.net, s.saved().problem.net);
         s.edit(Edit::LearningRate(0.1)).unwrap();
         assert_eq!(
             state(&s)["training"]["updates"],

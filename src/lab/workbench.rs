@@ -4,11 +4,11 @@
 
 use crate::activation::Activation;
 use crate::dataset::{self, Dataset, Spec};
+use crate::engine::Net;
 use crate::error::{Error, ErrorKind};
 use crate::fixture::example_error;
 use crate::init::{self, Init};
 use crate::loss::Loss;
-use crate::network::Network;
 use crate::problem::Problem;
 use crate::state::{Data, SavedState};
 use crate::train::{self, Config, Status, Trainer};
@@ -56,7 +56,7 @@ pub struct Workbench {
     /// The training run, made on first use, dropped by a reshape or a load.
     trainer: Option<Trainer>,
     /// The weights "reset" returns to: as loaded, or as last drawn from the seed.
-    initial: Network,
+    initial: Net,
 }
 
 /// The training and test sets of `saved`'s data for `problem`'s network (generated
@@ -69,17 +69,9 @@ pub fn split(saved: &SavedState, problem: &Problem) -> Result<Split, Error> {
     };
     let s = match &saved.dataset {
         Some(Data::Generated(spec)) => {
-            let out = problem
-                .network
-                .layers
-                .last()
-                .map_or(Activation::Linear, |l| l.activation);
-            let (train, test) = dataset::split(
-                spec,
-                &dataset::generate(spec),
-                problem.network.outputs(),
-                out,
-            );
+            let out = problem.net.output_activation();
+            let (train, test) =
+                dataset::split(spec, &dataset::generate(spec), problem.net.outputs(), out);
             Split { train, test }
         }
         Some(Data::Given(d)) => Split {
@@ -112,8 +104,8 @@ fn check_examples(p: &Problem, s: &Split) -> Result<(), Error> {
         .chain(s.test.inputs.iter().zip(&s.test.targets))
         .enumerate()
     {
-        p.network.validate_example(x, t).map_err(|e| {
-            if p.network.loss == Loss::CrossEntropy {
+        p.net.validate_example(x, t).map_err(|e| {
+            if p.net.loss == Loss::CrossEntropy {
                 return Error::new(ErrorKind::NeedsClassification);
             }
             let (set, i) = if k < n_train {
@@ -137,7 +129,7 @@ impl Workbench {
         Ok(Workbench {
             split: split(saved, &saved.problem)?,
             trainer: None,
-            initial: saved.problem.network.clone(),
+            initial: saved.problem.net.clone(),
         })
     }
 
@@ -168,7 +160,7 @@ impl Workbench {
         if saved.dataset.is_none() {
             self.trainer = None;
         } else if let Some(t) = &mut self.trainer {
-            t.network = saved.problem.network.clone();
+            t.net = saved.problem.net.clone();
             t.config.rule = saved.problem.rule();
             t.status = Status::Ok;
             if t.train != self.split.train || t.test != self.split.test {
@@ -194,7 +186,7 @@ impl Workbench {
                 batch_size: saved.training.batch_size,
             };
             Trainer::new(
-                saved.problem.network.clone(),
+                saved.problem.net.clone(),
                 split.train.clone(),
                 split.test.clone(),
                 config,
@@ -210,7 +202,7 @@ impl Workbench {
                 break;
             }
         }
-        saved.problem.network = trainer.network.clone();
+        saved.problem.net = trainer.net.clone();
         trainer.updates - before
     }
 
@@ -236,7 +228,7 @@ impl Workbench {
     /// drawn from the seed. On an error neither changes.
     pub fn change(&mut self, saved: &mut SavedState, change: Change) -> Result<(), Error> {
         let mut next = saved.clone();
-        let (mut sizes, mut acts, mut loss) = architecture(&next.problem.network);
+        let (mut sizes, mut acts, mut loss) = architecture(&next.problem.net);
         let hidden = acts.len() - 1;
         let network = match change {
             Change::BatchSize(n) => {
@@ -304,12 +296,12 @@ impl Workbench {
                 if reshape {
                     draw(&next, &sizes, &acts, loss)
                 } else {
-                    next.problem.network.clone()
+                    next.problem.net.clone()
                 }
             }
         };
         let split = install(&mut next, network)?;
-        self.initial = next.problem.network.clone();
+        self.initial = next.problem.net.clone();
         self.split = split;
         self.trainer = None;
         *saved = next;
@@ -318,24 +310,24 @@ impl Workbench {
 }
 
 /// Sizes (input first), activations and loss of a network.
-fn architecture(n: &Network) -> (Vec<usize>, Vec<Activation>, Loss) {
+fn architecture(n: &Net) -> (Vec<usize>, Vec<Activation>, Loss) {
     (
         n.sizes(),
-        n.layers.iter().map(|l| l.activation).collect(),
+        n.mlp_layers().map(|l| l.activation).collect(),
         n.loss,
     )
 }
 
 /// A fresh network of this shape from `saved`'s seed and initialisation.
-fn draw(saved: &SavedState, sizes: &[usize], acts: &[Activation], loss: Loss) -> Network {
+fn draw(saved: &SavedState, sizes: &[usize], acts: &[Activation], loss: Loss) -> Net {
     let t = &saved.training;
     init::network(sizes, acts, loss, t.init, t.seed)
 }
 
 /// Puts `network` into `saved` with an example that fits it (the first training point,
 /// or the one example resized), checked; returns the data it trains on.
-fn install(saved: &mut SavedState, network: Network) -> Result<Split, Error> {
-    saved.problem.network = network;
+fn install(saved: &mut SavedState, net: Net) -> Result<Split, Error> {
+    saved.problem.net = net;
     saved.view.cursor = 0;
     if saved.dataset.is_some() {
         let s = split(saved, &saved.problem)?;
@@ -347,8 +339,8 @@ fn install(saved: &mut SavedState, network: Network) -> Result<Split, Error> {
         Ok(s)
     } else {
         let p = &mut saved.problem;
-        p.input.resize(p.network.inputs(), 0.0);
-        p.target.resize(p.network.outputs(), 0.0);
+        p.input.resize(p.net.inputs(), 0.0);
+        p.target.resize(p.net.outputs(), 0.0);
         saved.problem.validate()?;
         split(saved, &saved.problem)
     }
@@ -380,9 +372,9 @@ mod tests {
     fn architecture_edits_and_limits() {
         let mut s = Session::from_preset("xor").unwrap();
         s.change(Change::AddLayer).unwrap();
-        assert_eq!(s.saved().problem.network.sizes(), vec![2, 3, 3, 1]);
+        assert_eq!(s.saved().problem.net.sizes(), vec![2, 3, 3, 1]);
         s.change(Change::Resize { layer: 0, delta: 1 }).unwrap();
-        assert_eq!(s.saved().problem.network.sizes(), vec![2, 4, 3, 1]);
+        assert_eq!(s.saved().problem.net.sizes(), vec![2, 4, 3, 1]);
         assert!(
             s.change(Change::Resize { layer: 2, delta: 1 }).is_err(),
             "the output layer is not resized"
@@ -395,27 +387,27 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("at most 8"));
-        while s.saved().problem.network.layers.len() > 1 {
+        while s.saved().problem.net.depth() > 1 {
             s.change(Change::RemoveLayer).unwrap();
         }
         assert!(s.change(Change::RemoveLayer).is_err());
-        assert_eq!(s.trace().pass.network, s.saved().problem.network);
+        assert_eq!(s.trace().pass.net, s.saved().problem.net);
     }
 
     #[test]
     fn reset_returns_to_the_same_weights_and_new_weights_differ() {
         let mut s = Session::from_preset("xor").unwrap();
-        let start = s.saved().problem.network.clone();
+        let start = s.saved().problem.net.clone();
         s.train(500).unwrap();
-        assert_ne!(s.saved().problem.network, start);
+        assert_ne!(s.saved().problem.net, start);
         s.change(Change::ResetWeights).unwrap();
-        assert_eq!(s.saved().problem.network, start);
+        assert_eq!(s.saved().problem.net, start);
         s.change(Change::NewWeights).unwrap();
-        assert_ne!(s.saved().problem.network, start);
-        let drawn = s.saved().problem.network.clone();
+        assert_ne!(s.saved().problem.net, start);
+        let drawn = s.saved().problem.net.clone();
         s.train(10).unwrap();
         s.change(Change::ResetWeights).unwrap();
-        assert_eq!(s.saved().problem.network, drawn);
+        assert_eq!(s.saved().problem.net, drawn);
     }
 
     #[test]
@@ -423,16 +415,16 @@ mod tests {
         let mut s = Session::from_preset("xor").unwrap();
         s.change(Change::Dataset(spec(Kind::Sine, 50, 0.1, 0.2, 3)))
             .unwrap();
-        let n = &s.saved().problem.network;
+        let n = &s.saved().problem.net;
         assert_eq!(
-            (n.inputs(), n.layers.last().unwrap().activation, n.loss),
+            (n.inputs(), n.output_activation(), n.loss),
             (1, Activation::Linear, Loss::Mse)
         );
         s.change(Change::Dataset(spec(Kind::Spiral, 100, 0.0, 0.2, 3)))
             .unwrap();
-        assert_eq!(s.saved().problem.network.inputs(), 2);
+        assert_eq!(s.saved().problem.net.inputs(), 2);
         assert_eq!(
-            s.saved().problem.network.layers.last().unwrap().activation,
+            s.saved().problem.net.output_activation(),
             Activation::Sigmoid
         );
         assert!(Kind::parse("moons").is_err());
@@ -449,16 +441,16 @@ mod tests {
     #[test]
     fn vanishing_preset_first_layer_gradient_is_far_smaller() {
         let norm = |s: &Session, l: usize| -> f64 {
-            s.trace().pass.grads[l]
-                .weights
+            s.trace()
+                .pass
+                .grad_ws(l)
                 .iter()
-                .flatten()
                 .map(|g| g * g)
                 .sum::<f64>()
                 .sqrt()
         };
         let s = Session::from_preset("vanishing").unwrap();
-        let last = s.saved().problem.network.layers.len() - 1;
+        let last = s.saved().problem.net.depth() - 1;
         assert!(
             norm(&s, last) > 100.0 * norm(&s, 0),
             "{} vs {}",

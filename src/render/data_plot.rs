@@ -3,8 +3,8 @@
 //! the fitted curve through the points.
 
 use super::{err, Theme};
+use crate::engine::Net;
 use crate::lang::Lang;
-use crate::network::Network;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -27,7 +27,7 @@ pub fn class(t: &[f64]) -> bool {
 /// The fitted curve y = f(x) and the points of a 1-D regression.
 pub fn draw_fit<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    net: &Network,
+    net: &Net,
     points: &[Point],
     theme: &Theme,
     lang: Lang,
@@ -41,9 +41,10 @@ pub fn draw_fit<DB: DrawingBackend>(
         .collect();
     let x0 = xs.iter().copied().fold(-3.0f64, f64::min);
     let x1 = xs.iter().copied().fold(3.0f64, f64::max);
+    let mut ws = crate::engine::Workspace::default();
     let curve: Vec<(f64, f64)> = (0..=200)
         .map(|k| x0 + (x1 - x0) * k as f64 / 200.0)
-        .map(|x| (x, net.forward(&[x]).output()[0]))
+        .map(|x| (x, net.forward_into(&[x], &mut ws)[0]))
         .collect();
     let ys = points
         .iter()

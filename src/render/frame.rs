@@ -178,7 +178,7 @@ pub fn size(s: &Session, view: View, css: (f64, f64), o: &Options) -> (u32, u32)
 
 /// Whether the data view applies to this network (2 inputs, or 1-D regression).
 pub fn has_data_view(s: &Session) -> bool {
-    let net = &s.trace().pass.network;
+    let net = &s.trace().pass.net;
     net.inputs() == 2 || (net.inputs() == 1 && net.outputs() == 1)
 }
 
@@ -238,7 +238,7 @@ pub fn picture(
     match view {
         View::Network => {
             let lay = layout::layout(
-                &t.pass.network.sizes(),
+                &t.pass.net.sizes(),
                 size.0 as f64,
                 size.1 as f64,
                 theme.scale,
@@ -247,7 +247,7 @@ pub fn picture(
             // at rest on the start step (stepping shows the unit's values instead).
             let maps = o.unit_maps
                 && (o.training || c == 0)
-                && t.pass.network.inputs() == 2
+                && t.pass.net.inputs() == 2
                 && s.saved().dataset.is_some();
             pic.ops = record(&|root| {
                 network::draw(root, t, c, o.selected.as_ref(), &lay, &theme, lang, maps)
@@ -262,8 +262,8 @@ pub fn picture(
                 .or(t.steps[c].layer)
                 .unwrap_or(0)
                 .min(t.pass.depth() - 1);
-            let act = t.pass.network.layers[l].activation;
-            let z = &t.pass.forward.z[l];
+            let act = t.pass.net.mlp(l).activation;
+            let z = &t.pass.z(l);
             let marks = curves::Marks {
                 z: (0..z.len())
                     .filter(|&i| t.shows_z(l, i, c))
@@ -294,7 +294,7 @@ pub fn picture(
 
 /// The decision-boundary heatmap and the points (2-D inputs), or the fitted curve (1-D).
 fn data(s: &Session, o: &Options, pic: &mut Picture, record: &Record<'_>) -> Result<(), Error> {
-    let net = &s.saved().problem.network;
+    let net = &s.saved().problem.net;
     let split = s.workbench().data();
     let points: Vec<data_plot::Point> = split
         .train
@@ -350,7 +350,7 @@ fn data(s: &Session, o: &Options, pic: &mut Picture, record: &Record<'_>) -> Res
 
 /// What each unit computes over the input plane, a square inside its circle.
 fn unit_maps(s: &Session, lay: &layout::Layout, theme: &Theme) -> Vec<Patch> {
-    let net = &s.trace().pass.network;
+    let net = &s.trace().pass.net;
     let split = s.workbench().data();
     let dom = Domain::around(split.train.inputs.iter().chain(&split.test.inputs));
     let side = (lay.radius * 1.3).floor().max(4.0);
@@ -383,11 +383,9 @@ pub fn gradient_norms(s: &Session, all: bool) -> (Vec<Option<f64>>, Vec<Option<f
     let p = &t.pass;
     (0..p.depth())
         .map(|l| {
-            let w = p.network.layers[l].width();
-            let d =
-                (all || (0..w).all(|i| t.shows_delta(l, i, c))).then(|| norm(&p.grads[l].delta));
-            let g = (all || (0..w).all(|i| t.shows_grads(l, i, c)))
-                .then(|| norm(p.grads[l].weights.iter().flatten()));
+            let w = p.net.mlp(l).width();
+            let d = (all || (0..w).all(|i| t.shows_delta(l, i, c))).then(|| norm(p.delta(l)));
+            let g = (all || (0..w).all(|i| t.shows_grads(l, i, c))).then(|| norm(p.grad_ws(l)));
             (d, g)
         })
         .unzip()

@@ -104,28 +104,23 @@ pub fn draw<DB: DrawingBackend>(
             ),
             Node::Act(l) => {
                 let i = l - 1;
-                let n = p.network.layers[i].width();
-                let fwd =
-                    all(&|u| trace.shows_a(i, u, cursor), n).then(|| vec_text(&p.forward.a[i]));
+                let n = p.net.mlp(i).width();
+                let fwd = all(&|u| trace.shows_a(i, u, cursor), n).then(|| vec_text(p.a(i)));
                 // ∂L/∂a(l): from the loss for the output, else Σ_k W δ from the layer above.
                 let grad = if l == depth {
                     all(&|u| trace.shows_delta(i, u, cursor), n).then(|| "∂L/∂y".to_string())
                 } else {
-                    all(
-                        &|u| trace.shows_delta(l, u, cursor),
-                        p.network.layers[l].width(),
-                    )
-                    .then(|| format!("Σₖ {}", vec_text(&p.network.back_sum(l, &p.grads[l].delta))))
+                    all(&|u| trace.shows_delta(l, u, cursor), p.net.mlp(l).width())
+                        .then(|| format!("Σₖ {}", vec_text(p.back_sum(l))))
                 };
                 let hl = step.kind == Kind::Activation && step.layer == Some(i);
                 (format!("a({l})"), fwd, grad, hl)
             }
             Node::Z(l) => {
-                let n = p.network.layers[l].width();
-                let fwd =
-                    all(&|u| trace.shows_z(l, u, cursor), n).then(|| vec_text(&p.forward.z[l]));
+                let n = p.net.mlp(l).width();
+                let fwd = all(&|u| trace.shows_z(l, u, cursor), n).then(|| vec_text(p.z(l)));
                 let grad = all(&|u| trace.shows_delta(l, u, cursor), n)
-                    .then(|| format!("δ {}", vec_text(&p.grads[l].delta)));
+                    .then(|| format!("δ {}", vec_text(p.delta(l))));
                 let hl = (step.kind == Kind::WeightedSum || step.kind == Kind::Delta)
                     && step.layer == Some(l);
                 (format!("z({})", l + 1), fwd, grad, hl)
@@ -135,7 +130,7 @@ pub fn draw<DB: DrawingBackend>(
                 ("W·a + b".into(), None, None, hl)
             }
             Node::Fun(l) => (
-                p.network.layers[l].activation.symbol().to_string(),
+                p.net.mlp(l).activation.symbol().to_string(),
                 None,
                 None,
                 false,
@@ -145,7 +140,7 @@ pub fn draw<DB: DrawingBackend>(
                 let name = if lam > 0.0 { "J = L + s" } else { "L" };
                 let v = trace
                     .shows_loss(cursor)
-                    .then(|| fmt(p.loss + lam * p.network.weight_norm_sq_half(), 4));
+                    .then(|| fmt(p.loss + lam * p.net.weight_norm_sq_half(), 4));
                 (name.into(), v, None, step.kind == Kind::Loss)
             }
         }
@@ -200,10 +195,10 @@ pub fn draw<DB: DrawingBackend>(
         if let Node::Affine(l) = *node {
             let (x, y) = pos(k);
             let py = y - 44.0 * s;
-            let n = p.network.layers[l].width();
+            let n = p.net.mlp(l).width();
             let got = all(&|u| trace.shows_grads(l, u, cursor), n);
             let label = if got && backward {
-                let gw = norm(p.grads[l].weights.iter().flatten());
+                let gw = norm(p.grad_ws(l));
                 format!("W({0}), b({0})  ‖∂L/∂W‖ {1}", l + 1, fmt(gw, 3))
             } else {
                 format!("W({0}), b({0})", l + 1)

@@ -4,7 +4,7 @@
 
 use super::Theme;
 use crate::activation::Activation;
-use crate::network::{Network, Workspace};
+use crate::engine::{Net, Workspace};
 use plotters::style::RGBColor;
 
 /// The part of the input plane shown.
@@ -66,11 +66,8 @@ impl Domain {
 }
 
 /// The output as one score in [−1, 1]: class 1 against class 0.
-pub fn score(net: &Network, y: &[f64]) -> f64 {
-    let act = net
-        .layers
-        .last()
-        .map_or(Activation::Linear, |l| l.activation);
+pub fn score(net: &Net, y: &[f64]) -> f64 {
+    let act = net.output_activation();
     let v = match (y.len(), act) {
         (1, Activation::Sigmoid) => 2.0 * y[0] - 1.0,
         (1, _) => y[0].tanh(),
@@ -99,7 +96,7 @@ fn colour(theme: &Theme, v: f64) -> [u8; 4] {
 /// The output score over an nx × ny grid, each cell `cell` pixels square: RGBA bytes of
 /// a (nx·cell) × (ny·cell) picture.
 pub fn output_rgba(
-    net: &Network,
+    net: &Net,
     dom: &Domain,
     nx: usize,
     ny: usize,
@@ -110,7 +107,7 @@ pub fn output_rgba(
     let mut ws = Workspace::default();
     for j in 0..ny {
         for i in 0..nx {
-            let y = net.predict(&dom.at(i, j, nx, ny), &mut ws);
+            let y = net.forward_into(&dom.at(i, j, nx, ny), &mut ws);
             grid.push(colour(theme, score(net, y)));
         }
     }
@@ -121,22 +118,22 @@ pub fn output_rgba(
 /// of an (n·cell)² picture. Bounded activations map their range, unbounded ones are
 /// scaled by their largest magnitude on the grid.
 pub fn unit_rgba(
-    net: &Network,
+    net: &Net,
     dom: &Domain,
     n: usize,
     cell: usize,
     theme: &Theme,
 ) -> Vec<Vec<Vec<u8>>> {
     let mut vals: Vec<Vec<Vec<f64>>> = net
-        .layers
-        .iter()
+        .mlp_layers()
         .map(|l| vec![Vec::with_capacity(n * n); l.width()])
         .collect();
     let mut ws = Workspace::default();
     for j in 0..n {
         for i in 0..n {
-            net.predict(&dom.at(i, j, n, n), &mut ws);
-            for (l, a) in ws.a.iter().enumerate() {
+            net.forward_into(&dom.at(i, j, n, n), &mut ws);
+            // a(l) is the output of engine layer 2l + 1.
+            for (l, a) in ws.outputs.iter().skip(1).step_by(2).enumerate() {
                 for (u, v) in a.iter().enumerate() {
                     vals[l][u].push(*v);
                 }
@@ -144,7 +141,7 @@ pub fn unit_rgba(
         }
     }
     vals.iter()
-        .zip(&net.layers)
+        .zip(net.mlp_layers())
         .map(|(units, layer)| {
             units
                 .iter()
@@ -194,7 +191,7 @@ mod tests {
 
     #[test]
     fn buffer_sizes_and_colours() {
-        let net = preset::get("xor").unwrap().problem.network;
+        let net = preset::get("xor").unwrap().problem.net;
         let dom = Domain::around(&[vec![0.0, 1.0]]);
         let buf = output_rgba(&net, &dom, 10, 8, 3, &Theme::light());
         assert_eq!(buf.len(), 30 * 24 * 4);
@@ -203,17 +200,6 @@ mod tests {
         assert_eq!(units.len(), 2);
         assert_eq!(units[0].len(), 3);
         assert_eq!(units[0][0].len(), 12 * 12 * 4);
-    }
-
-    #[test]
-    fn predict_equals_forward() {
-        for name in crate::preset::NAMES {
-            let p = preset::get(name).unwrap().problem;
-            let mut s = Workspace::default();
-            let f = p.network.forward(&p.input);
-            assert_eq!(p.network.predict(&p.input, &mut s), f.output());
-            assert_eq!(s.a, f.a);
-        }
     }
 
     #[test]

@@ -62,17 +62,12 @@ pub fn draw<DB: DrawingBackend>(
     let step = &trace.steps[cursor];
     let backward = matches!(step.phase, Phase::Backward | Phase::Update);
     let updated = trace.shows_update(cursor);
-    let params = if updated { &p.updated } else { &p.network };
+    let params = if updated { &p.updated } else { &p.net };
     let s = theme.scale;
     let r = layout.radius;
     let font = |px: f64, c: RGBColor| theme.centred(px, c);
     let small = (12.5f64).min(r / s * 0.5).max(8.0);
-    let many_edges: usize = p
-        .network
-        .layers
-        .iter()
-        .map(|l| l.width() * l.fan_in())
-        .sum();
+    let many_edges: usize = p.net.mlp_layers().map(|l| l.width() * l.fan_in()).sum();
     let label_all = many_edges <= 24 && r >= 14.0 * s;
 
     // Which units the current step writes (accent ring).
@@ -91,15 +86,9 @@ pub fn draw<DB: DrawingBackend>(
             (0, _, true) => "x".to_string(),
             (0, Lang::Zh, _) => "输入 x".to_string(),
             (0, _, _) => "input x".to_string(),
-            (c, _, true) => format!("{c}·{}", p.network.layers[c - 1].activation.symbol()),
-            (c, Lang::Zh, _) => format!(
-                "第 {c} 层 · {}",
-                p.network.layers[c - 1].activation.symbol()
-            ),
-            (c, _, _) => format!(
-                "layer {c} · {}",
-                p.network.layers[c - 1].activation.symbol()
-            ),
+            (c, _, true) => format!("{c}·{}", p.net.mlp(c - 1).activation.symbol()),
+            (c, Lang::Zh, _) => format!("第 {c} 层 · {}", p.net.mlp(c - 1).activation.symbol()),
+            (c, _, _) => format!("layer {c} · {}", p.net.mlp(c - 1).activation.symbol()),
         };
         area.draw(&Text::new(head, px((x, 14.0 * s)), font(12.0, theme.muted)))
             .map_err(err)?;
@@ -109,17 +98,17 @@ pub fn draw<DB: DrawingBackend>(
     // 1/32 and edges are drawn grouped by style, so the canvas strokes each group once.
     let mut edges: Vec<(ShapeStyle, Px, Px)> = Vec::new();
     let mut chosen = None;
-    for (l, layer) in params.layers.iter().enumerate() {
-        let wmax = max_abs(layer.weights.iter().flatten());
-        let gmax = max_abs(p.grads[l].weights.iter().flatten());
+    for (l, layer) in params.mlp_layers().enumerate() {
+        let wmax = max_abs(layer.dense.weights.iter());
+        let gmax = max_abs(p.grad_ws(l).iter());
         for i in 0..layer.width() {
             let show_grad = backward && trace.shows_grads(l, i, cursor);
             for j in 0..layer.fan_in() {
                 let a = px(layout.columns[l][j]);
                 let b = px(layout.columns[l + 1][i]);
-                let w = layer.weights[i][j];
+                let w = layer.w(i, j);
                 let (color, frac) = if show_grad {
-                    let g = p.grads[l].weights[i][j];
+                    let g = p.grad_w(l, i, j);
                     (
                         signed(theme, g, gmax, 0.2),
                         if gmax > 0.0 { g.abs() / gmax } else { 0.0 },
@@ -151,7 +140,7 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
     // Edge labels on top of all edges.
-    for (l, layer) in params.layers.iter().enumerate() {
+    for (l, layer) in params.mlp_layers().enumerate() {
         for i in 0..layer.width() {
             let show_grad = trace.shows_grads(l, i, cursor);
             for j in 0..layer.fan_in() {
@@ -160,9 +149,9 @@ pub fn draw<DB: DrawingBackend>(
                     continue;
                 }
                 let pos = layout.edge_label(l, i, j);
-                let mut lines = vec![fmt(layer.weights[i][j], 3)];
+                let mut lines = vec![fmt(layer.w(i, j), 3)];
                 if show_grad && backward {
-                    lines.push(format!("∂{}", fmt(p.grads[l].weights[i][j], 3)));
+                    lines.push(format!("∂{}", fmt(p.grad_w(l, i, j), 3)));
                 }
                 let fs = small * 0.9;
                 let wide = lines.iter().map(|t| t.chars().count()).max().unwrap_or(1) as f64;
@@ -233,17 +222,17 @@ pub fn draw<DB: DrawingBackend>(
 
     // Layer units: z/a in the forward pass, δ in the backward pass.
     for (l, col) in layout.columns.iter().skip(1).enumerate() {
-        let zs = &p.forward.z[l];
-        let amax = max_abs(p.forward.a[l].iter());
-        let dmax = max_abs(p.grads[l].delta.iter());
+        let zs = &p.z(l);
+        let amax = max_abs(p.a(l).iter());
+        let dmax = max_abs(p.delta(l).iter());
         for (i, &(x, y)) in col.iter().enumerate() {
             let has_a = trace.shows_a(l, i, cursor);
             let has_z = trace.shows_z(l, i, cursor);
             let has_d = trace.shows_delta(l, i, cursor);
             let fill = if backward && has_d {
-                signed(theme, p.grads[l].delta[i], dmax, 0.12)
+                signed(theme, p.delta(l)[i], dmax, 0.12)
             } else if has_a {
-                signed(theme, p.forward.a[l][i], amax, 0.12)
+                signed(theme, p.a(l)[i], amax, 0.12)
             } else {
                 theme.background.mix(0.0)
             };
@@ -271,12 +260,12 @@ pub fn draw<DB: DrawingBackend>(
             // Inside: the value of this phase; below: the others reached so far.
             let (main, below): (Option<String>, Vec<String>) = if backward && has_d {
                 (
-                    Some(format!("δ {}", fmt(p.grads[l].delta[i], 3))),
-                    vec![format!("a {}", fmt(p.forward.a[l][i], 3))],
+                    Some(format!("δ {}", fmt(p.delta(l)[i], 3))),
+                    vec![format!("a {}", fmt(p.a(l)[i], 3))],
                 )
             } else if has_a {
                 (
-                    Some(format!("a {}", fmt(p.forward.a[l][i], 3))),
+                    Some(format!("a {}", fmt(p.a(l)[i], 3))),
                     vec![format!("z {}", fmt(zs[i], 3))],
                 )
             } else if has_z {
@@ -291,7 +280,7 @@ pub fn draw<DB: DrawingBackend>(
             let mut yy = y + r + small * s * 0.9;
             for b in below
                 .into_iter()
-                .chain([format!("b {}", fmt(params.layers[l].biases[i], 3))])
+                .chain([format!("b {}", fmt(params.mlp(l).biases()[i], 3))])
             {
                 area.draw(&Text::new(b, px((x, yy)), font(small * 0.9, theme.muted)))
                     .map_err(err)?;
@@ -360,7 +349,7 @@ pub fn svg(
     size: (u32, u32),
 ) -> Result<String, String> {
     let layout = super::layout::layout(
-        &trace.pass.network.sizes(),
+        &trace.pass.net.sizes(),
         size.0 as f64,
         size.1 as f64,
         theme.scale,

@@ -128,7 +128,7 @@ impl<'a> CnnPassView<'a> {
     /// Every number of `p` (`dims`, `wdims` as for [`layer`]).
     pub fn of(p: &'a Pass, dims: &'a [Vec<usize>], wdims: &'a [Vec<usize>]) -> Self {
         CnnPassView {
-            layers: (0..p.depth())
+            layers: (0..p.net.depth())
                 .map(|k| layer(p, k, &All, dims, wdims))
                 .collect(),
             loss: p.loss,

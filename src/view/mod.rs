@@ -2,7 +2,8 @@
 //! fixture check read, in the fixtures' field names. Each shape is written once, as a
 //! struct; a field added here appears everywhere that shape is shown.
 
-use crate::network::Network;
+use crate::engine::Net;
+use crate::network::Rows;
 use crate::pass::Pass;
 use crate::trace::Trace;
 use crate::vocab::Named;
@@ -20,7 +21,7 @@ pub struct LayerView<'a> {
     pub activation: &'static str,
     /// The parameters in force at the cursor: before the update, then after it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weights: Option<&'a [Vec<f64>]>,
+    pub weights: Option<Rows<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub biases: Option<&'a [f64]>,
     /// z(l) = W(l) a(l−1) + b(l), unit by unit.
@@ -35,11 +36,11 @@ pub struct LayerView<'a> {
     /// ∂L/∂b(l).
     pub grad_biases: Vec<Shown<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weights_before: Option<&'a [Vec<f64>]>,
+    pub weights_before: Option<Rows<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub biases_before: Option<&'a [f64]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weights_after: Option<Shown<&'a [Vec<f64>]>>,
+    pub weights_after: Option<Shown<Rows<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub biases_after: Option<Shown<&'a [f64]>>,
     /// Which rows of ∂L/∂W are shown (the page's frame only).
@@ -50,7 +51,7 @@ pub struct LayerView<'a> {
 /// A layer's parameters.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ParamsView<'a> {
-    pub weights: &'a [Vec<f64>],
+    pub weights: Rows<'a>,
     pub biases: &'a [f64],
 }
 
@@ -109,13 +110,11 @@ impl Reveal<'_> {
 
 /// Layer `l` of pass `p`, the values masked by `r`, with the `fields` asked for.
 pub fn layer<'a>(p: &'a Pass, l: usize, r: Reveal<'_>, fields: Fields) -> LayerView<'a> {
-    let w = p.network.layers[l].width();
+    let (before, after) = (p.mlp(l), p.mlp_after(l));
+    let w = before.width();
     let mask = |show: &dyn Fn(usize) -> bool, v: &[f64]| -> Vec<Shown<f64>> {
         (0..w).map(|i| show(i).then_some(v[i])).collect()
     };
-    let g = &p.grads[l];
-    let before = &p.network.layers[l];
-    let after = &p.updated.layers[l];
     let updated = fields != Fields::Pass && r.updated();
     let params = if updated { after } else { before };
     let grads_shown = |i: usize| r.grads(l, i);
@@ -123,32 +122,31 @@ pub fn layer<'a>(p: &'a Pass, l: usize, r: Reveal<'_>, fields: Fields) -> LayerV
     let around = fields != Fields::Pass;
     LayerView {
         activation: before.activation.name(),
-        weights: (fields != Fields::Frame).then_some(&params.weights[..]),
-        biases: (fields != Fields::Frame).then_some(&params.biases[..]),
-        z: mask(&|i| r.z(l, i), &p.forward.z[l]),
-        a: mask(&|i| r.a(l, i), &p.forward.a[l]),
-        delta: mask(&|i| r.delta(l, i), &g.delta),
+        weights: (fields != Fields::Frame).then(|| params.rows()),
+        biases: (fields != Fields::Frame).then(|| params.biases()),
+        z: mask(&|i| r.z(l, i), p.z(l)),
+        a: mask(&|i| r.a(l, i), p.a(l)),
+        delta: mask(&|i| r.delta(l, i), p.delta(l)),
         grad_weights: (fields != Fields::Frame).then(|| {
             (0..w)
-                .map(|i| grads_shown(i).then_some(&g.weights[i][..]))
+                .map(|i| grads_shown(i).then(|| p.grad_row(l, i)))
                 .collect()
         }),
-        grad_biases: mask(&grads_shown, &g.biases),
-        weights_before: all.then_some(&before.weights[..]),
-        biases_before: around.then_some(&before.biases[..]),
-        weights_after: all.then_some(updated.then_some(&after.weights[..])),
-        biases_after: around.then_some(updated.then_some(&after.biases[..])),
+        grad_biases: mask(&grads_shown, p.grad_b(l)),
+        weights_before: all.then(|| before.rows()),
+        biases_before: around.then(|| before.biases()),
+        weights_after: all.then(|| updated.then(|| after.rows())),
+        biases_after: around.then(|| updated.then(|| after.biases())),
         grad_rows: (fields == Fields::Frame).then(|| (0..w).map(grads_shown).collect()),
     }
 }
 
-/// Every layer's parameters.
-pub fn params(net: &Network) -> Vec<ParamsView<'_>> {
-    net.layers
-        .iter()
+/// Every layer's parameters (a fully connected network).
+pub fn params(net: &Net) -> Vec<ParamsView<'_>> {
+    net.mlp_layers()
         .map(|l| ParamsView {
-            weights: &l.weights,
-            biases: &l.biases,
+            weights: l.rows(),
+            biases: l.biases(),
         })
         .collect()
 }
@@ -233,7 +231,7 @@ pub fn state(s: &crate::lab::Session, fields: Fields) -> StateView<'_> {
     let step = &t.steps[c];
     let r = Reveal::At(t, c);
     let last = p.depth() - 1;
-    let y = p.forward.output();
+    let y = p.output();
     let output = (0..y.len()).any(|i| t.shows_a(last, i, c)).then(|| {
         (0..y.len())
             .map(|i| t.shows_a(last, i, c).then_some(y[i]))
@@ -255,8 +253,8 @@ pub fn state(s: &crate::lab::Session, fields: Fields) -> StateView<'_> {
         target: &p.target,
         output,
         learning_rate: p.rule.learning_rate,
-        loss_name: p.network.loss.name(),
-        sizes: p.network.sizes(),
+        loss_name: p.net.loss.name(),
+        sizes: p.net.sizes(),
         granularity: t.granularity,
         preset: s.saved().preset.as_deref(),
         freeze_biases: p.rule.freeze_biases,
@@ -310,9 +308,9 @@ pub struct StepItem<'a> {
 pub fn shape_key(t: &Trace) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    t.pass.network.sizes().hash(&mut h);
-    for l in &t.pass.network.layers {
-        l.activation.hash(&mut h);
+    t.pass.shapes.hash(&mut h);
+    for l in &t.pass.net.layers {
+        l.type_name().hash(&mut h);
     }
     t.granularity.hash(&mut h);
     h.finish()
@@ -385,14 +383,13 @@ pub struct LayerSymbols {
 }
 
 /// The symbols of `net`'s parameters and values.
-pub fn symbols(net: &Network) -> SymbolsView {
+pub fn symbols(net: &Net) -> SymbolsView {
     let n = crate::notation::Notation::plain(4);
     SymbolsView {
         inputs: (0..net.inputs()).map(|j| n.x(j)).collect(),
         targets: (0..net.outputs()).map(|i| n.t(i)).collect(),
         layers: net
-            .layers
-            .iter()
+            .mlp_layers()
             .enumerate()
             .map(|(l, layer)| LayerSymbols {
                 weights: (0..layer.width())
@@ -445,7 +442,7 @@ pub fn chain(
     let t = s.trace();
     let p = &t.pass;
     let c = crate::chain::chain_rule(p, l, i, j, crate::lab::UI_DIGITS)?;
-    let numeric = crate::gradcheck::numeric(&p.network, p.input(), &p.target, l, i, j);
+    let numeric = crate::gradcheck::numeric(&p.net, p.input(), &p.target, l, i, j);
     Ok(ChainView {
         layer: l,
         to: i,
@@ -489,7 +486,7 @@ pub struct GradcheckEntry {
 /// Backprop's gradients beside central finite differences, for every parameter.
 pub fn gradcheck(p: &Pass) -> GradcheckView {
     let n = crate::notation::Notation::plain(4);
-    let r = crate::gradcheck::check(&p.network, p.input(), &p.target);
+    let r = crate::gradcheck::check(&p.net, p.input(), &p.target);
     GradcheckView {
         entries: r
             .entries
@@ -517,13 +514,13 @@ pub fn matrices(t: &Trace, cursor: usize, before: bool) -> Vec<f64> {
     let p = &t.pass;
     let mut out = Vec::new();
     for l in 0..p.depth() {
-        let mut put = |rows: &[Vec<f64>]| rows.iter().for_each(|r| out.extend_from_slice(r));
+        // Dense weights are stored row by row already: each matrix is one slice.
         if before {
-            put(&p.network.layers[l].weights);
+            out.extend_from_slice(&p.net.mlp(l).dense.weights);
         }
-        put(&p.grads[l].weights);
+        out.extend_from_slice(p.grad_ws(l));
         if t.shows_update(cursor) {
-            put(&p.updated.layers[l].weights);
+            out.extend_from_slice(&p.updated.mlp(l).dense.weights);
         }
     }
     out
@@ -560,7 +557,7 @@ pub fn batch_walk(
     let next = s.workbench().trainer().map_or(0, |t| t.next);
     let indices: Vec<usize> = crate::train::batch_indices(next, k, n).collect();
     let bt = crate::batch::build(
-        &s.saved().problem.network,
+        &s.saved().problem.net,
         &train.inputs,
         &train.targets,
         &indices,
