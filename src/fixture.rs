@@ -174,7 +174,7 @@ fn check_step(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
 /// `grad_biases` and `argmax` (an index off by one is far outside any tolerance), the
 /// loss, the updated layers (null without parameters) and the loss after the step.
 fn check_cnn(v: &Value, exp: &Value, c: &mut Compare) -> Result<(), Error> {
-    let pass = crate::engine::Problem::from_value(v, "")?.pass();
+    let pass = Problem::from_value(v, "")?.pass();
     for key in ["layers", "loss", "updated_layers", "loss_after_step"] {
         field(exp, key, "expected")?;
     }

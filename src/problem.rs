@@ -12,28 +12,48 @@ use crate::pass::Pass;
 use crate::vocab::Named;
 use serde::Serialize;
 
-/// Everything one pass needs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Everything one pass needs: the network, one example and how to update. Written as
+/// the fixtures write it, a CNN with `kind: "cnn_step"` and its input nested C×H×W.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
-    #[serde(rename = "network")]
     pub net: Net,
+    /// x, flat (C-order for an image).
     pub input: Vec<f64>,
     pub target: Vec<f64>,
     pub learning_rate: f64,
     /// λ of the L2 term (0 = none).
-    #[serde(skip_serializing_if = "is_zero")]
     pub weight_decay: f64,
     /// Keep the biases fixed during the update (Mazur's own variant).
-    #[serde(skip_serializing_if = "is_false")]
     pub freeze_biases: bool,
 }
 
-fn is_zero(x: &f64) -> bool {
-    *x == 0.0
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        let cnn = !self.net.is_mlp();
+        if cnn {
+            m.serialize_entry("kind", "cnn_step")?;
+        }
+        m.serialize_entry("network", &self.net)?;
+        let dims = self.net.input_shape.dims();
+        m.serialize_entry(
+            "input",
+            &crate::engine::shape::Nested {
+                data: &self.input,
+                dims: &dims,
+            },
+        )?;
+        m.serialize_entry("target", &self.target)?;
+        m.serialize_entry("learning_rate", &self.learning_rate)?;
+        if self.weight_decay != 0.0 {
+            m.serialize_entry("weight_decay", &self.weight_decay)?;
+        }
+        if self.freeze_biases {
+            m.serialize_entry("freeze_biases", &true)?;
+        }
+        m.end()
+    }
 }
 
 /// Largest learning rate accepted (larger ones are refused, not diverged).
@@ -68,13 +88,25 @@ impl Problem {
         check_decay(self.weight_decay, "weight_decay")
     }
 
-    /// Reads the fixture shape (extra fields such as `expected` are ignored).
+    /// True when `v` is written in the shape of `fixtures/cnn` (`kind: "cnn_step"`, or a
+    /// network with an `input_shape` and typed layers).
+    pub fn is_cnn_value(v: &Value) -> bool {
+        opt(v, "kind").is_some()
+            || opt(v, "network").is_some_and(|n| opt(n, "input_shape").is_some())
+    }
+
+    /// Reads the fixture shape, fully connected or `kind: "cnn_step"` (extra fields such
+    /// as `expected` are ignored).
     pub fn from_value(v: &Value, at: &str) -> Result<Problem, Error> {
-        // The network is checked first, with the input's length when it is readable.
-        let input = field(v, "input", at).and_then(|x| json::vector(x, &join(at, "input")));
-        let n_in = input.as_ref().ok().filter(|x| !x.is_empty()).map(Vec::len);
-        let network = network_from_value(field(v, "network", at)?, &join(at, "network"), n_in)?;
-        let input = input?;
+        let (network, input) = if Problem::is_cnn_value(v) {
+            crate::engine::format::net_and_input(v, at)?
+        } else {
+            // The network is checked first, with the input's length when it is readable.
+            let input = field(v, "input", at).and_then(|x| json::vector(x, &join(at, "input")));
+            let n_in = input.as_ref().ok().filter(|x| !x.is_empty()).map(Vec::len);
+            let network = network_from_value(field(v, "network", at)?, &join(at, "network"), n_in)?;
+            (network, input?)
+        };
         let target = json::vector(field(v, "target", at)?, &join(at, "target"))?;
         let learning_rate =
             json::number(field(v, "learning_rate", at)?, &join(at, "learning_rate"))?;

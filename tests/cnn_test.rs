@@ -6,12 +6,13 @@
 
 use backprop_lab::activation::Activation;
 use backprop_lab::engine::{
-    self, gradcheck, Conv, Dense, Layer, Net, Pass, Pool, Problem, Shape, Workspace,
+    self, gradcheck, Conv, Dense, Layer, Net, Pass, Pool, Shape, Workspace,
 };
 use backprop_lab::fixture;
 use backprop_lab::json::{self, Value};
 use backprop_lab::loss::Loss;
 use backprop_lab::network::UpdateRule;
+use backprop_lab::problem::Problem;
 use backprop_lab::rng::Rng;
 use backprop_lab::view::cnn;
 use backprop_lab::vocab::Named;

@@ -13,78 +13,41 @@ use super::dense::Dense;
 use super::layer::Layer;
 use super::net::Net;
 use super::params::weight_dims;
-use super::pass::Pass;
 use super::pool::Pool;
 use super::shape::{Nested, Shape};
 use crate::activation::Activation;
 use crate::error::{Error, ErrorKind, ShapeError, Why};
 use crate::json::{self, field, join, opt, Value};
 use crate::loss::Loss;
-use crate::network::UpdateRule;
-use crate::problem::check_rate;
 use crate::vocab::{unknown, Named, Vocab};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
-/// A net, one example and a learning rate: everything one `cnn_step` pass needs.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    pub net: Net,
-    /// C-order, of the net's `input_shape`.
-    pub input: Vec<f64>,
-    pub target: Vec<f64>,
-    pub learning_rate: f64,
-}
-
-impl Problem {
-    /// Runs the pass (plain SGD with the problem's learning rate).
-    pub fn pass(&self) -> Pass {
-        Pass::run(
-            &self.net,
-            &self.input,
-            &self.target,
-            UpdateRule::sgd(self.learning_rate),
-        )
-    }
-
-    /// Reads `{kind?, network, input, target, learning_rate}` (other fields such as
-    /// `expected` are ignored) and checks every rule.
-    pub fn from_value(v: &Value, at: &str) -> Result<Problem, Error> {
-        if let Some(k) = opt(v, "kind") {
-            let kind = json::string(k, &join(at, "kind"))?;
-            if kind != "cnn_step" {
-                return Err(
-                    unknown(Vocab::FileKind, kind, vec!["cnn_step"]).or_at(&join(at, "kind"))
-                );
-            }
+/// Reads the `network` of a `kind: "cnn_step"` file and its `input` (nested as the
+/// net's `input_shape` says, or a plain vector), every field checked.
+pub fn net_and_input(v: &Value, at: &str) -> Result<(Net, Vec<f64>), Error> {
+    if let Some(k) = opt(v, "kind") {
+        let kind = json::string(k, &join(at, "kind"))?;
+        if kind != "cnn_step" {
+            return Err(unknown(Vocab::FileKind, kind, vec!["cnn_step"]).or_at(&join(at, "kind")));
         }
-        let net = net_from_value(field(v, "network", at)?, &join(at, "network"))?;
-        let input_at = join(at, "input");
-        let dims = net.input_shape.dims();
-        let why: Vec<Why> = (0..dims.len())
-            .map(|d| Why::Field(format!("input_shape[{d}]")))
-            .collect();
-        let mut expect: Vec<Option<usize>> = dims.iter().copied().map(Some).collect();
-        let mut input = Vec::with_capacity(net.input_shape.len());
-        read_nested(
-            field(v, "input", at)?,
-            &input_at,
-            &mut expect,
-            &why,
-            &mut input,
-        )?;
-        let target = json::vector(field(v, "target", at)?, &join(at, "target"))?;
-        let lr_at = join(at, "learning_rate");
-        let learning_rate = json::number(field(v, "learning_rate", at)?, &lr_at)?;
-        check_rate(learning_rate, &lr_at)?;
-        net.validate_example_at(&input, &target, &input_at, &join(at, "target"))?;
-        Ok(Problem {
-            net,
-            input,
-            target,
-            learning_rate,
-        })
     }
+    let net = net_from_value(field(v, "network", at)?, &join(at, "network"))?;
+    let input_at = join(at, "input");
+    let dims = net.input_shape.dims();
+    let why: Vec<Why> = (0..dims.len())
+        .map(|d| Why::Field(format!("input_shape[{d}]")))
+        .collect();
+    let mut expect: Vec<Option<usize>> = dims.iter().copied().map(Some).collect();
+    let mut input = Vec::with_capacity(net.input_shape.len());
+    read_nested(
+        field(v, "input", at)?,
+        &input_at,
+        &mut expect,
+        &why,
+        &mut input,
+    )?;
+    Ok((net, input))
 }
 
 /// Reads `{input_shape, layers, loss}` and validates the net (paths start at `at`).
@@ -310,27 +273,6 @@ impl Serialize for Layer {
             )?;
             st.serialize_field("biases", b)?;
         }
-        st.end()
-    }
-}
-
-/// Written as a `cnn_step` file without `expected`: `{kind, network, input, target,
-/// learning_rate}`.
-impl Serialize for Problem {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let dims = self.net.input_shape.dims();
-        let mut st = s.serialize_struct("Problem", 5)?;
-        st.serialize_field("kind", "cnn_step")?;
-        st.serialize_field("network", &self.net)?;
-        st.serialize_field(
-            "input",
-            &Nested {
-                data: &self.input,
-                dims: &dims,
-            },
-        )?;
-        st.serialize_field("target", &self.target)?;
-        st.serialize_field("learning_rate", &self.learning_rate)?;
         st.end()
     }
 }

@@ -2,7 +2,7 @@
 //! operation each (`conv`, `max_pool`, `avg_pool`, `flatten`, `dense`, and the
 //! activations `relu`, `leaky_relu`, `sigmoid`, `tanh`, `linear`, `softmax`), each
 //! with its forward, its backward and its parameters. A fully connected network is
-//! dense + activation layers ([`Net::from_network`]), with bit-identical numbers.
+//! dense + activation layers ([`crate::network`] reads it so).
 //!
 //! Conventions (`fixtures/cnn/README.md`): cross-correlation with zero padding, floor
 //! output sizes, C-order blobs and flatten, max-pool ties to the first maximum in
@@ -27,7 +27,7 @@ pub mod validate;
 
 pub use conv::Conv;
 pub use dense::Dense;
-pub use format::{net_from_value, Problem};
+pub use format::{net_and_input, net_from_value};
 pub use layer::{Grads, Layer};
 pub use net::{Net, Workspace};
 pub use params::Param;

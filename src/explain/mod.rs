@@ -11,6 +11,8 @@ use crate::trace::{Kind, Step};
 use crate::vocab::Named;
 use serde::Serialize;
 
+pub mod cnn;
+
 /// Longest sum written out term by term; longer ones show the ends and `…`.
 const MAX_TERMS: usize = 8;
 
@@ -110,6 +112,9 @@ pub fn explain(p: &Pass, step: &Step, digits: usize, max: usize, tex: bool) -> E
 
 /// The formula lines of a step, in the notation `n`.
 pub fn lines(p: &Pass, step: &Step, n: &Notation) -> Lines {
+    if !p.net.is_mlp() {
+        return cnn::lines(p, step, n);
+    }
     let units = |l: usize| step.units(p.net.mlp(l).width());
     match (step.kind, step.layer) {
         (Kind::Start, _) => start(p, n),
@@ -156,6 +161,9 @@ fn computed(step: &Step, name: &str) -> String {
 
 /// A step's title, in `lang` (η to `digits` significant digits).
 pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
+    if !p.net.is_mlp() {
+        return cnn::title(p, step, digits, lang);
+    }
     let l = step.layer.map_or(0, |l| l + 1);
     let zh = lang == Lang::Zh;
     match step.kind {
@@ -210,6 +218,9 @@ pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
                 format!("Backward · layer {l}: gradients ∂L/∂{w}, ∂L/∂b")
             }
         }
+        Kind::Forward | Kind::Backward => {
+            unreachable!("the steps of a CNN are explained by cnn::title")
+        }
         Kind::Update => {
             let eta = crate::number::fmt(p.rule.learning_rate, digits);
             if zh {
@@ -223,6 +234,9 @@ pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
 
 /// A step's note (what its factors mean, in words), in `lang`.
 pub fn note(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
+    if !p.net.is_mlp() {
+        return cnn::note(p, step, digits, lang);
+    }
     let zh = lang == Lang::Zh;
     let l = step.layer.unwrap_or(0);
     match step.kind {
@@ -279,6 +293,7 @@ pub fn note(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
                 "权重的梯度等于它所指向神经元的 δ 乘以它所来自神经元的激活值；偏置的梯度就是所在神经元的 δ。",
             )
             .into(),
+        Kind::Forward | Kind::Backward => unreachable!("the steps of a CNN are explained by cnn::note"),
         Kind::Update => {
             let eta = crate::number::fmt(p.rule.learning_rate, digits);
             let mut out = if zh {

@@ -19,6 +19,8 @@ use crate::vocab::named;
 use serde::Serialize;
 use std::cell::OnceCell;
 
+pub mod cnn;
+
 /// Which part of the pass a step belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,18 +43,25 @@ pub enum Kind {
     Delta,
     Gradients,
     Update,
+    /// A CNN layer's forward: its output from its input (engine layers).
+    Forward,
+    /// A CNN layer's backward: ∂L/∂(its input) and its parameters' gradients.
+    Backward,
 }
 
-/// One step per layer, or one per unit.
+/// One step per layer, one per unit (a CNN: per output channel), or one per window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
     #[default]
     Layer,
+    /// A fully connected layer unit by unit; a conv or pool layer channel by channel.
     Neuron,
+    /// A conv or pool layer window by window (a fully connected one unit by unit).
+    Window,
 }
 
-named!(Granularity, Granularity, [Layer => "layer", Neuron => "neuron"]);
+named!(Granularity, Granularity, [Layer => "layer", Neuron => "neuron", Window => "window"]);
 
 named!(Phase, Phase, [
     Start => "start", Forward => "forward", Loss => "loss", Backward => "backward", Update => "update",
@@ -83,8 +92,11 @@ pub struct Step {
     pub kind: Kind,
     /// 0-based layer index, when the step belongs to a layer.
     pub layer: Option<usize>,
-    /// 0-based unit index, at neuron granularity.
+    /// 0-based unit index, at neuron granularity (a CNN layer: its channel).
     pub neuron: Option<usize>,
+    /// A CNN layer's window: the output cell (row · width + column) it computes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<usize>,
     pub reads: Vec<Value>,
     pub writes: Vec<Value>,
     /// Short name for the timeline, e.g. `z(1)`, `δ(2)_1`.
@@ -110,6 +122,35 @@ struct Reveal {
     grads: Vec<Vec<usize>>,
     loss: usize,
     update: usize,
+    /// A CNN's layers: the steps of each layer's forward and backward.
+    cnn: Vec<cnn::LayerSteps>,
+}
+
+/// How far a CNN layer's forward (or backward) has come at a cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Not begun.
+    None,
+    /// Under way: channels before `channel` are done, and in `channel` the windows up to
+    /// `window` (every window when `None`).
+    Partial {
+        channel: usize,
+        window: Option<usize>,
+    },
+    Done,
+}
+
+impl Progress {
+    /// Is cell `index` (flat, within `channel`) of the blob known?
+    pub fn shows(self, channel: usize, index: usize) -> bool {
+        match self {
+            Progress::None => false,
+            Progress::Done => true,
+            Progress::Partial { channel: c, window } => {
+                channel < c || (channel == c && window.is_none_or(|w| index <= w))
+            }
+        }
+    }
 }
 
 /// A pass and its steps.
@@ -138,9 +179,20 @@ impl Trace {
     /// Records `pass` as steps at the given granularity; the texts will write numbers
     /// with `digits` significant digits.
     pub fn build(pass: Pass, granularity: Granularity, digits: usize) -> Trace {
-        let mut r = Recorder::new(&pass, granularity);
-        r.record();
-        let (steps, reveal) = (r.steps, r.reveal);
+        let (steps, reveal) = if pass.net.is_mlp() {
+            let mut r = Recorder::new(&pass, granularity);
+            r.record();
+            (r.steps, r.reveal)
+        } else {
+            let (steps, layers, loss, update) = cnn::record(&pass, granularity);
+            let reveal = Reveal {
+                loss,
+                update,
+                cnn: layers,
+                ..Reveal::default()
+            };
+            (steps, reveal)
+        };
         Trace {
             texts: vec![OnceCell::new(); steps.len()],
             briefs: vec![OnceCell::new(); steps.len()],
@@ -230,6 +282,16 @@ impl Trace {
         self.reveal.update <= cursor
     }
 
+    /// How far engine layer `k`'s forward has come at `cursor` (a CNN).
+    pub fn forward_progress(&self, k: usize, cursor: usize) -> Progress {
+        self.reveal.cnn[k].forward.progress(cursor)
+    }
+
+    /// How far engine layer `k`'s backward has come at `cursor` (a CNN).
+    pub fn backward_progress(&self, k: usize, cursor: usize) -> Progress {
+        self.reveal.cnn[k].backward.progress(cursor)
+    }
+
     /// Index of the first step of a phase (the start of the forward pass, …).
     pub fn first_of(&self, phase: Phase) -> Option<usize> {
         self.steps.iter().position(|s| s.phase == phase)
@@ -263,6 +325,7 @@ impl<'a> Recorder<'a> {
                 grads: blank(),
                 loss: usize::MAX,
                 update: usize::MAX,
+                cnn: Vec::new(),
             },
         }
     }
@@ -274,7 +337,7 @@ impl<'a> Recorder<'a> {
         for l in 0..depth {
             // Per neuron, each unit's z then its a; a softmax layer's a needs every z.
             let units = self.groups(l);
-            if self.granularity == Granularity::Neuron && !self.is_softmax(l) {
+            if self.granularity != Granularity::Layer && !self.is_softmax(l) {
                 for &u in &units {
                     self.weighted_sum(l, u);
                     self.activation(l, u);
@@ -306,7 +369,10 @@ impl<'a> Recorder<'a> {
     fn groups(&self, l: usize) -> Vec<Option<usize>> {
         match self.granularity {
             Granularity::Layer => vec![None],
-            Granularity::Neuron => (0..self.pass.net.mlp(l).width()).map(Some).collect(),
+            // A fully connected layer has no windows: window by window is unit by unit.
+            Granularity::Neuron | Granularity::Window => {
+                (0..self.pass.net.mlp(l).width()).map(Some).collect()
+            }
         }
     }
 
@@ -347,6 +413,7 @@ impl<'a> Recorder<'a> {
             kind: Kind::Start,
             layer: None,
             neuron: None,
+            window: None,
             reads: vec![value("input", None, None), value("target", None, None)],
             writes: vec![],
             label: "x".into(),
@@ -360,6 +427,7 @@ impl<'a> Recorder<'a> {
             kind: Kind::WeightedSum,
             layer: Some(l),
             neuron: unit,
+            window: None,
             reads: vec![
                 Self::below(l),
                 value("weights", Some(l), unit),
@@ -379,6 +447,7 @@ impl<'a> Recorder<'a> {
             kind: Kind::Activation,
             layer: Some(l),
             neuron: unit,
+            window: None,
             reads: vec![value("z", Some(l), reads_z)],
             writes: vec![value("a", Some(l), unit)],
             label: Self::symbol(l, unit, "a"),
@@ -394,6 +463,7 @@ impl<'a> Recorder<'a> {
             kind: Kind::Loss,
             layer: None,
             neuron: None,
+            window: None,
             reads: vec![value("a", Some(last), None), value("target", None, None)],
             writes: vec![value("loss", None, None)],
             label: "L".into(),
@@ -415,6 +485,7 @@ impl<'a> Recorder<'a> {
             kind: Kind::Delta,
             layer: Some(l),
             neuron: unit,
+            window: None,
             reads,
             writes: vec![value("delta", Some(l), unit)],
             label: Self::symbol(l, unit, "δ"),
@@ -429,6 +500,7 @@ impl<'a> Recorder<'a> {
             kind: Kind::Gradients,
             layer: Some(l),
             neuron: unit,
+            window: None,
             reads: vec![value("delta", Some(l), unit), Self::below(l)],
             writes: vec![
                 value("grad_weights", Some(l), unit),
@@ -446,6 +518,7 @@ impl<'a> Recorder<'a> {
             kind: Kind::Update,
             layer: None,
             neuron: None,
+            window: None,
             reads: vec![
                 value("grad_weights", None, None),
                 value("grad_biases", None, None),
