@@ -51,6 +51,9 @@ pub fn chain_rule(
     from: Option<usize>,
     digits: usize,
 ) -> Result<ChainRule, Error> {
+    if !p.net.is_mlp() {
+        return Err(Error::new(ErrorKind::NeedsMlp));
+    }
     let depth = p.depth();
     let no = |thing, index, count| {
         Err(Error::new(ErrorKind::NoSuch {
@@ -205,6 +208,10 @@ mod tests {
     fn factors_multiply_to_the_gradient() {
         for name in preset::NAMES {
             let pass = preset::get(name).unwrap().problem.pass();
+            if !pass.net.is_mlp() {
+                assert!(chain_rule(&pass, 0, 0, Some(0), 4).is_err(), "{name}");
+                continue;
+            }
             for l in 0..pass.depth() {
                 let layer = &pass.net.mlp(l);
                 for i in 0..layer.width() {

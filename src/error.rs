@@ -266,6 +266,10 @@ pub enum ErrorKind {
     },
     /// A list that must not be empty.
     EmptyList,
+    /// A change that applies to fully connected networks only (W(l)_ij, adding layers).
+    NeedsMlp,
+    /// A view or walk-through for a CNN that this network is not.
+    NeedsCnn,
     /// A fixture names one thing where the engine has another (a layer's type).
     NameMismatch {
         expected: String,
@@ -912,6 +916,18 @@ impl ErrorKind {
                 format!("\"{expected}\" expected, the engine has \"{got}\""),
                 format!("应为“{expected}”，引擎给出的是“{got}”"),
             ),
+            NeedsMlp => lang
+                .pick(
+                    "this applies to a fully connected network (this one has convolution or pooling layers)",
+                    "这只适用于全连接网络（这个网络有卷积层或池化层）",
+                )
+                .into(),
+            NeedsCnn => lang
+                .pick(
+                    "this applies to a network with convolution or pooling layers",
+                    "这只适用于有卷积层或池化层的网络",
+                )
+                .into(),
             EmptyList => lang
                 .pick("empty, expected at least 1 entry", "是空的，至少需要 1 项")
                 .into(),

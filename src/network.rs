@@ -203,8 +203,14 @@ impl Net {
     }
 
     /// Units per layer of a fully connected network, input first: `[2, 2, 2]` for
-    /// Mazur's.
+    /// Mazur's (for a CNN, the number of values of every blob).
     pub fn sizes(&self) -> Vec<usize> {
+        if !self.is_mlp() {
+            return self
+                .shapes()
+                .map(|s| s.iter().map(|b| b.len()).collect())
+                .unwrap_or_default();
+        }
         std::iter::once(self.inputs())
             .chain(self.mlp_layers().map(|l| l.width()))
             .collect()

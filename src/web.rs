@@ -150,7 +150,7 @@ struct FrameView<'a> {
     revision: u64,
     /// True when the matrices begin with the weights before the update.
     weights_before: bool,
-    state: view::StateView<'a>,
+    state: view::State<'a>,
     step: view::StepText,
     steps: Option<Vec<view::StepItem<'a>>>,
     symbols: Option<view::SymbolsView>,
@@ -359,7 +359,7 @@ impl Lab {
             state: view::state(&self.s, Fields::Frame),
             step: view::step_text(t, c, self.lang, f.all_lines),
             steps: new_shape.then(|| view::steps(t)),
-            symbols: new_shape.then(|| view::symbols(&t.pass.net)),
+            symbols: new_shape.then(|| view::symbols(&t.pass.net)).flatten(),
             chain,
             gradcheck,
             graph_height: graph.map(|(_, s)| frame::graph_height(&self.s, s.css.0, o.zoom)),

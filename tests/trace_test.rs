@@ -40,6 +40,22 @@ fn step_order_follows_the_design() {
                 back.windows(2).all(|w| w[0] >= w[1]),
                 "{name}: backward top-down"
             );
+            if !p.net.is_mlp() {
+                // A CNN: each layer forward once in order, then backward from the top.
+                let fwd: Vec<usize> = t
+                    .steps
+                    .iter()
+                    .filter(|s| s.phase == Phase::Forward)
+                    .filter_map(|s| s.layer)
+                    .collect();
+                assert!(
+                    fwd.windows(2).all(|w| w[0] <= w[1]),
+                    "{name}: forward bottom-up"
+                );
+                assert_eq!(fwd.last(), Some(&(p.net.layers.len() - 1)));
+                assert_eq!(back.last(), Some(&0), "{name}: backward ends at layer 1");
+                continue;
+            }
             // Per neuron: one δ step per unit.
             let deltas = t.steps.iter().filter(|s| s.kind == Kind::Delta).count();
             let units: usize = p.net.mlp_layers().map(|l| l.width()).sum();
@@ -84,8 +100,12 @@ fn cursor_reveals_values_exactly_when_written() {
 
 #[test]
 fn step_texts_carry_the_one_shot_numbers() {
+    // The fully connected presets (a CNN's texts are tested in cnn_text_test).
     for name in preset::NAMES {
         let problem = preset::get(name).unwrap().problem;
+        if !problem.net.is_mlp() {
+            continue;
+        }
         let pass = Pass::run(
             &problem.net,
             &problem.input,

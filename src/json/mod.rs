@@ -24,14 +24,6 @@ pub enum Value {
     Object(Vec<(String, Value)>),
 }
 
-/// A JSON object from `"key": value` pairs (any `Serialize` values), in the order written.
-macro_rules! obj {
-    ($($key:literal : $value:expr),* $(,)?) => {
-        $crate::json::Value::Object(vec![$((String::from($key), $crate::json::to_value(&$value))),*])
-    };
-}
-pub(crate) use obj;
-
 static NULL: Value = Value::Null;
 
 impl Value {
@@ -175,8 +167,6 @@ mod tests {
         v.set("a", Value::Bool(true));
         v.set("c", Value::Null);
         assert_eq!(v.to_string(), r#"{"a":[1,{"b":"x"}],"a":true,"c":null}"#);
-        let o = obj! {"k": [1.5, 2.0], "s": "t", "n": None::<u8>};
-        assert_eq!(o.to_string(), r#"{"k":[1.5,2],"s":"t","n":null}"#);
     }
 
     #[test]

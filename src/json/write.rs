@@ -112,12 +112,12 @@ fn string(s: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{obj, parse};
+    use super::super::parse;
     use super::*;
 
     #[test]
     fn pretty_is_serde_json_layout() {
-        let v = obj! {"a": [1, 2], "b": Vec::<u8>::new(), "c": obj!{}, "d": obj!{"e": "x"}};
+        let v = parse(r#"{"a": [1, 2], "b": [], "c": {}, "d": {"e": "x"}}"#).unwrap();
         assert_eq!(
             v.to_pretty(),
             "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": [],\n  \"c\": {},\n  \"d\": {\n    \"e\": \"x\"\n  }\n}"

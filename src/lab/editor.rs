@@ -3,6 +3,7 @@
 //! error; the old problem is never half changed.
 
 use crate::activation::Activation;
+use crate::engine::Param;
 use crate::error::{Error, ErrorKind, Thing};
 use crate::loss::Loss;
 use crate::network::check_value;
@@ -39,6 +40,8 @@ pub enum Edit {
         layer: usize,
         activation: Activation,
     },
+    /// Any parameter of the engine's layers (a CNN's kernel weights and biases).
+    Param { param: Param, value: f64 },
 }
 
 impl Edit {
@@ -61,6 +64,13 @@ impl Edit {
 /// `p` with `edit` made, checked; `Err` leaves nothing changed.
 pub fn apply(p: &Problem, edit: Edit) -> Result<Problem, Error> {
     let mut q = p.clone();
+    let mlp_only = matches!(
+        edit,
+        Edit::Weight { .. } | Edit::Bias { .. } | Edit::Activation { .. }
+    );
+    if mlp_only && !q.net.is_mlp() {
+        return Err(Error::new(ErrorKind::NeedsMlp));
+    }
     let n = Notation::plain(4);
     let missing = |at: String, thing| Error::at(at, ErrorKind::NoSuchParameter { thing });
     match edit {
@@ -108,9 +118,35 @@ pub fn apply(p: &Problem, edit: Edit) -> Result<Problem, Error> {
             q.weight_decay = v;
         }
         Edit::Activation { layer, activation } => set_activation(&mut q, layer, activation)?,
+        Edit::Param { param, value } => {
+            let at = crate::view::cnn::param_symbol(&q.net, param);
+            check_value(value, &at)?;
+            let exists = q
+                .net
+                .layers
+                .get(param_layer(param))
+                .and_then(|l| l.params())
+                .is_some_and(|(w, b)| match param {
+                    Param::Weight { index, .. } => index < w.len(),
+                    Param::Bias { index, .. } => index < b.len(),
+                });
+            if !exists {
+                return Err(Error::new(ErrorKind::NoSuchParameter {
+                    thing: Thing::Weight,
+                }));
+            }
+            q.net.set_param(param, value);
+        }
     }
     q.validate()?;
     Ok(q)
+}
+
+/// The engine layer a parameter belongs to.
+fn param_layer(p: Param) -> usize {
+    match p {
+        Param::Weight { layer, .. } | Param::Bias { layer, .. } => layer,
+    }
 }
 
 /// The activation of layer `l`, with the loss that goes with it on the output layer.

@@ -227,9 +227,18 @@ impl Workbench {
     /// Makes `change` to `saved` (and to this workbench): shapes change with new weights
     /// drawn from the seed. On an error neither changes.
     pub fn change(&mut self, saved: &mut SavedState, change: Change) -> Result<(), Error> {
+        let reshapes = !matches!(change, Change::BatchSize(_) | Change::ResetWeights);
+        if reshapes && !saved.problem.net.is_mlp() {
+            return Err(Error::new(ErrorKind::NeedsMlp));
+        }
         let mut next = saved.clone();
-        let (mut sizes, mut acts, mut loss) = architecture(&next.problem.net);
-        let hidden = acts.len() - 1;
+        // The sizes and activations of a fully connected network (a CNN only resets).
+        let (mut sizes, mut acts, mut loss) = if next.problem.net.is_mlp() {
+            architecture(&next.problem.net)
+        } else {
+            (vec![], vec![], next.problem.net.loss)
+        };
+        let hidden = acts.len().saturating_sub(1);
         let network = match change {
             Change::BatchSize(n) => {
                 if n > dataset::MAX_POINTS {

@@ -171,6 +171,11 @@ pub struct Trace {
     /// A number no other trace built in this process has: views that depend only on the
     /// pass (not the cursor) redraw when it changes.
     pub revision: u64,
+    /// The nesting of every blob (`[c, h, w]` or `[n]`): blob k is layer k's input,
+    /// blob k + 1 its output. The views of a CNN write values nested so.
+    pub blob_dims: Vec<Vec<usize>>,
+    /// The nesting of every layer's weights (`[o, c, k, k]`, `[units, inputs]`, or none).
+    pub weight_dims: Vec<Vec<usize>>,
 }
 
 static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -194,6 +199,13 @@ impl Trace {
             (steps, reveal)
         };
         Trace {
+            blob_dims: pass.shapes.iter().map(|s| s.dims()).collect(),
+            weight_dims: pass
+                .net
+                .layers
+                .iter()
+                .map(crate::engine::params::weight_dims)
+                .collect(),
             texts: vec![OnceCell::new(); steps.len()],
             briefs: vec![OnceCell::new(); steps.len()],
             pass,

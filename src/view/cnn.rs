@@ -151,3 +151,225 @@ impl<'a> CnnPassView<'a> {
         }
     }
 }
+
+/// What a trace has revealed at a cursor, layer by layer.
+pub struct At<'a>(pub &'a crate::trace::Trace, pub usize);
+
+impl Shows for At<'_> {
+    fn forward(&self, k: usize) -> bool {
+        self.0.forward_progress(k, self.1) == crate::trace::Progress::Done
+    }
+    fn backward(&self, k: usize) -> bool {
+        self.0.backward_progress(k, self.1) == crate::trace::Progress::Done
+    }
+    fn updated(&self) -> bool {
+        self.0.shows_update(self.1)
+    }
+}
+
+/// `state()` of a CNN: the fixtures' names per layer (`output`, `grad_input`,
+/// `grad_weights`, `grad_biases`, `argmax`), each null until its layer is reached, plus
+/// `weights` and `biases` (updated at the update step).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CnnStateView<'a> {
+    /// `"cnn"`: the page and hosts tell the two kinds of state apart by it.
+    pub kind: &'static str,
+    pub cursor: super::CursorView<'a>,
+    pub loss: Option<f64>,
+    pub loss_after_step: Option<f64>,
+    pub input_shape: &'a [usize],
+    pub input: Nested<'a>,
+    pub target: &'a [f64],
+    /// The network's output once its last layer is reached.
+    pub output: Option<&'a [f64]>,
+    pub learning_rate: f64,
+    pub loss_name: &'static str,
+    pub granularity: crate::trace::Granularity,
+    pub preset: Option<&'a str>,
+    pub layers: Vec<CnnLayerView<'a>>,
+    pub training: super::TrainingView,
+    pub has_dataset: bool,
+}
+
+/// The state of CNN session `s` at its cursor.
+pub fn state(s: &crate::lab::Session) -> CnnStateView<'_> {
+    use crate::vocab::Named;
+    let t = s.trace();
+    let c = s.stepper().cursor();
+    let p = &t.pass;
+    let at = At(t, c);
+    let n = p.net.layers.len();
+    CnnStateView {
+        kind: "cnn",
+        cursor: super::cursor(t, c),
+        loss: t.shows_loss(c).then_some(p.loss),
+        loss_after_step: t.shows_update(c).then_some(p.loss_after),
+        input_shape: &t.blob_dims[0],
+        input: Nested {
+            data: &p.input,
+            dims: &t.blob_dims[0],
+        },
+        target: &p.target,
+        output: at.forward(n - 1).then(|| p.output()),
+        learning_rate: p.rule.learning_rate,
+        loss_name: p.net.loss.name(),
+        granularity: t.granularity,
+        preset: s.saved().preset.as_deref(),
+        layers: (0..n)
+            .map(|k| layer(p, k, &at, &t.blob_dims, &t.weight_dims))
+            .collect(),
+        training: super::training(s),
+        has_dataset: s.saved().dataset.is_some(),
+    }
+}
+
+/// The symbol of engine parameter `p` of a CNN: `K(1)[1,1,2,2]` (a conv kernel
+/// weight), `W(6)_21` (a dense weight), `b(1)_1` (a bias); 1-based, as on screen.
+pub fn param_symbol(net: &Net, p: crate::engine::Param) -> String {
+    use crate::engine::Param;
+    let n = crate::notation::Notation::plain(4);
+    match p {
+        Param::Weight { layer, index } => match &net.layers[layer] {
+            Layer::Conv(_) => {
+                let d = weight_dims(&net.layers[layer]);
+                let (o, c, u, v) = (
+                    index / (d[1] * d[2] * d[3]),
+                    index / (d[2] * d[3]) % d[1],
+                    index / d[3] % d[2],
+                    index % d[3],
+                );
+                format!("K({})[{},{},{},{}]", layer + 1, o + 1, c + 1, u + 1, v + 1)
+            }
+            Layer::Dense(d) => n.w(layer, index / d.inputs, index % d.inputs),
+            _ => String::new(),
+        },
+        Param::Bias { layer, index } => n.b(layer, index),
+    }
+}
+
+/// Backprop's gradients of every parameter of a CNN beside central finite
+/// differences, each named by its symbol.
+pub fn gradcheck(p: &Pass) -> super::GradcheckView {
+    let r = crate::engine::gradcheck::check(&p.net, &p.input, &p.target);
+    super::GradcheckView {
+        entries: r
+            .entries
+            .iter()
+            .map(|e| super::GradcheckEntry {
+                symbol: param_symbol(&p.net, e.param),
+                backprop: e.backprop,
+                numeric: e.numeric,
+                rel_error: e.rel_error,
+            })
+            .collect(),
+        max_rel_error: r.max_rel_error,
+    }
+}
+
+/// Most terms a kernel weight's chain rule writes out.
+const MAX_TERMS: usize = 64;
+
+/// The chain rule of kernel weight K(l)[o,c,u,v] (`index`, flat, of conv layer `k`):
+/// ∂L/∂K = Σ_i,j δ(l)[o,i,j] · a(l−1)[c, i·s+u−p, j·s+v−p], every term with its value,
+/// beside the central difference.
+pub fn chain(
+    s: &crate::lab::Session,
+    k: usize,
+    index: usize,
+    lang: crate::lang::Lang,
+) -> Result<super::ChainView, crate::error::Error> {
+    use crate::engine::Param;
+    use crate::error::{Error, ErrorKind, Thing};
+    let t = s.trace();
+    let p = &t.pass;
+    let conv = match p.net.layers.get(k) {
+        Some(Layer::Conv(c)) if index < c.weights.len() => c,
+        Some(Layer::Conv(c)) => {
+            return Err(Error::new(ErrorKind::NoSuch {
+                thing: Thing::Weight,
+                index,
+                count: c.weights.len(),
+            }))
+        }
+        Some(_) => return Err(Error::new(ErrorKind::WrongLayer { expected: "conv" })),
+        None => {
+            return Err(Error::new(ErrorKind::NoSuch {
+                thing: Thing::Layer,
+                index: k,
+                count: p.net.layers.len(),
+            }))
+        }
+    };
+    let d = &t.weight_dims[k];
+    let at = [
+        index / (d[1] * d[2] * d[3]),
+        index / (d[2] * d[3]) % d[1],
+        index / d[3] % d[2],
+        index % d[3],
+    ];
+    let param = Param::Weight { layer: k, index };
+    let sym = param_symbol(&p.net, param);
+    let n = crate::notation::Notation::plain(4);
+    let (l, lo) = (k + 1, at[0] + 1);
+    // δ of this layer's output is the grad_input of the layer above.
+    let delta = &p.grad_inputs[k + 1];
+    let terms = conv.weight_grad_terms(p.shapes[k], p.layer_input(k), delta, at);
+    let value = p.grads[k].weights[index];
+    let mut paths: Vec<String> = terms
+        .iter()
+        .take(MAX_TERMS)
+        .map(|t| {
+            let x = if t.padding {
+                lang.pick("0 (padding)".to_string(), "0（填充）".to_string())
+            } else {
+                n.factor(t.x)
+            };
+            format!(
+                "δ({l})[{lo},{},{}] · a({k})[{},{},{}] = {} · {x} = {}",
+                t.i + 1,
+                t.j + 1,
+                at[1] + 1,
+                t.row + 1,
+                t.col + 1,
+                n.factor(t.delta),
+                n.num(t.delta * t.x)
+            )
+        })
+        .collect();
+    if terms.len() > MAX_TERMS {
+        paths.push(n.dots().to_string());
+    }
+    let mut probe = p.net.clone();
+    let mut ws = crate::engine::Workspace::default();
+    let numeric = crate::gradcheck::central(&mut probe, &mut ws, &p.input, &p.target, param);
+    Ok(super::ChainView {
+        layer: k,
+        to: at[0],
+        from: Some(index),
+        title: lang.pick(
+            format!("Chain rule for ∂L/∂{sym}"),
+            format!("∂L/∂{sym} 的链式法则"),
+        ),
+        note: lang.pick(
+            "A kernel weight is used at every position of the window: its gradient is the sum, over the output cells of its channel, of each cell's δ times the input the weight multiplied there (a correlation of the input with δ).".into(),
+            "一个卷积核权重在窗口的每个位置都被使用：它的梯度是对该通道所有输出单元求和，每一项是该单元的 δ 乘以这个权重在那里所乘的输入（输入与 δ 的互相关）。".into(),
+        ),
+        factors: vec![],
+        paths,
+        numbers: vec![format!(
+            "∂L/∂{sym} = Σ_i,j δ({l})[{lo},i,j] · a({k})[{},i·{}+{}−{},j·{}+{}−{}] = {}",
+            at[1] + 1,
+            conv.stride,
+            at[2],
+            conv.padding,
+            conv.stride,
+            at[3],
+            conv.padding,
+            n.num(value)
+        )],
+        value,
+        numeric,
+        rel_error: crate::gradcheck::rel(value, numeric),
+        revealed: t.backward_progress(k, s.stepper().cursor()) == crate::trace::Progress::Done,
+    })
+}

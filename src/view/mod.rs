@@ -183,8 +183,43 @@ pub struct CursorView<'a> {
     pub phase: crate::trace::Phase,
     pub kind: crate::trace::Kind,
     pub layer: Option<usize>,
+    /// The unit (a CNN layer: the channel) of a step at a finer granularity.
     pub neuron: Option<usize>,
+    /// A CNN layer's window (its output cell, row · width + column).
+    pub window: Option<usize>,
     pub label: &'a str,
+}
+
+/// The cursor of trace `t` at step `c`.
+pub fn cursor(t: &Trace, c: usize) -> CursorView<'_> {
+    let step = &t.steps[c];
+    CursorView {
+        index: c,
+        count: t.len(),
+        phase: step.phase,
+        kind: step.kind,
+        layer: step.layer,
+        neuron: step.neuron,
+        window: step.window,
+        label: &step.label,
+    }
+}
+
+/// `state()`: a fully connected network's, or a CNN's.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum State<'a> {
+    Mlp(StateView<'a>),
+    Cnn(cnn::CnnStateView<'a>),
+}
+
+/// The state of session `s` at its cursor (`fields` for a fully connected network).
+pub fn state(s: &crate::lab::Session, fields: Fields) -> State<'_> {
+    if s.trace().pass.net.is_mlp() {
+        State::Mlp(mlp_state(s, fields))
+    } else {
+        State::Cnn(cnn::state(s))
+    }
 }
 
 /// Where training stands.
@@ -223,12 +258,11 @@ pub struct StateView<'a> {
     pub has_dataset: bool,
 }
 
-/// The state of session `s` at its cursor, with the layer `fields` asked for.
-pub fn state(s: &crate::lab::Session, fields: Fields) -> StateView<'_> {
+/// The state of fully connected session `s` at its cursor, with the layer `fields`.
+pub fn mlp_state(s: &crate::lab::Session, fields: Fields) -> StateView<'_> {
     let t = s.trace();
     let c = s.stepper().cursor();
     let p = &t.pass;
-    let step = &t.steps[c];
     let r = Reveal::At(t, c);
     let last = p.depth() - 1;
     let y = p.output();
@@ -238,15 +272,7 @@ pub fn state(s: &crate::lab::Session, fields: Fields) -> StateView<'_> {
             .collect()
     });
     StateView {
-        cursor: CursorView {
-            index: c,
-            count: t.len(),
-            phase: step.phase,
-            kind: step.kind,
-            layer: step.layer,
-            neuron: step.neuron,
-            label: &step.label,
-        },
+        cursor: cursor(t, c),
         loss: t.shows_loss(c).then_some(p.loss),
         loss_after_step: t.shows_update(c).then_some(p.loss_after),
         input: p.input(),
@@ -383,7 +409,11 @@ pub struct LayerSymbols {
 }
 
 /// The symbols of `net`'s parameters and values.
-pub fn symbols(net: &Net) -> SymbolsView {
+pub fn symbols(net: &Net) -> Option<SymbolsView> {
+    net.is_mlp().then(|| mlp_symbols(net))
+}
+
+fn mlp_symbols(net: &Net) -> SymbolsView {
     let n = crate::notation::Notation::plain(4);
     SymbolsView {
         inputs: (0..net.inputs()).map(|j| n.x(j)).collect(),
@@ -485,6 +515,9 @@ pub struct GradcheckEntry {
 
 /// Backprop's gradients beside central finite differences, for every parameter.
 pub fn gradcheck(p: &Pass) -> GradcheckView {
+    if !p.net.is_mlp() {
+        return cnn::gradcheck(p);
+    }
     let n = crate::notation::Notation::plain(4);
     let r = crate::gradcheck::check(&p.net, p.input(), &p.target);
     GradcheckView {
@@ -513,6 +546,10 @@ pub fn gradcheck(p: &Pass) -> GradcheckView {
 pub fn matrices(t: &Trace, cursor: usize, before: bool) -> Vec<f64> {
     let p = &t.pass;
     let mut out = Vec::new();
+    if !p.net.is_mlp() {
+        // A CNN's state carries its parameters nested, as the fixtures write them.
+        return out;
+    }
     for l in 0..p.depth() {
         // Dense weights are stored row by row already: each matrix is one slice.
         if before {
@@ -546,6 +583,9 @@ pub fn batch_walk(
     s: &crate::lab::Session,
     lang: crate::lang::Lang,
 ) -> Result<BatchWalkView, crate::error::Error> {
+    if !s.saved().problem.net.is_mlp() {
+        return Err(crate::error::Error::new(crate::error::ErrorKind::NeedsMlp));
+    }
     let train = &s.workbench().data().train;
     let n = train.len();
     let k = crate::train::batch_len(s.saved().training.batch_size, n);

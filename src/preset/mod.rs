@@ -8,7 +8,6 @@ use crate::init::{self, Init};
 use crate::loss::Loss;
 use crate::network::{MlpSpec, MlpSpecLayer};
 use crate::problem::Problem;
-use crate::vocab::Named;
 
 /// A named starting point: one example to step through, and optionally a dataset to train on.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,8 +23,11 @@ pub struct Preset {
     pub seed: u64,
 }
 
-/// Every preset name, in menu order.
-pub const NAMES: [&str; 10] = [
+pub mod cnn;
+
+/// Every preset name, in menu order: the fully connected ones, then the convolutional
+/// ones ([`cnn::NAMES`]).
+pub const NAMES: [&str; 15] = [
     "mazur",
     "mazur-frozen-bias",
     "xor",
@@ -36,6 +38,11 @@ pub const NAMES: [&str; 10] = [
     "exploding",
     "dead-relu",
     "spiral",
+    "cnn-edge",
+    "lenet-tiny",
+    "pooling-max",
+    "pooling-avg",
+    "stride-padding",
 ];
 
 fn layer(activation: Activation, weights: &[&[f64]], biases: &[f64]) -> MlpSpecLayer {
@@ -118,6 +125,9 @@ fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64) -> Spec {
 
 /// The preset of that name; the error lists the valid names.
 pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
+    if let Some(p) = cnn::get(name) {
+        return Ok(p);
+    }
     let b = Bilingual::new;
     let p = match name {
         "mazur" => Preset {
@@ -306,22 +316,6 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
     Ok(p)
 }
 
-/// Every preset's name, title and description in both languages, for the page's menu.
-pub fn catalogue() -> crate::json::Value {
-    NAMES
-        .iter()
-        .filter_map(|n| get(n).ok())
-        .map(|p| {
-            crate::json::obj! {
-                "name": p.name,
-                "title": p.title,
-                "description": p.description,
-                "dataset": p.dataset.as_ref().map(|d| d.kind.name()),
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,5 +330,6 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         assert!(get("nope").unwrap_err().to_string().contains("mazur"));
+        assert!(cnn::NAMES.iter().all(|n| NAMES.contains(n)));
     }
 }
