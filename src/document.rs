@@ -7,6 +7,7 @@ use crate::json::to_value;
 use crate::lang::Lang;
 use crate::number;
 use crate::trace::{Phase, Trace};
+use crate::view::cnn::CnnPassView;
 use crate::view::PassView;
 use crate::vocab::{unknown, Named, Vocab};
 use serde::Serialize;
@@ -57,17 +58,29 @@ fn phase_heading(phase: Phase) -> Bilingual {
 
 /// A heading line naming the network: `2-2-2 sigmoid/sigmoid, half_sse, η = 0.5`.
 fn summary(trace: &Trace, lang: Lang) -> String {
-    let net = &trace.pass.net;
-    let sizes: Vec<String> = net.sizes().iter().map(|s| s.to_string()).collect();
-    let acts: Vec<&str> = net.mlp_layers().map(|l| l.activation.name()).collect();
-    let eta = number::fmt(trace.pass.rule.learning_rate, trace.digits);
+    let p = &trace.pass;
+    let net = &p.net;
+    let eta = number::fmt(p.rule.learning_rate, trace.digits);
     let title = Bilingual::new("Worked example", "反向传播演算");
+    // A fully connected network by its sizes and activations (2-2-2 sigmoid/sigmoid), a
+    // CNN by its blobs and layers (1×5×5 → conv → relu → … → 2).
+    let shape = if net.is_mlp() {
+        let sizes: Vec<String> = net.sizes().iter().map(|s| s.to_string()).collect();
+        let acts: Vec<&str> = net.mlp_layers().map(|l| l.activation.name()).collect();
+        format!("{} {}", sizes.join("-"), acts.join("/"))
+    } else {
+        let layers: Vec<&str> = net.layers.iter().map(|l| l.type_name()).collect();
+        format!(
+            "{} → {} → {}",
+            p.shapes[0],
+            layers.join(" → "),
+            p.shapes[p.shapes.len() - 1]
+        )
+    };
     format!(
-        "{}{}{} {}, {}, η = {eta}",
+        "{}{}{shape}, {}, η = {eta}",
         title.get(lang),
         lang.colon(),
-        sizes.join("-"),
-        acts.join("/"),
         net.loss.name()
     )
 }
@@ -205,8 +218,16 @@ struct JsonDoc<'a> {
     learning_rate: f64,
     granularity: crate::trace::Granularity,
     #[serde(flatten)]
-    pass: PassView<'a>,
+    pass: PassOf<'a>,
     steps: Vec<JsonStep<'a>>,
+}
+
+/// A pass in the shape of its kind's fixtures.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PassOf<'a> {
+    Mlp(PassView<'a>),
+    Cnn(CnnPassView<'a>),
 }
 
 /// One step of the JSON worked example.
@@ -233,7 +254,11 @@ fn json_doc(trace: &Trace, lang: Lang) -> String {
         target: &p.target,
         learning_rate: p.rule.learning_rate,
         granularity: trace.granularity,
-        pass: PassView::of(p),
+        pass: if p.net.is_mlp() {
+            PassOf::Mlp(PassView::of(p))
+        } else {
+            PassOf::Cnn(CnnPassView::of(p, &trace.blob_dims, &trace.weight_dims))
+        },
         steps: trace
             .steps
             .iter()

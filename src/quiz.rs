@@ -23,6 +23,9 @@ pub struct Question {
 pub fn question(t: &Trace, i: usize) -> Option<Question> {
     let step = t.steps.get(i)?;
     let p = &t.pass;
+    if !p.net.is_mlp() {
+        return cnn_question(t, i);
+    }
     let n = Notation::plain(4);
     let l = step.layer;
     let u = step.neuron.unwrap_or(0);
@@ -39,6 +42,68 @@ pub fn question(t: &Trace, i: usize) -> Option<Question> {
         _ => return None,
     };
     Some(Question { symbol, value })
+}
+
+/// A CNN step's question: a forward step asks for the first output cell it makes; a
+/// backward step for ∂L/∂ of the first input cell its part reaches (after a max pool,
+/// 0 unless that cell won a window: which cell gets the gradient is the lesson).
+fn cnn_question(t: &Trace, i: usize) -> Option<Question> {
+    let step = &t.steps[i];
+    let p = &t.pass;
+    let cell = |dims: &[usize], flat: usize| -> String {
+        let mut idx = vec![0; dims.len()];
+        let mut k = flat;
+        for (slot, d) in idx.iter_mut().zip(dims).rev() {
+            *slot = k % d.max(&1);
+            k /= d.max(&1);
+        }
+        idx.iter()
+            .map(|v| (v + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    match (step.kind, step.layer) {
+        (Kind::Forward, Some(k)) => {
+            let dims = &t.blob_dims[k + 1];
+            let per = p.shapes[k + 1].len() / dims[0].max(1);
+            let flat = step.neuron.unwrap_or(0) * if dims.len() > 1 { per } else { 0 }
+                + step.window.unwrap_or(0);
+            Some(Question {
+                symbol: format!("a({})[{}]", k + 1, cell(dims, flat)),
+                value: p.outputs[k][flat],
+            })
+        }
+        (Kind::Backward, Some(k)) => {
+            // ∂L/∂(input) is complete only at the layer's last backward step (a conv
+            // layer's δ cells each add to it): the question waits for that step.
+            let last = t.steps.get(i + 1).is_none_or(|s| s.layer != Some(k));
+            if !last {
+                return None;
+            }
+            let dims = &t.blob_dims[k];
+            Some(Question {
+                symbol: format!("∂L/∂a({k})[{}]", cell(dims, 0)),
+                value: p.grad_inputs[k][0],
+            })
+        }
+        (Kind::Loss, _) => Some(Question {
+            symbol: "L".into(),
+            value: p.loss,
+        }),
+        (Kind::Update, _) => p.updated.layers.iter().enumerate().find_map(|(k, l)| {
+            l.params().map(|(w, _)| Question {
+                symbol: format!(
+                    "{}⁺",
+                    crate::view::cnn::param_symbol(
+                        &p.net,
+                        crate::engine::Param::Weight { layer: k, index: 0 }
+                    )
+                ),
+                value: w[0],
+            })
+        }),
+        _ => None,
+    }
 }
 
 /// A prediction checked: whether it was close enough, the value and its symbol.

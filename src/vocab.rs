@@ -139,23 +139,40 @@ pub enum Panel {
     Chain,
     Edit,
     Io,
+    /// A CNN's layer stack, Caffe style.
+    Layers,
+    /// A CNN's feature maps and kernels as grids.
+    Maps,
 }
 
 named!(Panel, Panel, [
     Network => "network", Graph => "graph", Curves => "curves", Step => "step",
     Timeline => "timeline", Values => "values", Gradcheck => "gradcheck",
     Training => "training", Chain => "chain", Edit => "edit", Io => "io",
+    Layers => "layers", Maps => "maps",
 ]);
 
 impl Panel {
     /// What presenter mode shows of the panels asked for.
-    pub const PRESENTER: [Panel; 5] = [
+    pub const PRESENTER: [Panel; 7] = [
         Panel::Network,
         Panel::Step,
         Panel::Graph,
         Panel::Timeline,
         Panel::Curves,
+        Panel::Layers,
+        Panel::Maps,
     ];
+
+    /// The kind of network a panel is for: `"mlp"` (the network view, the graph, the
+    /// values table), `"cnn"` (the layer stack, the maps) or `"any"`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Panel::Network | Panel::Graph | Panel::Values => "mlp",
+            Panel::Layers | Panel::Maps => "cnn",
+            _ => "any",
+        }
+    }
 }
 
 /// How the page is used.

@@ -47,6 +47,8 @@ pub struct Frame {
     gradcheck: bool,
     /// Send everything again (the page lost what it kept: a new language, a rebuild).
     resend: bool,
+    /// A selected CNN kernel weight: (conv layer, flat index).
+    param: Option<(usize, usize)>,
 }
 
 impl Default for Frame {
@@ -66,6 +68,7 @@ impl Frame {
             chain: false,
             gradcheck: false,
             resend: true,
+            param: None,
         }
     }
 
@@ -99,6 +102,7 @@ impl Frame {
 
     pub fn select_edge(&mut self, layer: usize, i: usize, j: usize) {
         self.options.selected = Some(Hit::Edge { layer, i, j });
+        self.param = None;
     }
 
     /// A unit (`layer` < 0: an input unit).
@@ -109,6 +113,13 @@ impl Frame {
 
     pub fn select_none(&mut self) {
         self.options.selected = None;
+        self.param = None;
+    }
+
+    /// A CNN's kernel weight: flat `index` of conv layer `layer`'s weights.
+    pub fn select_kernel(&mut self, layer: usize, index: usize) {
+        self.options.selected = None;
+        self.param = Some((layer, index));
     }
 
     /// Unit heatmaps, training under way (coarse heatmap, every gradient size), log scale.
@@ -317,7 +328,7 @@ impl Lab {
         let mut problems = Vec::new();
         let has_data_view = frame::has_data_view(&self.s);
         for (v, slot) in &f.slots {
-            if *v == View::Data && !has_data_view {
+            if !frame::shows(&self.s, *v) {
                 continue;
             }
             let key = frame::key(&self.s, *v, slot.css, &o);
@@ -330,12 +341,17 @@ impl Lab {
                 Err(e) => problems.push(e.render(self.lang)),
             }
         }
-        let chain = match (f.chain, o.selected) {
-            (true, Some(Hit::Edge { layer, i, j })) => Some((layer, i, Some(j))),
-            (true, Some(Hit::Neuron { layer: Some(l), i })) => Some((l, i, None)),
+        let chain = match (f.chain, o.selected, f.param) {
+            (true, _, Some((k, index))) => Some(view::cnn::chain(&self.s, k, index, self.lang)),
+            (true, Some(Hit::Edge { layer, i, j }), _) => {
+                Some(view::chain(&self.s, layer, i, Some(j), self.lang))
+            }
+            (true, Some(Hit::Neuron { layer: Some(l), i }), _) => {
+                Some(view::chain(&self.s, l, i, None, self.lang))
+            }
             _ => None,
         }
-        .and_then(|(l, i, j)| match view::chain(&self.s, l, i, j, self.lang) {
+        .and_then(|c| match c {
             Ok(c) => Some(c),
             Err(e) => {
                 problems.push(e.render(self.lang));
@@ -421,6 +437,19 @@ impl Lab {
 
     pub fn set_target(&mut self, i: usize, v: f64) -> Result<(), JsValue> {
         self.on(|s| s.edit(Edit::Target { index: i, value: v }))
+    }
+
+    /// A parameter of a CNN layer: weight `index` (flat) of engine layer `layer`, or its
+    /// bias `-1 - index` when `index` is negative.
+    pub fn set_param(&mut self, layer: usize, index: i32, v: f64) -> Result<(), JsValue> {
+        let param = match usize::try_from(index) {
+            Ok(index) => crate::engine::Param::Weight { layer, index },
+            Err(_) => crate::engine::Param::Bias {
+                layer,
+                index: (-1 - index) as usize,
+            },
+        };
+        self.on(|s| s.edit(Edit::Param { param, value: v }))
     }
 
     pub fn set_learning_rate(&mut self, v: f64) -> Result<(), JsValue> {

@@ -4,7 +4,7 @@
 import init, { Lab, Frame, vocabulary } from '../pkg/backprop_lab.js';
 import { t, setLang, getLang, translatePage } from './i18n.js';
 import { el, replace, setText, setShown } from './dom.js';
-import { setSymbols, wSym, bSym, renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
+import { setSymbols, wSym, bSym, kernelSymbols, renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
@@ -29,6 +29,7 @@ const view = {
   weights: [], // each layer's weights before the update (sent again with each new pass)
   req: null, // the Frame: what each redraw asks of the core
   drawn: false, // a first frame was drawn
+  kind: 'mlp', // the network's kind: 'mlp' (fully connected) or 'cnn'
 };
 
 /** The core's vocabularies (presets, panels, modes, datasets, …), read once at start. */
@@ -194,7 +195,7 @@ function measure(name, t0) {
 }
 
 /** What the tables are built for: the network's shape, activations and the language. */
-const stateKey = (state) => JSON.stringify([state.sizes, state.layers.map((l) => l.activation), getLang()]);
+const stateKey = (state) => JSON.stringify([state.sizes ?? state.input_shape, state.layers.map((l) => l.activation ?? l.type), getLang()]);
 
 /** Tells the frame how to draw and what to send: the look, the selection, training. */
 function prepare(req) {
@@ -202,6 +203,7 @@ function prepare(req) {
   req.look(window.devicePixelRatio || 1, presenter, presenter ? 1.5 : 1);
   const sel = view.selected;
   if (!sel) req.select_none();
+  else if (sel.kind === 'kernel') req.select_kernel(sel.layer, sel.index);
   else if (sel.kind === 'edge') req.select_edge(sel.layer, sel.i, sel.j);
   else req.select_unit(sel.layer === null || sel.layer === undefined ? -1 : sel.layer, sel.i);
   const playing = training.isPlaying();
@@ -230,9 +232,18 @@ function draw() {
     timed('frame', () => {
       const [text, matrices] = lab.frame(req);
       out = JSON.parse(text);
-      attachMatrices(out.state, matrices, out.weights_before);
+      // A CNN's state carries its parameters nested; a fully connected one's matrices
+      // come as numbers.
+      if (out.state.kind !== 'cnn') attachMatrices(out.state, matrices, out.weights_before);
     });
     const state = out.state;
+    const kind = state.kind === 'cnn' ? 'cnn' : 'mlp';
+    if (kind !== view.kind) {
+      // The panels that fit this kind of network; they draw on the next frame.
+      view.kind = kind;
+      applyPanels(view.panels, view.mode, view.controls, VOCAB, kind);
+      render();
+    }
     if (out.steps) view.steps = out.steps;
     if (out.symbols) setSymbols(out.symbols);
     if (out.problems.length) showMessage(out.problems.join(' · '));
@@ -257,12 +268,12 @@ function draw() {
     if (archChanged) {
       fillChainPick(state);
       timed('tables', () => {
-        renderValues($('values'), state, edit);
+        if (kind === 'mlp') renderValues($('values'), state, edit);
         renderEdit($('edit'), state, VOCAB.activations, edit, setActivation);
       });
       view.stateKey = key;
     }
-    timed('values', () => updateValues(document, state, archChanged || out.weights_before));
+    if (kind === 'mlp') timed('values', () => updateValues(document, state, archChanged || out.weights_before));
     // The gradient check: built folded; its report arrives while it is open.
     const details = $('gradcheck').querySelector('details');
     if (!details || out.gradcheck || (!details.open && view.gradLang !== getLang())) {
@@ -379,7 +390,7 @@ function setMode(mode) {
   $('btn-presenter').setAttribute('aria-pressed', String(mode === 'presenter'));
   $('granularity').value = JSON.parse(app.lab.export_state()).view.granularity;
   applyMode(view, VOCAB);
-  applyPanels(view.panels, view.mode, view.controls, VOCAB);
+  applyPanels(view.panels, view.mode, view.controls, VOCAB, view.kind);
   if (mode !== 'presenter' && document.fullscreenElement) document.exitFullscreen().catch(() => {});
   $('btn-presenter').setAttribute('aria-pressed', String(mode === 'presenter'));
   render();
@@ -407,10 +418,17 @@ function readConfig() {
 /** Every weight and bias as a choice, so the chain rule is reachable by keyboard. */
 function fillChainPick(state) {
   const opts = [el('option', { value: '' }, t('chain.pickNone'))];
-  state.layers.forEach((L, l) => L.weights_before.forEach((row, i) => {
-    row.forEach((_, j) => opts.push(el('option', { value: JSON.stringify({ kind: 'edge', layer: l, i, j }) }, wSym(l, i, j))));
-    opts.push(el('option', { value: JSON.stringify({ kind: 'neuron', layer: l, i }) }, bSym(l, i)));
-  }));
+  if (state.kind === 'cnn') {
+    // A CNN: every conv kernel weight, by the core's symbols.
+    for (const k of kernelSymbols()) {
+      k.weights.forEach((sym, index) => opts.push(el('option', { value: JSON.stringify({ kind: 'kernel', layer: k.layer, index }) }, sym)));
+    }
+  } else {
+    state.layers.forEach((L, l) => L.weights_before.forEach((row, i) => {
+      row.forEach((_, j) => opts.push(el('option', { value: JSON.stringify({ kind: 'edge', layer: l, i, j }) }, wSym(l, i, j))));
+      opts.push(el('option', { value: JSON.stringify({ kind: 'neuron', layer: l, i }) }, bSym(l, i)));
+    }));
+  }
   replace($('chain-pick'), opts);
   $('chain-pick').value = view.selected ? JSON.stringify(view.selected) : '';
 }
@@ -431,6 +449,7 @@ function edit(what, idx, text, input) {
   try {
     const lab = app.lab;
     if (what === 'weight') lab.set_weight(idx[0], idx[1], idx[2], v);
+    else if (what === 'param') lab.set_param(idx[0], idx[1], v);
     else if (what === 'bias') lab.set_bias(idx[0], idx[1], v);
     else if (what === 'input') lab.set_input(idx[0], v);
     else if (what === 'target') lab.set_target(idx[0], v);
@@ -642,7 +661,7 @@ async function main() {
   app.lab.set_lang(getLang());
   translatePage();
   applyMode(view, VOCAB);
-  applyPanels(view.panels, view.mode, view.controls, VOCAB);
+  applyPanels(view.panels, view.mode, view.controls, VOCAB, view.kind);
   if (problems.length) showMessage(problems.join(' · '));
   training = createTraining(app, { render, showMessage, hideMessage });
   fillMenus();

@@ -8,7 +8,7 @@ import { t } from './i18n.js';
 const PANEL_IDS = {
   network: 'panel-network', graph: 'panel-graph', curves: 'panel-curves', step: 'panel-step',
   timeline: 'panel-timeline', values: 'panel-values', gradcheck: 'gradcheck', training: 'panel-training',
-  chain: 'panel-chain', edit: 'panel-edit', io: 'panel-io',
+  chain: 'panel-chain', edit: 'panel-edit', io: 'panel-io', layers: 'panel-layers', maps: 'panel-maps',
 };
 
 /** Parses a comma-separated panel list; throws on a name not in `known`. */
@@ -20,15 +20,17 @@ export function parsePanels(text, known) {
   return list;
 }
 
-/** Shows exactly `panels` (in presenter mode, those of them presenter mode shows); the
- * step controls show whenever `controls` asks for them. */
-export function applyPanels(panels, mode, controls, vocab) {
+/** Shows exactly `panels` that apply to a network of `kind` ('mlp' or 'cnn'; in
+ * presenter mode, those of them presenter mode shows); the step controls show whenever
+ * `controls` asks for them. */
+export function applyPanels(panels, mode, controls, vocab, kind = 'mlp') {
   const shown = mode === 'presenter' ? panels.filter((p) => vocab.presenter_panels.includes(p)) : [...panels];
   if (controls !== 'none' && !shown.includes('timeline')) shown.push('timeline');
-  for (const name of vocab.panels) {
+  vocab.panels.forEach((name, k) => {
     const el = document.getElementById(PANEL_IDS[name]);
-    if (el) el.hidden = !shown.includes(name);
-  }
+    const fits = vocab.panel_kinds[k] === 'any' || vocab.panel_kinds[k] === kind;
+    if (el) el.hidden = !(shown.includes(name) && fits);
+  });
 }
 
 /** Sets the body classes of the mode, embed and controls settings. */

@@ -135,6 +135,10 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
 
   /** The hidden layers with their +/− unit buttons. */
   function drawLayers(state) {
+    // A CNN's layers are its own (the architecture buttons reshape fully connected ones).
+    const cnn = state.kind === 'cnn';
+    setShown($('ar-add').closest('fieldset'), !cnn);
+    if (cnn) return;
     const sizes = state.sizes;
     replace($('ar-layers'), sizes.slice(1, -1).map((n, l) => el('span', {},
       t('train.layer', { l: l + 1, n }),

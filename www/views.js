@@ -7,8 +7,10 @@ import { t, getLang } from './i18n.js';
 /** The symbols of the inputs, targets and each layer's parameters as the core writes
  * them (`W(2)_12,1` once an index has two digits); set whenever the network's shape
  * changes. */
-let symbols = { inputs: [], targets: [], layers: [] };
+let symbols = { inputs: [], targets: [], layers: [], kernels: [] };
 export function setSymbols(s) { symbols = s; }
+/** A CNN's conv kernels: for each conv layer, its weights' symbols (flat order). */
+export const kernelSymbols = () => symbols.kernels ?? [];
 /** W(l)_ij and b(l)_i with 0-based indices. */
 export const wSym = (l, i, j) => symbols.layers[l]?.weights[i]?.[j] ?? '';
 export const bSym = (l, i) => symbols.layers[l]?.biases[i] ?? '';
@@ -258,7 +260,14 @@ export function renderChain(box, chain, selected, state, edit) {
   if (box.headKey !== headKey) {
     box.headKey = headKey;
     let label;
-    if (selected.kind === 'edge') {
+    if (selected.kind === 'kernel') {
+      const { layer: k, index } = selected;
+      const sym = kernelSymbols().find((x) => x.layer === k)?.weights[index] ?? '';
+      const w = state.layers[k]?.weights;
+      const flat = w ? w.flat(3) : [];
+      label = el('label', { class: 'inline' }, `${t('chain.weight')} ${sym} = `,
+        numberBox(flat[index] ?? '', sym, `ck-${k}-${index}`, (v, inp) => edit('param', [k, index], v, inp)));
+    } else if (selected.kind === 'edge') {
       const { layer: l, i, j } = selected;
       label = el('label', { class: 'inline' }, `${t('chain.weight')} ${wSym(l, i, j)} = `,
         numberBox(state.layers[l].weights_before[i][j], wSym(l, i, j), `cw-${l}-${i}-${j}`, (v, inp) => edit('weight', [l, i, j], v, inp)));
@@ -289,12 +298,16 @@ export function renderChain(box, chain, selected, state, edit) {
   replace(box.body, parts);
 }
 
-/** Settings: learning rate and the activation of each layer. */
+/** Settings: learning rate and (a fully connected network) the activation of each layer. */
 export function renderEdit(box, state, activations, edit, setActivation) {
   const parts = [
     el('label', { class: 'inline' }, `${t('edit.lr')} `,
       numberBox(state.learning_rate, t('edit.lr'), 'lr', (v, inp) => edit('lr', [], v, inp))),
   ];
+  if (state.kind === 'cnn') {
+    replace(box, parts);
+    return;
+  }
   state.layers.forEach((L, l) => {
     const sel = el('select', { 'aria-label': t('edit.activation', { l: l + 1 }), dataset: { key: `act-${l}` },
       onchange: (e) => setActivation(l, e.target.value, e.target) },

@@ -7,6 +7,7 @@ use super::heatmap::{self, Domain};
 use super::layout::{self, Hit};
 use super::recorder::{self, Font, Op};
 use super::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
+use crate::activation::Activation;
 use crate::error::{Error, ErrorKind};
 use crate::lab::Session;
 use crate::lang::Lang;
@@ -179,7 +180,77 @@ pub fn size(s: &Session, view: View, css: (f64, f64), o: &Options) -> (u32, u32)
 /// Whether the data view applies to this network (2 inputs, or 1-D regression).
 pub fn has_data_view(s: &Session) -> bool {
     let net = &s.trace().pass.net;
-    net.inputs() == 2 || (net.inputs() == 1 && net.outputs() == 1)
+    net.is_mlp() && (net.inputs() == 2 || (net.inputs() == 1 && net.outputs() == 1))
+}
+
+/// Whether `view` applies to session `s`: the network view and the computation graph
+/// are a fully connected network's; the layer stack and the maps a CNN's.
+pub fn shows(s: &Session, view: View) -> bool {
+    let mlp = s.trace().pass.net.is_mlp();
+    match view {
+        View::Network | View::Graph => mlp,
+        View::Data => has_data_view(s),
+        _ => true,
+    }
+}
+
+/// The activation curves of fully connected layer `l` (default: the step's layer), its
+/// z values marked once reached.
+fn mlp_curve(
+    t: &crate::trace::Trace,
+    c: usize,
+    layer: Option<usize>,
+) -> (Activation, curves::Marks, usize) {
+    let l = layer
+        .or(t.steps[c].layer)
+        .unwrap_or(0)
+        .min(t.pass.depth() - 1);
+    let z = t.pass.z(l);
+    let marks = curves::Marks {
+        z: (0..z.len())
+            .filter(|&i| t.shows_z(l, i, c))
+            .map(|i| z[i])
+            .collect(),
+        selected: t.steps[c].neuron.filter(|_| t.steps[c].layer == Some(l)),
+    };
+    (t.pass.net.mlp(l).activation, marks, l)
+}
+
+/// The curves of a CNN's activation layer: the one asked for, else the step's layer if
+/// it is one, else the next one above it (or the last below); its inputs marked once
+/// its forward is done.
+fn cnn_curve(
+    t: &crate::trace::Trace,
+    c: usize,
+    layer: Option<usize>,
+) -> (Activation, curves::Marks, usize) {
+    use crate::engine::Layer;
+    let layers = &t.pass.net.layers;
+    let is_act = |k: usize| matches!(layers.get(k), Some(Layer::Activation(a)) if !a.is_softmax());
+    let from = layer.or(t.steps[c].layer).unwrap_or(0);
+    let k = (from..layers.len())
+        .find(|&k| is_act(k))
+        .or_else(|| (0..from).rev().find(|&k| is_act(k)));
+    let Some(k) = k else {
+        let none = curves::Marks {
+            z: vec![],
+            selected: None,
+        };
+        return (Activation::Linear, none, 0);
+    };
+    let Layer::Activation(act) = layers[k] else {
+        unreachable!("found as an activation layer")
+    };
+    let done = t.forward_progress(k, c) == crate::trace::Progress::Done;
+    let marks = curves::Marks {
+        z: if done {
+            t.pass.layer_input(k).to_vec()
+        } else {
+            vec![]
+        },
+        selected: None,
+    };
+    (act, marks, k)
 }
 
 /// What `view` depends on, as one number: a canvas whose key has not changed since it
@@ -257,19 +328,10 @@ pub fn picture(
             }
         }
         View::Curves => {
-            let l = o
-                .curves_layer
-                .or(t.steps[c].layer)
-                .unwrap_or(0)
-                .min(t.pass.depth() - 1);
-            let act = t.pass.net.mlp(l).activation;
-            let z = &t.pass.z(l);
-            let marks = curves::Marks {
-                z: (0..z.len())
-                    .filter(|&i| t.shows_z(l, i, c))
-                    .map(|i| z[i])
-                    .collect(),
-                selected: t.steps[c].neuron.filter(|_| t.steps[c].layer == Some(l)),
+            let (act, marks, l) = if t.pass.net.is_mlp() {
+                mlp_curve(t, c, o.curves_layer)
+            } else {
+                cnn_curve(t, c, o.curves_layer)
             };
             let labels = curves::labels(act, Some(l), lang);
             pic.ops = record(&|root| curves::draw(root, act, &marks, &labels, &theme))?;
@@ -381,6 +443,25 @@ pub fn gradient_norms(s: &Session, all: bool) -> (Vec<Option<f64>>, Vec<Option<f
     use crate::network::norm;
     let (t, c) = (s.trace(), s.stepper().cursor());
     let p = &t.pass;
+    if !p.net.is_mlp() {
+        // A CNN: per layer with parameters, ‖δ‖ of its output and ‖∂L/∂W‖, once its
+        // backward is done.
+        return (0..p.net.layers.len())
+            .filter(|&k| p.net.layers[k].params().is_some())
+            .map(|k| {
+                let done = all || t.backward_progress(k, c) == crate::trace::Progress::Done;
+                (
+                    // δ of the last layer's output is its bias gradient (dense, conv).
+                    done.then(|| {
+                        p.grad_inputs
+                            .get(k + 1)
+                            .map_or_else(|| norm(&p.grads[k].biases), |g| norm(g))
+                    }),
+                    done.then(|| norm(&p.grads[k].weights)),
+                )
+            })
+            .unzip();
+    }
     (0..p.depth())
         .map(|l| {
             let w = p.net.mlp(l).width();

@@ -396,6 +396,16 @@ pub struct SymbolsView {
     pub inputs: Vec<String>,
     pub targets: Vec<String>,
     pub layers: Vec<LayerSymbols>,
+    /// A CNN's conv kernels: each conv layer's weights' symbols (`K(1)[1,1,2,2]`), flat.
+    pub kernels: Vec<KernelSymbols>,
+}
+
+/// One conv layer's kernel weights, by their symbols.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KernelSymbols {
+    /// The engine layer (0-based).
+    pub layer: usize,
+    pub weights: Vec<String>,
 }
 
 /// One layer's symbols.
@@ -410,7 +420,29 @@ pub struct LayerSymbols {
 
 /// The symbols of `net`'s parameters and values.
 pub fn symbols(net: &Net) -> Option<SymbolsView> {
-    net.is_mlp().then(|| mlp_symbols(net))
+    if net.is_mlp() {
+        return Some(mlp_symbols(net));
+    }
+    let n = crate::notation::Notation::plain(4);
+    Some(SymbolsView {
+        inputs: vec![],
+        targets: (0..net.outputs()).map(|i| n.t(i)).collect(),
+        layers: vec![],
+        kernels: net
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| matches!(l, crate::engine::Layer::Conv(_)))
+            .map(|(k, l)| KernelSymbols {
+                layer: k,
+                weights: (0..l.params().map_or(0, |p| p.0.len()))
+                    .map(|index| {
+                        cnn::param_symbol(net, crate::engine::Param::Weight { layer: k, index })
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
 }
 
 fn mlp_symbols(net: &Net) -> SymbolsView {
@@ -418,6 +450,7 @@ fn mlp_symbols(net: &Net) -> SymbolsView {
     SymbolsView {
         inputs: (0..net.inputs()).map(|j| n.x(j)).collect(),
         targets: (0..net.outputs()).map(|i| n.t(i)).collect(),
+        kernels: vec![],
         layers: net
             .mlp_layers()
             .enumerate()
@@ -664,6 +697,9 @@ pub struct Vocabulary {
     pub panels: Vec<&'static str>,
     /// The panels presenter mode shows (of those asked for).
     pub presenter_panels: Vec<&'static str>,
+    /// For each panel (in `panels` order), the kind of network it is for: `mlp`, `cnn`
+    /// or `any`.
+    pub panel_kinds: Vec<&'static str>,
     pub modes: Vec<&'static str>,
     pub controls: Vec<&'static str>,
     pub langs: Vec<LangItem>,
@@ -718,6 +754,7 @@ pub fn vocabulary() -> Vocabulary {
             .iter()
             .map(|p| p.name())
             .collect(),
+        panel_kinds: crate::vocab::Panel::ALL.iter().map(|p| p.kind()).collect(),
         modes: crate::vocab::Mode::names(),
         controls: crate::vocab::Controls::names(),
         langs: crate::lang::Lang::ALL
