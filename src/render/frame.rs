@@ -455,7 +455,7 @@ pub fn gradient_norms(s: &Session, all: bool) -> (Vec<Option<f64>>, Vec<Option<f
                     done.then(|| {
                         p.grad_inputs
                             .get(k + 1)
-                            .map_or_else(|| norm(&p.grads[k].biases), |g| norm(g))
+                            .map_or_else(|| norm(&p.grads[k].biases), norm)
                     }),
                     done.then(|| norm(&p.grads[k].weights)),
                 )
