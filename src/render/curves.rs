@@ -198,17 +198,6 @@ fn legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The chart as an SVG document (for the CLI and for native tests).
-pub fn svg(
-    act: Activation,
-    marks: &Marks,
-    labels: &Labels,
-    theme: &Theme,
-    size: (u32, u32),
-) -> Result<String, String> {
-    super::recorder::svg(size, None, |root| draw(root, act, marks, labels, theme))
-}
-
 /// Default labels in `lang`.
 pub fn labels(act: Activation, layer: Option<usize>, lang: Lang) -> Labels {
     let name = act.name();

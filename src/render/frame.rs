@@ -293,6 +293,9 @@ pub fn picture(
     measure: Measure<'_>,
 ) -> Result<Picture, Error> {
     o.check()?;
+    if matches!(view, View::Network | View::Graph) && !shows(s, view) {
+        return Err(Error::new(ErrorKind::NeedsMlp));
+    }
     let size = size(s, view, css, o);
     let theme = o.theme();
     let (t, c) = (s.trace(), s.stepper().cursor());

@@ -324,17 +324,3 @@ fn arrow_head<DB: DrawingBackend>(
     .map_err(err)?;
     Ok(())
 }
-
-/// The view as SVG (for the CLI and native tests).
-pub fn svg(
-    trace: &Trace,
-    cursor: usize,
-    theme: &Theme,
-    lang: Lang,
-    width: u32,
-) -> Result<String, String> {
-    let h = (height(trace.pass.depth(), width as f64 / theme.scale) * theme.scale) as u32;
-    super::recorder::svg((width, h), None, |root| {
-        draw(root, trace, cursor, theme, lang)
-    })
-}

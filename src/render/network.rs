@@ -338,23 +338,3 @@ pub fn draw<DB: DrawingBackend>(
     area.present().map_err(err)?;
     Ok(())
 }
-
-/// The view as SVG (for the CLI and native tests).
-pub fn svg(
-    trace: &Trace,
-    cursor: usize,
-    selected: Option<&Hit>,
-    theme: &Theme,
-    lang: Lang,
-    size: (u32, u32),
-) -> Result<String, String> {
-    let layout = super::layout::layout(
-        &trace.pass.net.sizes(),
-        size.0 as f64,
-        size.1 as f64,
-        theme.scale,
-    );
-    super::recorder::svg(size, None, |root| {
-        draw(root, trace, cursor, selected, &layout, theme, lang, false)
-    })
-}

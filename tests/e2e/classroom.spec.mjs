@@ -213,6 +213,9 @@ test('pictures: PNG of the network, SVG of the network and the loss curve; SVG o
   expect(loss.text).toContain('<svg');
 
   await page.locator('#io-view').selectOption('data');
+  // A wait that proves something does NOT happen cannot end on a condition: it is
+  // bounded (1.5 s, far longer than the SVG downloads above take to start) and counts a
+  // download at any time within it as a failure.
   const none = page.waitForEvent('download', { timeout: 1500 }).then(() => 'a download', () => null);
   await page.locator('#io-svg').click();
   await expect(page.locator('#message')).toBeVisible();

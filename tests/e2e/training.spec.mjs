@@ -22,15 +22,24 @@ const pixels = (page, id, colours = []) => page.evaluate(([id, colours]) => {
 }, [id, colours]);
 
 const play = (page) => page.locator('#tr-play').click();
-/** Trains for about `ms` milliseconds with the Train button, then pauses. */
-async function trainFor(page, ms) {
+const updates = async (page) => (await state(page)).training.updates;
+/** Trains with the Train button until at least `n` more updates are made, then pauses. */
+async function trainUpdates(page, n) {
+  const from = await updates(page);
   await play(page);
   await expect(page.locator('#tr-play')).toContainText('Pause');
-  await page.waitForTimeout(ms);
+  await expect.poll(() => updates(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(from + n);
   await play(page);
   await expect(page.locator('#tr-play')).toContainText('Train');
   await painted(page);
 }
+
+/** Resolves after `n` animation frames of the page (training runs one slice a frame). */
+const frames = (page, n) => page.evaluate((n) => new Promise((resolve) => {
+  let left = n;
+  const tick = () => (--left <= 0 ? resolve() : requestAnimationFrame(tick));
+  requestAnimationFrame(tick);
+}), n);
 
 /** ‖∂L/∂W(l)‖ (Frobenius) of every layer; null entries (not revealed yet) fail. */
 const gradNorms = (s) => s.layers.map((l) => {
@@ -72,8 +81,8 @@ test('the heatmap of what the network learned changes while it trains', async ({
   const before = await pixels(page, 'data-canvas', [BLUE, ORANGE]);
   expect(before.near[0], 'blue points are shown').toBeGreaterThan(20);
   expect(before.near[1], 'orange points are shown').toBeGreaterThan(20);
-  await trainFor(page, 1500);
-  expect((await state(page)).training.updates).toBeGreaterThan(0);
+  // About 2 epochs of the circle's points: enough for what the network computes to change.
+  await trainUpdates(page, 500);
   const after = await pixels(page, 'data-canvas', [BLUE, ORANGE]);
   expect(after.hash).not.toBe(before.hash);
   expect(after.near[0]).toBeGreaterThan(20);
@@ -153,8 +162,10 @@ test('divergence stops training, keeps finite weights and says so', async ({ pag
 
 test('after training, stepping shows z(1) from the trained weights', async ({ page }) => {
   await open(page, '?preset=xor');
-  await trainFor(page, 1000);
+  const w0 = (await state(page)).layers[0].weights;
+  await trainUpdates(page, 500);
   const w = (await state(page)).layers[0].weights;
+  expect(w, 'training changed the first layer').not.toEqual(w0);
   // XOR's first example is x = (0, 0), where z = b whatever W is: the student types
   // x = (1, −1) so that z(1) shows the trained weights at work.
   await typeInto(page, 'x-0', '1');
@@ -243,10 +254,16 @@ test('training for hundreds of frames keeps no growing list of performance measu
   const measures = () => page.evaluate(() => performance.getEntriesByType('measure').length);
   await play(page);
   await expect(page.locator('#tr-play')).toContainText('Pause');
-  await page.waitForTimeout(800);
+  // Early: training has drawn some frames (updates made, their measures taken).
+  await expect.poll(() => updates(page)).toBeGreaterThan(0);
+  await frames(page, 10);
   const early = await measures();
-  await page.waitForTimeout(1200);
+  const u = await updates(page);
+  // Late: 120 more frames, each a training slice and a redraw (11 measures a frame if
+  // they leaked); training must still be going.
+  await frames(page, 120);
   const late = await measures();
+  expect(await updates(page), 'training went on for those frames').toBeGreaterThan(u + 100);
   await play(page);
   // One of each name at most (json, network, …, draw): not one per frame.
   expect(early).toBeGreaterThan(0);
