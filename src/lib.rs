@@ -16,6 +16,7 @@ pub mod explain;
 pub mod fastmath;
 pub mod fixture;
 pub mod gradcheck;
+pub mod images;
 pub mod init;
 pub mod json;
 pub mod lab;
