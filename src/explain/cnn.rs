@@ -317,7 +317,7 @@ pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
                     format!("δ({below}) = δ({l}) 变回 {}", at.input),
                 ),
                 Layer::Activation(Activation::Softmax) => {
-                    format!("δ({below}) = J_softmax ᵀ δ({l})")
+                    format!("δ({below}) = y ⊙ (δ({l}) − Σ_k δ({l})_k y_k)")
                 }
                 Layer::Activation(a) => {
                     format!("δ({below}) = δ({l}) ⊙ {}′(a({below}))", a.symbol())
@@ -407,7 +407,6 @@ pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
 fn size_note(lang: Lang, input: Shape, out: Shape, (k, s, p): (usize, usize, usize)) -> String {
     let (_, h, w) = input.chw();
     let (_, ho, wo) = out.chw();
-    let zh = lang == Lang::Zh;
     let mut out = if h == w {
         let f = side_formula(h, k, s, p, ho);
         lang.pick(
@@ -425,22 +424,38 @@ fn size_note(lang: Lang, input: Shape, out: Shape, (k, s, p): (usize, usize, usi
     };
     let (dr, dc) = ((h + 2 * p - k) % s, (w + 2 * p - k) % s);
     if dr > 0 || dc > 0 {
-        out.push_str(&if zh {
-            match (dr > 0, dc > 0) {
-                (true, true) if dr == dc => format!("填充后输入的最后 {dr} 行和最后 {dc} 列放不下一个完整的窗口，从不被读到（尺寸向下取整）。"),
-                (true, true) => format!("填充后输入的最后 {dr} 行和最后 {dc} 列放不下一个完整的窗口，从不被读到（尺寸向下取整）。"),
-                (true, false) => format!("填充后输入的最后 {dr} 行放不下一个完整的窗口，从不被读到（尺寸向下取整）。"),
-                _ => format!("填充后输入的最后 {dc} 列放不下一个完整的窗口，从不被读到（尺寸向下取整）。"),
-            }
+        let (what_en, what_zh) = match (dr, dc) {
+            (0, c) => (plural(c, "column", "columns"), format!("最后 {c} 列")),
+            (r, 0) => (plural(r, "row", "rows"), format!("最后 {r} 行")),
+            (r, c) => (
+                format!(
+                    "{} and {}",
+                    plural(r, "row", "rows"),
+                    plural(c, "column", "columns")
+                ),
+                format!("最后 {r} 行和最后 {c} 列"),
+            ),
+        };
+        let verbs = if dr + dc == 1 {
+            "fits no whole window and is"
         } else {
-            match (dr > 0, dc > 0) {
-                (true, true) => format!(" The last {dr} row(s) and {dc} column(s) of the padded input fit no whole window and are never read (the size is rounded down)."),
-                (true, false) => format!(" The last {dr} row(s) of the padded input fit no whole window and are never read (the size is rounded down)."),
-                _ => format!(" The last {dc} column(s) of the padded input fit no whole window and are never read (the size is rounded down)."),
-            }
-        });
+            "fit no whole window and are"
+        };
+        out.push_str(&lang.pick(
+            format!(" The last {what_en} of the padded input {verbs} never read (the size is rounded down)."),
+            format!("填充后输入的{what_zh}放不下一个完整的窗口，从不被读到（尺寸向下取整）。"),
+        ));
     }
     out
+}
+
+/// `row`, `2 rows`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        one.to_string()
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// Where the window of output cell (i, j) lies in the input: rows, columns, and how
@@ -750,7 +765,7 @@ fn forward_note(p: &Pass, step: &Step, k: usize, lang: Lang) -> String {
         Layer::Activation(act) => {
             let mut out = lang.pick(
                 format!("{} acts on every cell on its own: {}. The blob keeps its shape {}; nothing is learned. It is a layer of its own, as in Caffe, so a({below}) is the layer below's output before the activation.", act.name(), act.formula(), at.out),
-                format!("{} 逐元素作用于每个单元：{}。数据保持形状 {} 不变，没有需要学习的参数。按 Caffe 的做法它自成一层，所以 a({below}) 是下一层未经激活的输出。", act.name(), formula_zh(*act), at.out),
+                format!("{} 逐元素作用于每个单元：{}。数据保持形状 {} 不变，没有需要学习的参数。按 Caffe 的做法它自成一层，所以 a({below}) 是前一层（未经激活）的输出。", act.name(), formula_zh(*act), at.out),
             );
             if *act == Activation::Relu {
                 out.push_str(lang.pick(" Negative cells become 0.", "负值都变成 0。"));
@@ -1401,15 +1416,20 @@ fn dense_forward(at: &At, n: &Notation) -> Lines {
 /// f written out for a value: (symbols, numbers) of the right-hand side.
 fn act_rhs(act: Activation, zs: &str, z: f64, n: &Notation) -> (String, String) {
     let zn = n.factor(z);
+    let (max, tanh) = if n.style == Style::Tex {
+        (r"\max", r"\tanh")
+    } else {
+        ("max", "tanh")
+    };
     match act {
         Activation::Sigmoid => (
             n.frac("1", &format!("1 + {}", n.exp(&format!("-{zs}")))),
             n.frac("1", &format!("1 + {}", n.exp(&format!("-{zn}")))),
         ),
-        Activation::Tanh => (n.apply("tanh", zs), n.apply("tanh", &n.num(z))),
+        Activation::Tanh => (n.apply(tanh, zs), n.apply(tanh, &n.num(z))),
         Activation::Relu => (
-            n.apply("max", &format!("0, {zs}")),
-            n.apply("max", &format!("0, {}", n.num(z))),
+            n.apply(max, &format!("0, {zs}")),
+            n.apply(max, &format!("0, {}", n.num(z))),
         ),
         Activation::LeakyRelu if z > 0.0 => (zs.to_string(), n.num(z)),
         Activation::LeakyRelu => (
@@ -1447,7 +1467,8 @@ fn activation_forward(at: &At, act: Activation, n: &Notation) -> Lines {
         let (_, num) = act_rhs(act, "", z, n);
         let lhs = blob(n, "a", l, at.out, idx);
         if matches!(act, Activation::Linear) || (act == Activation::LeakyRelu && z > 0.0) {
-            numbers.push(format!("{lhs} = {}", n.num(a)));
+            // f is the identity here: f(z) = z.
+            numbers.push(format!("{lhs} = {} = {}", n.apply(f, &n.num(z)), n.num(a)));
         } else {
             numbers.push(format!("{lhs} = {num} = {}", n.num(a)));
         }
@@ -1636,12 +1657,11 @@ fn softmax_backward(at: &At, n: &Notation) -> Lines {
             n.sym("a", l, "i"),
             n.tdot(),
             n.paren(&format!(
-                "{}{}{}{}{}",
+                "{}{}{}{}",
                 n.sym("δ", l, "i"),
                 n.minus(),
                 n.sum("k"),
-                n.sym("δ", l, "k"),
-                n.sym("a", l, "k")
+                prod_sym(n, &n.sym("δ", l, "k"), &n.sym("a", l, "k"))
             ))
         )],
         numbers,
@@ -2514,4 +2534,44 @@ fn update(p: &Pass, n: &Notation) -> Lines {
         numbers.push(loss);
     }
     Lines { symbols, numbers }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_and_their_rows() {
+        // A 3-window at padded row −1 of a side of 5 holds rows 1–2: one row of padding.
+        assert_eq!(span(-1, 3, 5), (1, 2, 2));
+        assert_eq!(span(2, 2, 5), (3, 4, 2));
+        assert_eq!(span(4, 3, 5), (5, 5, 1));
+        assert_eq!(span(-3, 2, 5), (0, 0, 0));
+        assert_eq!(range(2, 3), "2–3");
+        assert_eq!(range(4, 4), "4");
+        assert_eq!(plural(1, "row", "rows"), "row");
+        assert_eq!(plural(2, "row", "rows"), "2 rows");
+    }
+
+    #[test]
+    fn index_arithmetic_is_one_based() {
+        let n = Notation::plain(4);
+        // (i−1)·s + u − p: stride 1 without padding, stride 2 with padding 1.
+        assert_eq!(tap_expr(&n, "i", "u", 1, 0), "i+u−1");
+        assert_eq!(tap_expr(&n, "i", "u", 2, 1), "2i+u−3");
+        // Output row 2 (0-based 1), stride 2, padding 1: rows u+1.
+        assert_eq!(tap_at(&n, 1, "u", 2, 1), "u+1");
+        assert_eq!(tap_at(&n, 0, "u", 1, 0), "u");
+        assert_eq!(tap_at(&n, 0, "u", 2, 2), "u−2");
+        let t = Notation::tex(4);
+        assert_eq!(tap_expr(&t, "j", "v", 2, 2), "2j+v-4");
+    }
+
+    #[test]
+    fn long_sums_are_cut() {
+        let n = Notation::plain(4);
+        assert_eq!(join_cut(&n, 3, |k| k.to_string(), 5), "0 + 1 + 2");
+        assert_eq!(join_cut(&n, 9, |k| k.to_string(), 5), "0 + 1 + 2 + … + 8");
+        assert_eq!(join_cut(&n, 0, |k| k.to_string(), 5), "");
+    }
 }
