@@ -1334,9 +1334,21 @@ fn pool_forward(at: &At, q: &Pool, max: bool, cells: &[usize], one: bool, n: &No
 fn flatten_forward(at: &At, n: &Notation) -> Lines {
     let (l, below) = (at.l, at.k);
     if at.input.is_vector() {
+        let numbers = (0..at.out.len())
+            .take(n.max_lines.saturating_add(1))
+            .map(|m| {
+                let ms = (m + 1).to_string();
+                format!(
+                    "{} = {} = {}",
+                    n.sym("a", l, &ms),
+                    n.sym("a", below, &ms),
+                    n.num(at.y[m])
+                )
+            })
+            .collect();
         return Lines {
             symbols: vec![format!("{} = {}", n.sym("a", l, ""), n.sym("a", below, ""))],
-            numbers: vec![],
+            numbers,
         };
     }
     let (c_n, h, w) = at.input.chw();
