@@ -289,6 +289,174 @@ impl Notation {
             "…"
         }
     }
+
+    // The notation of a CNN: feature maps a(l)[c,i,j], kernels K(l)[o,c,u,v], their
+    // gradients δ(l)[c,i,j]; indices shown 1-based, as the layers are.
+
+    /// A cell of a map or kernel, 0-based indices shown 1-based: `a(1)[1,2,3]`,
+    /// `K(1)[1,1,2,2]` / `a^{(1)}_{1,2,3}`; `layer` as shown (a(0) is x).
+    pub fn cell(&self, name: &str, layer: usize, idx: &[usize]) -> String {
+        let subs: Vec<String> = idx.iter().map(|i| (i + 1).to_string()).collect();
+        let subs: Vec<&str> = subs.iter().map(String::as_str).collect();
+        self.cell_sym(name, layer, &subs)
+    }
+
+    /// A cell with indices written out (letters or index arithmetic from
+    /// [`Notation::affine`]): `a(0)[c, i+u−1, j+v−1]` / `a^{(0)}_{c,\,i+u-1,\,j+v-1}`.
+    pub fn cell_sym(&self, name: &str, layer: usize, idx: &[&str]) -> String {
+        let spaced = idx.iter().any(|s| s.chars().any(|c| !c.is_alphanumeric()));
+        if self.is_tex() {
+            let sep = if spaced { r",\," } else { "," };
+            format!("{}^{{({layer})}}_{{{}}}", tex_name(name), idx.join(sep))
+        } else {
+            let sep = if spaced { ", " } else { "," };
+            format!("{name}({layer})[{}]", idx.join(sep))
+        }
+    }
+
+    /// A name with a subscript: `t_i` / `t_{i}`.
+    pub fn sub(&self, name: &str, sub: &str) -> String {
+        if self.is_tex() {
+            format!("{}_{{{sub}}}", tex_name(name))
+        } else {
+            format!("{name}_{sub}")
+        }
+    }
+
+    /// An indexed value without a layer: `x[1,1,:]` / `x_{1,1,:}`.
+    pub fn index(&self, name: &str, idx: &[&str]) -> String {
+        if self.is_tex() {
+            format!("{}_{{{}}}", tex_name(name), idx.join(","))
+        } else {
+            format!("{name}[{}]", idx.join(","))
+        }
+    }
+
+    /// A cell of the kernel turned 180°: `rot180(K(1))[1,1,2,2]` /
+    /// `\operatorname{rot180}(K^{(1)})_{1,1,2,2}`.
+    pub fn rot180_cell(&self, layer: usize, idx: &[&str]) -> String {
+        if self.is_tex() {
+            format!(
+                r"\operatorname{{rot180}}(K^{{({layer})}})_{{{}}}",
+                idx.join(",")
+            )
+        } else {
+            format!("rot180(K({layer}))[{}]", idx.join(","))
+        }
+    }
+
+    /// Index arithmetic: Σ coefficient·letter + constant, tight, as a subscript
+    /// writes it: `2i+u−3`, `3−u`, `r+1` (`−` plain, `-` TeX).
+    pub fn affine(&self, terms: &[(isize, &str)], constant: isize) -> String {
+        let minus = if self.is_tex() { "-" } else { "−" };
+        let term = |c: isize, x: &str| match c.abs() {
+            1 => x.to_string(),
+            a => format!("{a}{x}"),
+        };
+        let terms: Vec<(isize, &str)> = terms.iter().copied().filter(|t| t.0 != 0).collect();
+        let mut out = String::new();
+        // `3−u` rather than `−u+3`.
+        let lead = terms.first().is_some_and(|t| t.0 < 0) && constant > 0;
+        if lead {
+            out.push_str(&constant.to_string());
+        }
+        for (k, &(c, x)) in terms.iter().enumerate() {
+            if c < 0 {
+                out.push_str(minus);
+            } else if k > 0 || lead {
+                out.push('+');
+            }
+            out.push_str(&term(c, x));
+        }
+        if !lead && constant != 0 {
+            if constant < 0 {
+                out.push_str(minus);
+            } else if !out.is_empty() {
+                out.push('+');
+            }
+            out.push_str(&constant.abs().to_string());
+        }
+        if out.is_empty() {
+            out.push('0');
+        }
+        out
+    }
+
+    /// A blob's shape as a space: `x ∈ ℝ^(1×5×5)` / `x \in \mathbb{R}^{1\times 5\times 5}`.
+    pub fn in_space(&self, x: &str, dims: &[usize]) -> String {
+        let d: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
+        if self.is_tex() {
+            format!(r"{x} \in \mathbb{{R}}^{{{}}}", d.join(r"\times "))
+        } else {
+            format!("{x} ∈ ℝ^({})", d.join("×"))
+        }
+    }
+
+    /// A quotient written on one line in plain text: `(a + b) / 4`, `2/3`;
+    /// `\frac{a + b}{4}` in TeX.
+    pub fn over(&self, top: &str, bottom: &str) -> String {
+        if self.is_tex() {
+            return format!(r"\frac{{{top}}}{{{bottom}}}");
+        }
+        let wrap = |s: &str| {
+            if s.contains(' ') {
+                self.paren(s)
+            } else {
+                s.to_string()
+            }
+        };
+        if top.contains(' ') || bottom.contains(' ') {
+            format!("{} / {}", wrap(top), wrap(bottom))
+        } else {
+            format!("{top}/{bottom}")
+        }
+    }
+
+    /// The largest value over `over`: `max_u,v ` / `\max_{u,v} `.
+    pub fn max_over(&self, over: &str) -> String {
+        if self.is_tex() {
+            format!(r"\max_{{{over}}} ")
+        } else {
+            format!("max_{over} ")
+        }
+    }
+
+    /// Where the largest value is, over `over`: `argmax_u,v ` / `\operatorname{argmax}_{u,v} `.
+    pub fn argmax_over(&self, over: &str) -> String {
+        if self.is_tex() {
+            format!(r"\operatorname*{{argmax}}_{{{over}}} ")
+        } else {
+            format!("argmax_{over} ")
+        }
+    }
+
+    /// A marked letter, the one that wins: `u*` / `u^{*}`.
+    pub fn starred(&self, x: &str) -> String {
+        if self.is_tex() {
+            format!("{x}^{{*}}")
+        } else {
+            format!("{x}*")
+        }
+    }
+
+    /// The derivative of a function by its name: `relu′` / `\operatorname{relu}'`
+    /// (pass the TeX name in TeX).
+    pub fn prime(&self, f: &str) -> String {
+        if self.is_tex() {
+            format!("{f}'")
+        } else {
+            format!("{f}′")
+        }
+    }
+
+    /// The element-wise product: ` ⊙ ` / ` \odot `.
+    pub fn hadamard(&self) -> &'static str {
+        if self.is_tex() {
+            r" \odot "
+        } else {
+            " ⊙ "
+        }
+    }
 }
 
 /// Greek letters and loss names in TeX.
@@ -314,5 +482,31 @@ mod tests {
         assert_eq!(t.delta(0, 1), r"\delta^{(1)}_{2}");
         assert_eq!(p.w(0, 9, 0), "W(1)_10,1");
         assert_eq!(p.factor(-0.5), "(-0.5)");
+    }
+
+    #[test]
+    fn cnn_cells_in_both_styles() {
+        let p = Notation::plain(4);
+        let t = Notation::tex(4);
+        assert_eq!(p.cell("a", 1, &[0, 1, 2]), "a(1)[1,2,3]");
+        assert_eq!(t.cell("a", 1, &[0, 1, 2]), "a^{(1)}_{1,2,3}");
+        assert_eq!(p.cell("K", 1, &[0, 0, 1, 1]), "K(1)[1,1,2,2]");
+        assert_eq!(t.cell("δ", 0, &[0, 1, 1]), r"\delta^{(0)}_{1,2,2}");
+        let row = p.affine(&[(2, "i"), (1, "u")], -3);
+        assert_eq!(row, "2i+u−3");
+        assert_eq!(p.cell_sym("a", 0, &["c", &row, "v"]), "a(0)[c, 2i+u−3, v]");
+        assert_eq!(t.affine(&[(1, "i"), (1, "u")], -1), "i+u-1");
+        assert_eq!(p.affine(&[(-1, "u")], 3), "3−u");
+        assert_eq!(p.affine(&[(1, "u")], 0), "u");
+        assert_eq!(p.affine(&[(0, "u")], 0), "0");
+        assert_eq!(p.affine(&[(1, "r"), (-2, "i")], 3), "r−2i+3");
+        assert_eq!(p.over("1", "4"), "1/4");
+        assert_eq!(p.over("a + b", "4"), "(a + b) / 4");
+        assert_eq!(t.over("a + b", "4"), r"\frac{a + b}{4}");
+        assert_eq!(p.in_space("x", &[1, 5, 5]), "x ∈ ℝ^(1×5×5)");
+        assert_eq!(
+            p.rot180_cell(1, &["1", "1", "2", "2"]),
+            "rot180(K(1))[1,1,2,2]"
+        );
     }
 }
