@@ -87,9 +87,11 @@ test('every script and the wasm before the first frame is preloaded, once, and t
   expect(needed).toContain('pkg/backprop_lab_bg.wasm');
   expect(needed).toContain('pkg/backprop_lab.js');
 
-  // The module preloads are main.js's static import graph, no more and no less.
+  // The module preloads are main.js's static import graph, no more and no less: a module
+  // imported only after the first frame (io.js) is not preloaded.
   const graph = staticGraph('www/main.js');
   expect([...seen.modulepreload.map(path), ...seen.scripts.map(path)].sort()).toEqual([...graph].sort());
+  expect(seen.after.map(path)).toContain('www/io.js');
 
   // The wasm preload is one the wasm-bindgen glue's fetch() can reuse (a CORS-mode request
   // with same-origin credentials), and nothing is fetched twice.
