@@ -8,7 +8,6 @@ import { setSymbols, wSym, bSym, kernelSymbols, renderTimeline, scrollTimeline, 
 import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
-import { createIo } from './io.js';
 import { createQuiz } from './quiz.js';
 import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
 
@@ -674,10 +673,15 @@ async function main() {
     setMode('quiz');
   }
   app.onNewExercise = () => training.stop();
-  createIo(app, { showMessage, showNote, onLoaded: (hasView) => { hideMessage(); afterLoad(hasView); } });
   syncControls();
   wire();
   render();
+  // Export and import are not part of the first frame: io.js is fetched after it (on a
+  // slow network its bytes would otherwise delay the wasm's). `ready` still waits for it.
+  // A page that draws no frame (hidden, or an embed scrolled out of view) waits 500 ms.
+  await new Promise((res) => { requestAnimationFrame(() => setTimeout(res, 0)); setTimeout(res, 500); });
+  const { createIo } = await import('./io.js');
+  createIo(app, { showMessage, showNote, onLoaded: (hasView) => { hideMessage(); afterLoad(hasView); } });
 }
 
 const api = makeApi(app);
