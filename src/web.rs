@@ -378,7 +378,7 @@ impl Lab {
             symbols: new_shape.then(|| view::symbols(&t.pass.net)).flatten(),
             chain,
             gradcheck,
-            graph_height: graph.map(|(_, s)| frame::graph_height(&self.s, s.css.0, o.zoom)),
+            graph_height: graph.map(|(_, s)| frame::graph_height(&self.s, s.css.0, o.zoom, o.lang)),
             has_data_view,
             problems,
         };

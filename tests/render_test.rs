@@ -969,16 +969,11 @@ fn every_view_of_every_preset_keeps_its_text_inside() {
     );
 }
 
-/// KNOWN FAILURE, for the lead to fix in src/render/graph.rs (`draw`) and then flip (remove
-/// `should_panic`): the graph centres each parameter label "W(l), b(l)  ‖∂L/∂W‖ …" above
-/// its affine box and the legend "→ forward: values …" at the top, at their full width
-/// (~130 px and ~440 px) whatever the column width: on the last column of a row
-/// (vanishing at 1200 px: "W(4), b(4)  ‖∂L/∂W‖ 0.00191" spans x 1078..1216), on the first
-/// (x from −12 at 640 px), and the legend at 320 px (x −58..378) they run off the picture;
-/// softmax-3class's "δ [0.471, -0.638, 0.168]" too at 640 px (to x 643).
+/// The graph keeps every text inside at its full extent: a parameter label or a value on
+/// the first or last column moves in, a vector too wide for its column shows its norm,
+/// and the legend wraps at its gaps on a narrow picture.
 #[test]
-#[should_panic(expected = "graph texts outside")]
-fn graph_text_stays_inside_known_failure() {
+fn graph_text_stays_inside() {
     let bad = texts_outside(&[View::Graph], true);
     assert!(
         bad.is_empty(),

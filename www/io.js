@@ -60,7 +60,7 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
   async function open(file) {
     if (!file) return;
     if (file.size > 20_000_000) {
-      showMessage(t('io.bad', { name: file.name, msg: 'the file is larger than 20 MB' }));
+      showMessage(t('io.bad', { name: file.name, msg: t('io.tooBig', { mb: 20 }) }));
       return;
     }
     try {

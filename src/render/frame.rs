@@ -164,14 +164,14 @@ type Record<'a> = dyn Fn(&Draw<'_>) -> Result<Vec<Op>, Error> + 'a;
 pub type Measure<'a> = Option<&'a dyn Fn(&str, &Font) -> (u32, u32)>;
 
 /// The CSS height the graph takes at a CSS `width` (it wraps onto rows).
-pub fn graph_height(s: &Session, width: f64, zoom: f64) -> f64 {
-    graph::height(s.trace().pass.depth(), width / zoom) * zoom
+pub fn graph_height(s: &Session, width: f64, zoom: f64, lang: Lang) -> f64 {
+    graph::height(s.trace().pass.depth(), width / zoom, lang) * zoom
 }
 
 /// The device-pixel size `view` is drawn at for a CSS size (the graph sets its height).
 pub fn size(s: &Session, view: View, css: (f64, f64), o: &Options) -> (u32, u32) {
     if view == View::Graph {
-        o.device((css.0, graph_height(s, css.0, o.zoom)))
+        o.device((css.0, graph_height(s, css.0, o.zoom, o.lang)))
     } else {
         o.device(css)
     }

@@ -48,20 +48,59 @@ pub fn rows(depth: usize, width: f64) -> usize {
     sequence(depth).len().div_ceil(per_row)
 }
 
-/// Height the view wants at `width` CSS pixels.
-pub fn height(depth: usize, width: f64) -> f64 {
-    rows(depth, width) as f64 * ROW + 16.0
+/// Height the view wants at `width` CSS pixels: its rows under the legend.
+pub fn height(depth: usize, width: f64, lang: Lang) -> f64 {
+    legend(lang, width).len() as f64 * LEGEND_LINE - LEGEND_LINE
+        + rows(depth, width) as f64 * ROW
+        + 16.0
 }
 
-fn vec_text(v: &[f64]) -> String {
-    if v.len() <= 3 {
-        format!(
-            "[{}]",
-            v.iter().map(|x| fmt(*x, 3)).collect::<Vec<_>>().join(", ")
-        )
+/// Height of one legend line, in CSS pixels.
+const LEGEND_LINE: f64 = 13.0;
+
+/// The legend's lines at `width` CSS pixels: one line where it fits, else split at its
+/// gaps. Widths are estimated (0.6 em a Latin character, 1 em a CJK one) so the height
+/// is known before drawing.
+fn legend(lang: Lang, width: f64) -> Vec<String> {
+    let text = if lang == Lang::Zh {
+        "→ 前向：数值    ← 反向：梯度    Σ：多条路径的梯度相加"
     } else {
-        format!("‖·‖ {}", fmt(norm(v), 3))
+        "→ forward: values    ← backward: gradients    Σ: gradients of several paths summed"
+    };
+    let est = |t: &str| {
+        t.chars()
+            .map(|c| if c >= '\u{2e80}' { 1.0 } else { 0.6 })
+            .sum::<f64>()
+            * 11.0
+    };
+    wrap(text, &|t: &str| est(t) <= width - 16.0)
+}
+
+/// A vector as its values when it has at most three and they fit `fits` (with `prefix`),
+/// else as its norm: a column's text never runs into the next column.
+fn vec_text(prefix: &str, v: &[f64], fits: &dyn Fn(&str) -> bool) -> String {
+    if v.len() <= 3 {
+        let values = v.iter().map(|x| fmt(*x, 3)).collect::<Vec<_>>().join(", ");
+        let full = format!("{prefix}[{values}]");
+        if fits(&full) {
+            return full;
+        }
     }
+    format!("{prefix}‖·‖ {}", fmt(norm(v), 3))
+}
+
+/// Splits `text` at its wide gaps (four spaces) into as few lines as fit `fits`.
+fn wrap(text: &str, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut lines: Vec<String> = vec![];
+    for part in text.split("    ") {
+        match lines.last_mut() {
+            Some(last) if fits(&format!("{last}    {part}")) => {
+                *last = format!("{last}    {part}");
+            }
+            _ => lines.push(part.to_string()),
+        }
+    }
+    lines
 }
 
 /// Draws the graph at the trace's cursor.
@@ -77,6 +116,8 @@ pub fn draw<DB: DrawingBackend>(
     let depth = p.depth();
     let s = theme.scale;
     let (w, _h) = area.dim_in_pixel();
+    let legend = legend(lang, w as f64 / s);
+    let top = 70.0 + LEGEND_LINE * (legend.len() - 1) as f64;
     let seq = sequence(depth);
     let per_row = ((w as f64 / s - 20.0) / COL).floor().max(3.0) as usize;
     let col_w = (w as f64 - 20.0 * s) / per_row.min(seq.len()) as f64;
@@ -84,7 +125,7 @@ pub fn draw<DB: DrawingBackend>(
         let (r, c) = (k / per_row, k % per_row);
         (
             10.0 * s + col_w * (c as f64 + 0.5),
-            (r as f64 * ROW + 70.0) * s,
+            (r as f64 * ROW + top) * s,
         )
     };
     let step = &trace.steps[cursor];
@@ -92,35 +133,54 @@ pub fn draw<DB: DrawingBackend>(
     let font = |px: f64, c: RGBColor| theme.centred(px, c);
     let all = |f: &dyn Fn(usize) -> bool, n: usize| (0..n).all(f);
     let lam = p.rule.weight_decay;
+    let width_of = |text: &str, px: f64| {
+        area.estimate_text_size(text, &font(px, theme.text))
+            .map(|(tw, _)| tw as f64)
+            .unwrap_or(0.0)
+    };
+    // Values (10 px) fit a column, less a small gap to the next one's text.
+    let fits_col = |text: &str| width_of(text, 10.0) <= col_w - 6.0 * s;
+    // A centred text's x, moved in just far enough to lie inside the picture.
+    let inside = |text: &str, px: f64, x: f64| {
+        let half = width_of(text, px) / 2.0;
+        let (lo, hi) = (half + 2.0 * s, w as f64 - half - 2.0 * s);
+        if lo > hi {
+            w as f64 / 2.0
+        } else {
+            x.clamp(lo, hi)
+        }
+    };
 
     // What each node shows: name, forward value (if reached), gradient (if reached), highlight.
     let info = |node: &Node| -> (String, Option<String>, Option<String>, bool) {
         match *node {
             Node::Act(0) => (
                 "x".into(),
-                Some(vec_text(p.input())),
+                Some(vec_text("", p.input(), &fits_col)),
                 None,
                 step.kind == Kind::Start,
             ),
             Node::Act(l) => {
                 let i = l - 1;
                 let n = p.net.mlp(i).width();
-                let fwd = all(&|u| trace.shows_a(i, u, cursor), n).then(|| vec_text(p.a(i)));
+                let fwd = all(&|u| trace.shows_a(i, u, cursor), n)
+                    .then(|| vec_text("", p.a(i), &fits_col));
                 // ∂L/∂a(l): from the loss for the output, else Σ_k W δ from the layer above.
                 let grad = if l == depth {
                     all(&|u| trace.shows_delta(i, u, cursor), n).then(|| "∂L/∂y".to_string())
                 } else {
                     all(&|u| trace.shows_delta(l, u, cursor), p.net.mlp(l).width())
-                        .then(|| format!("Σₖ {}", vec_text(p.back_sum(l))))
+                        .then(|| vec_text("Σₖ ", p.back_sum(l), &fits_col))
                 };
                 let hl = step.kind == Kind::Activation && step.layer == Some(i);
                 (format!("a({l})"), fwd, grad, hl)
             }
             Node::Z(l) => {
                 let n = p.net.mlp(l).width();
-                let fwd = all(&|u| trace.shows_z(l, u, cursor), n).then(|| vec_text(p.z(l)));
+                let fwd = all(&|u| trace.shows_z(l, u, cursor), n)
+                    .then(|| vec_text("", p.z(l), &fits_col));
                 let grad = all(&|u| trace.shows_delta(l, u, cursor), n)
-                    .then(|| format!("δ {}", vec_text(p.delta(l))));
+                    .then(|| vec_text("δ ", p.delta(l), &fits_col));
                 let hl = (step.kind == Kind::WeightedSum || step.kind == Kind::Delta)
                     && step.layer == Some(l);
                 (format!("z({})", l + 1), fwd, grad, hl)
@@ -211,9 +271,10 @@ pub fn draw<DB: DrawingBackend>(
                 theme.muted.stroke_width((1.5 * s).max(1.0) as u32),
             ))
             .map_err(err)?;
+            let lx = inside(&label, 10.5, x);
             area.draw(&Text::new(
                 label,
-                (x as i32, py as i32),
+                (lx as i32, py as i32),
                 font(
                     10.5,
                     if got && backward {
@@ -225,9 +286,10 @@ pub fn draw<DB: DrawingBackend>(
             ))
             .map_err(err)?;
             if lam > 0.0 {
+                let sx = inside("Σ: ∂L/∂W + λW", 10.0, x);
                 area.draw(&Text::new(
                     "Σ: ∂L/∂W + λW",
-                    (x as i32, (py - 14.0 * s) as i32),
+                    (sx as i32, (py - 14.0 * s) as i32),
                     font(10.0, theme.accent),
                 ))
                 .map_err(err)?;
@@ -272,35 +334,37 @@ pub fn draw<DB: DrawingBackend>(
         ))
         .map_err(err)?;
         if let Some(v) = fwd {
+            let vx = inside(&v, 10.0, x);
             area.draw(&Text::new(
                 v,
-                (x as i32, (y + 9.0 * s) as i32),
+                (vx as i32, (y + 9.0 * s) as i32),
                 font(10.0, theme.positive),
             ))
             .map_err(err)?;
         }
         if backward {
             if let Some(g) = grad {
+                let gx = inside(&g, 10.0, x);
                 area.draw(&Text::new(
                     g,
-                    (x as i32, (y + bh + 22.0 * s) as i32),
+                    (gx as i32, (y + bh + 22.0 * s) as i32),
                     font(10.0, theme.negative),
                 ))
                 .map_err(err)?;
             }
         }
     }
-    let legend = if lang == Lang::Zh {
-        "→ 前向：数值    ← 反向：梯度    Σ：多条路径的梯度相加"
-    } else {
-        "→ forward: values    ← backward: gradients    Σ: gradients of several paths summed"
-    };
-    area.draw(&Text::new(
-        legend,
-        ((w as f64 / 2.0) as i32, (10.0 * s) as i32),
-        font(11.0, theme.muted),
-    ))
-    .map_err(err)?;
+    for (i, line) in legend.into_iter().enumerate() {
+        area.draw(&Text::new(
+            line,
+            (
+                (w as f64 / 2.0) as i32,
+                ((10.0 + LEGEND_LINE * i as f64) * s) as i32,
+            ),
+            font(11.0, theme.muted),
+        ))
+        .map_err(err)?;
+    }
     area.present().map_err(err)?;
     Ok(())
 }
