@@ -140,7 +140,7 @@ const COMMANDS: &[Command] = &[
             opt("layer", Meta("N"), "the layer of the curves (default 1)"),
             opt("step", Meta("N"), "the step of the pass (default: the last)"),
             LANG,
-            opt("width", Meta("W"), "pixels, 100 to 8000 (default 640)"),
+            opt("width", Meta("W"), "pixels, 200 to 8000 (default 640)"),
             opt("height", Meta("H"), "pixels, 100 to 8000 (default 400)"),
         ],
         about: "draw a view to SVG at a step of the pass: the network, the activation curves \
@@ -502,8 +502,10 @@ fn render(a: &Args) -> Result<Out, Fail> {
         )));
     }
     let size = (a.number("width", 640u32)?, a.number("height", 400u32)?);
-    if size.0 < 100 || size.1 < 100 || size.0 > 8000 || size.1 > 8000 {
-        return Err(usage_error("--width/--height: expected 100 to 8000 pixels"));
+    if !(200..=8000).contains(&size.0) || !(100..=8000).contains(&size.1) {
+        return Err(usage_error(
+            "--width/--height: expected a width of 200 to 8000 pixels and a height of 100 to 8000",
+        ));
     }
     let last = s.stepper().len() - 1;
     let step: usize = a.number("step", last)?;
