@@ -86,7 +86,10 @@ pub fn draw<DB: DrawingBackend>(
             "反向传播：从损失向下到输入",
         )
     } else {
-        lang.pick("Forward: from the input up to the loss", "前向传播：从输入向上到损失")
+        lang.pick(
+            "Forward: from the input up to the loss",
+            "前向传播：从输入向上到损失",
+        )
     };
     let tpx = theme.font(14.0);
     area.draw(&Text::new(
@@ -101,7 +104,11 @@ pub fn draw<DB: DrawingBackend>(
     {
         let xa = MARGIN * s + lane * 0.45;
         let (ya, yb) = (y_of(0) + bh * 0.3, y_of(rows - 1) + bh * 0.7);
-        let ink = if backward { theme.negative } else { theme.positive };
+        let ink = if backward {
+            theme.negative
+        } else {
+            theme.positive
+        };
         let lw = (2.5 * s).round().max(1.0) as u32;
         area.draw(&PathElement::new(
             vec![px((xa, ya)), px((xa, yb))],
@@ -136,8 +143,11 @@ pub fn draw<DB: DrawingBackend>(
             theme.background.filled(),
         ))
         .map_err(err)?;
-        area.draw(&Rectangle::new([px((x0, y)), px((x1, y + bh))], fill.filled()))
-            .map_err(err)?;
+        area.draw(&Rectangle::new(
+            [px((x0, y)), px((x1, y + bh))],
+            fill.filled(),
+        ))
+        .map_err(err)?;
         area.draw(&Rectangle::new(
             [px((x0, y)), px((x1, y + bh))],
             ring.stroke_width(width),
@@ -147,7 +157,11 @@ pub fn draw<DB: DrawingBackend>(
         let f2 = theme.font(11.0).min(bh * 0.34);
         let rw = super::maps::text_w(&right, f2);
         let two = bh >= (f1 + f2) * 1.1;
-        let y1 = if two { y + bh * 0.08 } else { y + (bh - f1) / 2.0 };
+        let y1 = if two {
+            y + bh * 0.08
+        } else {
+            y + (bh - f1) / 2.0
+        };
         area.draw(&Text::new(
             cut(&line1, f1, room - rw - 8.0 * s),
             px((x0 + 8.0 * s, y1)),
@@ -270,12 +284,24 @@ pub fn draw<DB: DrawingBackend>(
 fn state_style(theme: &Theme, lit: bool, done: bool, backward: bool) -> (RGBAColor, RGBColor, u32) {
     let s = theme.scale;
     if lit {
-        (theme.accent.mix(0.2), theme.accent, (3.0 * s).round().max(2.0) as u32)
+        (
+            theme.accent.mix(0.2),
+            theme.accent,
+            (3.0 * s).round().max(2.0) as u32,
+        )
     } else if done {
-        let c = if backward { theme.negative } else { theme.positive };
+        let c = if backward {
+            theme.negative
+        } else {
+            theme.positive
+        };
         (c.mix(0.13), theme.muted, (1.0 * s).round().max(1.0) as u32)
     } else {
-        (theme.background.mix(0.0), theme.grid, (1.0 * s).round().max(1.0) as u32)
+        (
+            theme.background.mix(0.0),
+            theme.grid,
+            (1.0 * s).round().max(1.0) as u32,
+        )
     }
 }
 

@@ -137,7 +137,7 @@ impl Grid {
     pub fn at(&self, x: f64, y: f64) -> Option<(usize, usize)> {
         let (fx, fy) = ((x - self.x) / self.cell, (y - self.y) / self.cell);
         (fx >= 0.0 && fy >= 0.0 && fx < self.cols as f64 && fy < self.rows as f64)
-            .then(|| (fy as usize, fx as usize))
+            .then_some((fy as usize, fx as usize))
     }
 }
 
@@ -289,15 +289,27 @@ pub enum CellValue {
     Value(f64),
 }
 
-/// The longest label of cells at 3 digits, and the font that fits it in `cell` px.
+/// Width of a number in em: digits about 0.56 em, the point and the minus narrower.
+pub(crate) fn num_w(text: &str) -> f64 {
+    text.chars()
+        .map(|ch| match ch {
+            '.' => 0.3,
+            '-' => 0.36,
+            _ => 0.57,
+        })
+        .sum()
+}
+
+/// The font that fits the longest of `labels` (numbers) in a `cell` px wide cell, if it
+/// is big enough to read (7.5 px at zoom 1).
 pub(crate) fn number_font(labels: &[String], cell: f64, theme: &Theme) -> Option<f64> {
     let long = labels
         .iter()
-        .map(|l| text_w(l, 1.0))
+        .map(|l| num_w(l))
         .fold(0.0f64, f64::max)
-        .max(text_w("0.00", 1.0));
-    let fs = (cell * 0.9 / long).min(theme.font(12.0));
-    (fs >= theme.font(7.5).min(9.0).max(7.5)).then_some(fs)
+        .max(num_w("0.00"));
+    let fs = (cell * 0.88 / long).min(theme.font(12.5)).min(cell * 0.45);
+    (fs >= theme.font(7.5)).then_some(fs)
 }
 
 /// Draws one cell: its fill (grey when hidden), border and number.
@@ -400,6 +412,11 @@ struct Group {
     per_row: usize,
     /// The operator drawn in the gap before this group.
     op: Option<String>,
+    /// Channels that may be laid side by side instead of stacked (when that gives
+    /// bigger cells): the items a row then.
+    wide: Option<usize>,
+    /// Items a row when stacked.
+    tall: usize,
 }
 
 struct Band {
@@ -463,6 +480,7 @@ fn group(en: impl Into<String>, zh: impl Into<String>, sub: String, items: Vec<I
     } else {
         1
     };
+    let n = items.len();
     Group {
         en: en.into(),
         zh: zh.into(),
@@ -470,7 +488,26 @@ fn group(en: impl Into<String>, zh: impl Into<String>, sub: String, items: Vec<I
         items,
         per_row,
         op: None,
+        wide: (n > 1).then_some(n.min(8)),
+        tall: per_row,
     }
+}
+
+/// Lays channels side by side (`wide`) or stacked.
+fn arrange(p: &mut Plan, wide: bool) {
+    for g in p.bands.iter_mut().flat_map(|b| b.groups.iter_mut()) {
+        g.per_row = match (wide, g.wide) {
+            (true, Some(n)) => n,
+            _ => g.tall,
+        };
+    }
+}
+
+/// Kernels: one row per output channel, one column per input channel, always.
+fn fixed(g: &mut Group, per_row: usize) {
+    g.per_row = per_row;
+    g.tall = per_row;
+    g.wide = None;
 }
 
 fn with_op(mut g: Group, op: &str) -> Group {
@@ -535,7 +572,7 @@ fn kernel_items(conv: &Conv, layer: usize, after: bool) -> Vec<Item> {
 
 fn kernels_group(conv: &Conv, layer: usize, after: bool, en: &str, zh: &str, s: &str) -> Group {
     let mut g = group(en, zh, s.to_string(), kernel_items(conv, layer, after));
-    g.per_row = conv.in_channels;
+    fixed(&mut g, conv.in_channels);
     g
 }
 
@@ -601,36 +638,46 @@ pub(crate) fn describe(layer: &Layer) -> (String, String) {
         Layer::Conv(c) => (
             format!(
                 "conv {k}×{k}, stride {}, padding {}, {} → {} channels",
-                c.stride, c.padding, c.in_channels, c.out_channels,
+                c.stride,
+                c.padding,
+                c.in_channels,
+                c.out_channels,
                 k = c.kernel
             ),
             format!(
                 "卷积 {k}×{k}，步长 {}，填充 {}，{} → {} 通道",
-                c.stride, c.padding, c.in_channels, c.out_channels,
+                c.stride,
+                c.padding,
+                c.in_channels,
+                c.out_channels,
                 k = c.kernel
             ),
         ),
         Layer::MaxPool(p) => (
             format!(
                 "max pool {k}×{k}, stride {}, padding {}",
-                p.stride, p.padding,
+                p.stride,
+                p.padding,
                 k = p.kernel
             ),
             format!(
                 "最大池化 {k}×{k}，步长 {}，填充 {}",
-                p.stride, p.padding,
+                p.stride,
+                p.padding,
                 k = p.kernel
             ),
         ),
         Layer::AvgPool(p) => (
             format!(
                 "average pool {k}×{k}, stride {}, padding {}",
-                p.stride, p.padding,
+                p.stride,
+                p.padding,
                 k = p.kernel
             ),
             format!(
                 "平均池化 {k}×{k}，步长 {}，填充 {}",
-                p.stride, p.padding,
+                p.stride,
+                p.padding,
                 k = p.kernel
             ),
         ),
@@ -659,7 +706,10 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
     let Some(k) = step.layer else {
         match step.phase {
             Phase::Loss => {
-                p.title = ("Loss: the output y against the target t".into(), "损失：输出 y 与目标 t".into());
+                p.title = (
+                    "Loss: the output y against the target t".into(),
+                    "损失：输出 y 与目标 t".into(),
+                );
                 p.bands.push(Band {
                     caption: None,
                     groups: vec![image_group(t), blob_group(t, n, 0, 1.0), target_group(t)],
@@ -680,16 +730,39 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
                     }
                     first = false;
                     let (en, zh) = describe(layer);
-                    groups.push(kernels_group(c, l, false, "kernels before", "更新前的卷积核", &format!("K({})", l + 1)));
+                    groups.push(kernels_group(
+                        c,
+                        l,
+                        false,
+                        "kernels before",
+                        "更新前的卷积核",
+                        &format!("K({})", l + 1),
+                    ));
                     groups.push(with_op(grad_kernels(c, l), "− η ·"));
-                    groups.push(with_op(kernels_group(c, l, true, "kernels after", "更新后的卷积核", &format!("K({})", l + 1)), "="));
+                    groups.push(with_op(
+                        kernels_group(
+                            c,
+                            l,
+                            true,
+                            "kernels after",
+                            "更新后的卷积核",
+                            &format!("K({})", l + 1),
+                        ),
+                        "=",
+                    ));
                     p.bands.push(Band {
-                        caption: Some((format!("layer {} · {en}", l + 1), format!("第 {} 层 · {zh}", l + 1))),
+                        caption: Some((
+                            format!("layer {} · {en}", l + 1),
+                            format!("第 {} 层 · {zh}", l + 1),
+                        )),
                         groups,
                     });
                 }
                 if p.bands.is_empty() {
-                    p.bands.push(Band { caption: None, groups: vec![image_group(t)] });
+                    p.bands.push(Band {
+                        caption: None,
+                        groups: vec![image_group(t)],
+                    });
                 }
                 p.lines = 1;
             }
@@ -701,7 +774,10 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
                 let mut g = blob_group(t, 0, 0, 1.0);
                 g.en = "image x".into();
                 g.zh = "图像 x".into();
-                p.bands.push(Band { caption: None, groups: vec![g, target_group(t)] });
+                p.bands.push(Band {
+                    caption: None,
+                    groups: vec![g, target_group(t)],
+                });
                 p.max_cell = 56.0;
             }
         }
@@ -711,9 +787,15 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
     let (den, dzh) = describe(layer);
     let forward = step.phase == Phase::Forward;
     p.title = if forward {
-        (format!("Forward · layer {} · {den}", k + 1), format!("前向传播 · 第 {} 层 · {dzh}", k + 1))
+        (
+            format!("Forward · layer {} · {den}", k + 1),
+            format!("前向传播 · 第 {} 层 · {dzh}", k + 1),
+        )
     } else {
-        (format!("Backward · layer {} · {den}", k + 1), format!("反向传播 · 第 {} 层 · {dzh}", k + 1))
+        (
+            format!("Backward · layer {} · {den}", k + 1),
+            format!("反向传播 · 第 {} 层 · {dzh}", k + 1),
+        )
     };
     let out = t.pass.shapes[k + 1];
     let input = t.pass.shapes[k];
@@ -729,32 +811,94 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
             Layer::Conv(conv) => {
                 band0.push(blob_group(t, k, pad, 1.0));
                 band0.push(with_op(
-                    kernels_group(conv, k, false, "kernels", "卷积核", &format!("K({})", k + 1)),
+                    kernels_group(
+                        conv,
+                        k,
+                        false,
+                        "kernels",
+                        "卷积核",
+                        &format!("K({})", k + 1),
+                    ),
                     "⋆",
                 ));
                 band0.push(with_op(
-                    group("bias", "偏置", format!("b({})", k + 1), vec![column(What::Bias { layer: k, after: false }, conv.out_channels, String::new())]),
+                    group(
+                        "bias",
+                        "偏置",
+                        format!("b({})", k + 1),
+                        vec![column(
+                            What::Bias {
+                                layer: k,
+                                after: false,
+                            },
+                            conv.out_channels,
+                            String::new(),
+                        )],
+                    ),
                     "+",
                 ));
                 band0.push(with_op(out_group(t, k + 1), "="));
-                p.bands.push(Band { caption: None, groups: band0 });
+                p.bands.push(Band {
+                    caption: None,
+                    groups: band0,
+                });
                 let o = step.neuron;
                 if let Some((o, (i, j))) = cur {
                     let kk = conv.kernel;
-                    let items = |f: &dyn Fn(usize) -> What, cap: &dyn Fn(usize) -> String| -> Vec<Item> {
-                        (0..conv.in_channels)
-                            .map(|c| Item { what: f(c), rows: kk, cols: kk, pad: 0, caption: cap(c), zoom: 1.0, small: true })
-                            .collect()
+                    let items =
+                        |f: &dyn Fn(usize) -> What, cap: &dyn Fn(usize) -> String| -> Vec<Item> {
+                            (0..conv.in_channels)
+                                .map(|c| Item {
+                                    what: f(c),
+                                    rows: kk,
+                                    cols: kk,
+                                    pad: 0,
+                                    caption: cap(c),
+                                    zoom: 1.0,
+                                    small: true,
+                                })
+                                .collect()
+                        };
+                    let chan = |c: usize| {
+                        if conv.in_channels > 1 {
+                            format!("[{}]", c + 1)
+                        } else {
+                            String::new()
+                        }
                     };
-                    let chan = |c: usize| if conv.in_channels > 1 { format!("[{}]", c + 1) } else { String::new() };
-                    let win = group("window", "窗口", format!("({},{})", i + 1, j + 1), items(&|c| What::Window { layer: k, c }, &chan));
+                    let win = group(
+                        "window",
+                        "窗口",
+                        format!("({},{})", i + 1, j + 1),
+                        items(&|c| What::Window { layer: k, c }, &chan),
+                    );
                     let ker = with_op(
-                        group("kernel", "卷积核", format!("K({})[{}]", k + 1, o + 1), items(&|c| What::WindowKernel { layer: k, o, c }, &|c| format!("[{},{}]", o + 1, c + 1))),
+                        group(
+                            "kernel",
+                            "卷积核",
+                            format!("K({})[{}]", k + 1, o + 1),
+                            items(&|c| What::WindowKernel { layer: k, o, c }, &|c| {
+                                format!("[{},{}]", o + 1, c + 1)
+                            }),
+                        ),
                         "⊙",
                     );
-                    let prods = with_op(group("products", "乘积", "x · K".into(), items(&|c| What::Products { layer: k, c }, &chan)), "=");
+                    let prods = with_op(
+                        group(
+                            "products",
+                            "乘积",
+                            "x · K".into(),
+                            items(&|c| What::Products { layer: k, c }, &chan),
+                        ),
+                        "=",
+                    );
                     let sum = with_op(
-                        group("output cell", "输出单元", format!("{}[{},{},{}]", sym(k + 1), o + 1, i + 1, j + 1), vec![column(What::Sum { layer: k }, 1, String::new())]),
+                        group(
+                            "output cell",
+                            "输出单元",
+                            format!("{}[{},{},{}]", sym(k + 1), o + 1, i + 1, j + 1),
+                            vec![column(What::Sum { layer: k }, 1, String::new())],
+                        ),
                         "Σ + b =",
                     );
                     p.bands.push(Band {
@@ -765,28 +909,85 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
                         groups: vec![win, ker, prods, sum],
                     });
                     for c in 0..conv.in_channels {
-                        p.marks.push(Mark::Window { what: What::Blob { blob: k, c }, r: i * conv.stride, c: j * conv.stride, h: kk, w: kk });
-                        p.marks.push(Mark::Frame { what: What::Kernel { layer: k, o, c, after: false } });
+                        p.marks.push(Mark::Window {
+                            what: What::Blob { blob: k, c },
+                            r: i * conv.stride,
+                            c: j * conv.stride,
+                            h: kk,
+                            w: kk,
+                        });
+                        p.marks.push(Mark::Frame {
+                            what: What::Kernel {
+                                layer: k,
+                                o,
+                                c,
+                                after: false,
+                            },
+                        });
                     }
-                    p.marks.push(Mark::Cell { what: What::Blob { blob: k + 1, c: o }, r: i, c: j });
-                    p.marks.push(Mark::Cell { what: What::Bias { layer: k, after: false }, r: o, c: 0 });
+                    p.marks.push(Mark::Cell {
+                        what: What::Blob { blob: k + 1, c: o },
+                        r: i,
+                        c: j,
+                    });
+                    p.marks.push(Mark::Cell {
+                        what: What::Bias {
+                            layer: k,
+                            after: false,
+                        },
+                        r: o,
+                        c: 0,
+                    });
                 } else if let Some(o) = o {
                     for c in 0..conv.in_channels {
-                        p.marks.push(Mark::Frame { what: What::Kernel { layer: k, o, c, after: false } });
+                        p.marks.push(Mark::Frame {
+                            what: What::Kernel {
+                                layer: k,
+                                o,
+                                c,
+                                after: false,
+                            },
+                        });
                     }
-                    p.marks.push(Mark::Frame { what: What::Blob { blob: k + 1, c: o } });
+                    p.marks.push(Mark::Frame {
+                        what: What::Blob { blob: k + 1, c: o },
+                    });
                 }
             }
             Layer::MaxPool(pool) | Layer::AvgPool(pool) => {
                 let max = matches!(layer, Layer::MaxPool(_));
                 band0.push(blob_group(t, k, pad, 1.0));
-                band0.push(with_op(out_group(t, k + 1), if max { "max →" } else { "mean →" }));
-                p.bands.push(Band { caption: None, groups: band0 });
+                band0.push(with_op(
+                    out_group(t, k + 1),
+                    if max { "max →" } else { "mean →" },
+                ));
+                p.bands.push(Band {
+                    caption: None,
+                    groups: band0,
+                });
                 if let Some((o, (i, j))) = cur {
                     let kk = pool.kernel;
-                    let win = group("window", "窗口", format!("[{}]({},{})", o + 1, i + 1, j + 1), vec![Item { what: What::Window { layer: k, c: o }, rows: kk, cols: kk, pad: 0, caption: String::new(), zoom: 1.0, small: true }]);
+                    let win = group(
+                        "window",
+                        "窗口",
+                        format!("[{}]({},{})", o + 1, i + 1, j + 1),
+                        vec![Item {
+                            what: What::Window { layer: k, c: o },
+                            rows: kk,
+                            cols: kk,
+                            pad: 0,
+                            caption: String::new(),
+                            zoom: 1.0,
+                            small: true,
+                        }],
+                    );
                     let sum = with_op(
-                        group("output cell", "输出单元", format!("{}[{},{},{}]", sym(k + 1), o + 1, i + 1, j + 1), vec![column(What::Sum { layer: k }, 1, String::new())]),
+                        group(
+                            "output cell",
+                            "输出单元",
+                            format!("{}[{},{},{}]", sym(k + 1), o + 1, i + 1, j + 1),
+                            vec![column(What::Sum { layer: k }, 1, String::new())],
+                        ),
                         if max { "max =" } else { "mean =" },
                     );
                     p.bands.push(Band {
@@ -797,21 +998,64 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
                         }),
                         groups: vec![win, sum],
                     });
-                    p.marks.push(Mark::Window { what: What::Blob { blob: k, c: o }, r: i * pool.stride, c: j * pool.stride, h: kk, w: kk });
-                    p.marks.push(Mark::Cell { what: What::Blob { blob: k + 1, c: o }, r: i, c: j });
+                    p.marks.push(Mark::Window {
+                        what: What::Blob { blob: k, c: o },
+                        r: i * pool.stride,
+                        c: j * pool.stride,
+                        h: kk,
+                        w: kk,
+                    });
+                    p.marks.push(Mark::Cell {
+                        what: What::Blob { blob: k + 1, c: o },
+                        r: i,
+                        c: j,
+                    });
                 } else if let Some(o) = step.neuron {
-                    p.marks.push(Mark::Frame { what: What::Blob { blob: k + 1, c: o } });
+                    p.marks.push(Mark::Frame {
+                        what: What::Blob { blob: k + 1, c: o },
+                    });
                 }
                 if max {
                     switches(t, cursor, k, pool, false, &mut p.marks);
                 }
             }
             Layer::Dense(d) => {
-                band0.push(group("weights", "权重", format!("W({}) {}×{}", k + 1, d.outputs, d.inputs), vec![Item { what: What::Weights { layer: k }, rows: d.outputs, cols: d.inputs, pad: 0, caption: String::new(), zoom: 1.0, small: d.inputs.max(d.outputs) <= 12 }]));
+                band0.push(group(
+                    "weights",
+                    "权重",
+                    format!("W({}) {}×{}", k + 1, d.outputs, d.inputs),
+                    vec![Item {
+                        what: What::Weights { layer: k },
+                        rows: d.outputs,
+                        cols: d.inputs,
+                        pad: 0,
+                        caption: String::new(),
+                        zoom: 1.0,
+                        small: d.inputs.max(d.outputs) <= 12,
+                    }],
+                ));
                 band0.push(with_op(blob_group(t, k, 0, 1.0), "·"));
-                band0.push(with_op(group("bias", "偏置", format!("b({})", k + 1), vec![column(What::Bias { layer: k, after: false }, d.outputs, String::new())]), "+"));
+                band0.push(with_op(
+                    group(
+                        "bias",
+                        "偏置",
+                        format!("b({})", k + 1),
+                        vec![column(
+                            What::Bias {
+                                layer: k,
+                                after: false,
+                            },
+                            d.outputs,
+                            String::new(),
+                        )],
+                    ),
+                    "+",
+                ));
                 band0.push(with_op(out_group(t, k + 1), "="));
-                p.bands.push(Band { caption: None, groups: band0 });
+                p.bands.push(Band {
+                    caption: None,
+                    groups: band0,
+                });
             }
             _ => {
                 let op = match layer {
@@ -823,7 +1067,10 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
                 if last {
                     band0.push(target_group(t));
                 }
-                p.bands.push(Band { caption: None, groups: band0 });
+                p.bands.push(Band {
+                    caption: None,
+                    groups: band0,
+                });
             }
         }
         return p;
@@ -840,10 +1087,22 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
         Layer::Conv(conv) => {
             let kk = conv.kernel;
             band0.push(blob_group(t, k, pad, 1.0));
-            band0.push(with_op(grad_group(t, k + 1, 0, "δ of the output", "输出的 δ"), "⋆"));
+            band0.push(with_op(
+                grad_group(t, k + 1, 0, "δ of the output", "输出的 δ"),
+                "⋆",
+            ));
             band0.push(with_op(grad_kernels(conv, k), "="));
             band0.push(with_op(
-                group("∂L/∂b = Σ δ", "∂L/∂b = Σ δ", format!("b({})", k + 1), vec![column(What::BiasGrad { layer: k }, conv.out_channels, String::new())]),
+                group(
+                    "∂L/∂b = Σ δ",
+                    "∂L/∂b = Σ δ",
+                    format!("b({})", k + 1),
+                    vec![column(
+                        What::BiasGrad { layer: k },
+                        conv.out_channels,
+                        String::new(),
+                    )],
+                ),
                 "Σ δ →",
             ));
             p.bands.push(Band {
@@ -856,10 +1115,38 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
             let (dshape, _) = conv.dilated_padded_delta(input, &vec![0.0; out.len()]);
             let (_, dh, dw) = dshape.chw();
             let padded = (0..conv.out_channels)
-                .map(|o| Item { what: What::Padded { layer: k, o }, rows: dh, cols: dw, pad: 0, caption: if conv.out_channels > 1 { format!("[{}]", o + 1) } else { String::new() }, zoom: 1.0, small: out.chw().1.max(out.chw().2) <= 10 })
+                .map(|o| Item {
+                    what: What::Padded { layer: k, o },
+                    rows: dh,
+                    cols: dw,
+                    pad: 0,
+                    caption: if conv.out_channels > 1 {
+                        format!("[{}]", o + 1)
+                    } else {
+                        String::new()
+                    },
+                    zoom: 1.0,
+                    small: out.chw().1.max(out.chw().2) <= 10,
+                })
                 .collect();
-            let mut rot = group("kernel turned 180°", "转 180° 的卷积核", format!("rot180(K({}))", k + 1), (0..conv.out_channels).flat_map(|o| (0..conv.in_channels).map(move |c| (o, c))).map(|(o, c)| Item { what: What::Rot { layer: k, o, c }, rows: kk, cols: kk, pad: 0, caption: format!("[{},{}]", o + 1, c + 1), zoom: 1.0, small: kk <= 10 }).collect());
-            rot.per_row = conv.in_channels;
+            let mut rot = group(
+                "kernel turned 180°",
+                "转 180° 的卷积核",
+                format!("rot180(K({}))", k + 1),
+                (0..conv.out_channels)
+                    .flat_map(|o| (0..conv.in_channels).map(move |c| (o, c)))
+                    .map(|(o, c)| Item {
+                        what: What::Rot { layer: k, o, c },
+                        rows: kk,
+                        cols: kk,
+                        pad: 0,
+                        caption: format!("[{},{}]", o + 1, c + 1),
+                        zoom: 1.0,
+                        small: kk <= 10,
+                    })
+                    .collect(),
+            );
+            fixed(&mut rot, conv.in_channels);
             p.bands.push(Band {
                 caption: Some((
                     format!("∂L/∂x: the full convolution of δ (dilated by the stride {}, padded by k−1 = {}) with the kernel turned 180°", conv.stride, kk - 1),
@@ -874,21 +1161,49 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
             p.lines = 2;
             if let Some((o, (i, j))) = cur {
                 for c in 0..conv.in_channels {
-                    p.marks.push(Mark::Window { what: What::Blob { blob: k, c }, r: i * conv.stride, c: j * conv.stride, h: kk, w: kk });
-                    p.marks.push(Mark::Frame { what: What::KernelGrad { layer: k, o, c } });
+                    p.marks.push(Mark::Window {
+                        what: What::Blob { blob: k, c },
+                        r: i * conv.stride,
+                        c: j * conv.stride,
+                        h: kk,
+                        w: kk,
+                    });
+                    p.marks.push(Mark::Frame {
+                        what: What::KernelGrad { layer: k, o, c },
+                    });
                 }
-                p.marks.push(Mark::Cell { what: What::Grad { blob: k + 1, c: o }, r: i, c: j });
-                p.marks.push(Mark::Cell { what: What::Padded { layer: k, o }, r: kk - 1 + i * conv.stride, c: kk - 1 + j * conv.stride });
-                p.marks.push(Mark::Cell { what: What::BiasGrad { layer: k }, r: o, c: 0 });
+                p.marks.push(Mark::Cell {
+                    what: What::Grad { blob: k + 1, c: o },
+                    r: i,
+                    c: j,
+                });
+                p.marks.push(Mark::Cell {
+                    what: What::Padded { layer: k, o },
+                    r: kk - 1 + i * conv.stride,
+                    c: kk - 1 + j * conv.stride,
+                });
+                p.marks.push(Mark::Cell {
+                    what: What::BiasGrad { layer: k },
+                    r: o,
+                    c: 0,
+                });
             } else if let Some(o) = step.neuron {
-                p.marks.push(Mark::Frame { what: What::Grad { blob: k + 1, c: o } });
+                p.marks.push(Mark::Frame {
+                    what: What::Grad { blob: k + 1, c: o },
+                });
             }
         }
         Layer::MaxPool(pool) | Layer::AvgPool(pool) => {
             let max = matches!(layer, Layer::MaxPool(_));
             band0.push(blob_group(t, k, pad, 1.0));
-            band0.push(with_op(grad_group(t, k + 1, 0, "gradient from above", "来自上一层的梯度"), ""));
-            band0.push(with_op(grad_group(t, k, pad, "gradient of the input", "输入的梯度"), "→"));
+            band0.push(with_op(
+                grad_group(t, k + 1, 0, "gradient from above", "来自上一层的梯度"),
+                "",
+            ));
+            band0.push(with_op(
+                grad_group(t, k, pad, "gradient of the input", "输入的梯度"),
+                "→",
+            ));
             p.bands.push(Band {
                 caption: Some(if max {
                     ("Each gradient cell goes to its window's winner only (○: the switches); ties to the first in row-major order; overlapping windows add up".into(),
@@ -902,9 +1217,25 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
             p.lines = 1;
             if let Some((o, (i, j))) = cur {
                 let kk = pool.kernel;
-                p.marks.push(Mark::Window { what: What::Blob { blob: k, c: o }, r: i * pool.stride, c: j * pool.stride, h: kk, w: kk });
-                p.marks.push(Mark::Window { what: What::Grad { blob: k, c: o }, r: i * pool.stride, c: j * pool.stride, h: kk, w: kk });
-                p.marks.push(Mark::Cell { what: What::Grad { blob: k + 1, c: o }, r: i, c: j });
+                p.marks.push(Mark::Window {
+                    what: What::Blob { blob: k, c: o },
+                    r: i * pool.stride,
+                    c: j * pool.stride,
+                    h: kk,
+                    w: kk,
+                });
+                p.marks.push(Mark::Window {
+                    what: What::Grad { blob: k, c: o },
+                    r: i * pool.stride,
+                    c: j * pool.stride,
+                    h: kk,
+                    w: kk,
+                });
+                p.marks.push(Mark::Cell {
+                    what: What::Grad { blob: k + 1, c: o },
+                    r: i,
+                    c: j,
+                });
             }
             if max {
                 switches(t, cursor, k, pool, true, &mut p.marks);
@@ -913,14 +1244,61 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
         Layer::Dense(d) => {
             band0.push(blob_group(t, k, 0, 1.0));
             band0.push(delta_out(t));
-            band0.push(with_op(group("∂L/∂W = δ aᵀ", "∂L/∂W = δ aᵀ", format!("W({})", k + 1), vec![Item { what: What::WeightsGrad { layer: k }, rows: d.outputs, cols: d.inputs, pad: 0, caption: String::new(), zoom: 1.0, small: d.inputs.max(d.outputs) <= 12 }]), "→"));
-            band0.push(with_op(group("∂L/∂b = δ", "∂L/∂b = δ", format!("b({})", k + 1), vec![column(What::BiasGrad { layer: k }, d.outputs, String::new())]), ""));
-            p.bands.push(Band { caption: None, groups: band0 });
+            band0.push(with_op(
+                group(
+                    "∂L/∂W = δ aᵀ",
+                    "∂L/∂W = δ aᵀ",
+                    format!("W({})", k + 1),
+                    vec![Item {
+                        what: What::WeightsGrad { layer: k },
+                        rows: d.outputs,
+                        cols: d.inputs,
+                        pad: 0,
+                        caption: String::new(),
+                        zoom: 1.0,
+                        small: d.inputs.max(d.outputs) <= 12,
+                    }],
+                ),
+                "→",
+            ));
+            band0.push(with_op(
+                group(
+                    "∂L/∂b = δ",
+                    "∂L/∂b = δ",
+                    format!("b({})", k + 1),
+                    vec![column(
+                        What::BiasGrad { layer: k },
+                        d.outputs,
+                        String::new(),
+                    )],
+                ),
+                "",
+            ));
+            p.bands.push(Band {
+                caption: None,
+                groups: band0,
+            });
             p.bands.push(Band {
                 caption: None,
                 groups: vec![
-                    group("weights", "权重", format!("W({})ᵀ", k + 1), vec![Item { what: What::Weights { layer: k }, rows: d.outputs, cols: d.inputs, pad: 0, caption: String::new(), zoom: 1.0, small: d.inputs.max(d.outputs) <= 12 }]),
-                    with_op(grad_group(t, k, 0, "gradient of the input", "输入的梯度"), "Wᵀ δ ="),
+                    group(
+                        "weights",
+                        "权重",
+                        format!("W({})ᵀ", k + 1),
+                        vec![Item {
+                            what: What::Weights { layer: k },
+                            rows: d.outputs,
+                            cols: d.inputs,
+                            pad: 0,
+                            caption: String::new(),
+                            zoom: 1.0,
+                            small: d.inputs.max(d.outputs) <= 12,
+                        }],
+                    ),
+                    with_op(
+                        grad_group(t, k, 0, "gradient of the input", "输入的梯度"),
+                        "Wᵀ δ =",
+                    ),
                 ],
             });
         }
@@ -935,20 +1313,43 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
                     it
                 })
                 .collect();
-            band0.push(with_op(group("derivative", "导数", format!("{}′({})", a.symbol(), sym(k)), items), "⊙"));
-            band0.push(with_op(grad_group(t, k, 0, "gradient of the input", "输入的梯度"), "="));
-            p.bands.push(Band { caption: None, groups: band0 });
+            band0.push(with_op(
+                group(
+                    "derivative",
+                    "导数",
+                    format!("{}′({})", a.symbol(), sym(k)),
+                    items,
+                ),
+                "⊙",
+            ));
+            band0.push(with_op(
+                grad_group(t, k, 0, "gradient of the input", "输入的梯度"),
+                "=",
+            ));
+            p.bands.push(Band {
+                caption: None,
+                groups: band0,
+            });
         }
         _ => {
             if last {
                 band0.push(blob_group(t, n, 0, 1.0));
                 band0.push(with_op(target_group(t), "t"));
-                band0.push(with_op(grad_group(t, k, 0, "gradient of the input", "输入的梯度"), "→"));
+                band0.push(with_op(
+                    grad_group(t, k, 0, "gradient of the input", "输入的梯度"),
+                    "→",
+                ));
             } else {
                 band0.push(delta_out(t));
-                band0.push(with_op(grad_group(t, k, 0, "gradient of the input", "输入的梯度"), "→"));
+                band0.push(with_op(
+                    grad_group(t, k, 0, "gradient of the input", "输入的梯度"),
+                    "→",
+                ));
             }
-            p.bands.push(Band { caption: None, groups: band0 });
+            p.bands.push(Band {
+                caption: None,
+                groups: band0,
+            });
         }
     }
     p
@@ -968,7 +1369,7 @@ fn grad_kernels(conv: &Conv, layer: usize) -> Group {
         })
         .collect();
     let mut g = group("∂L/∂K", "∂L/∂K", format!("K({})", layer + 1), items);
-    g.per_row = conv.in_channels;
+    fixed(&mut g, conv.in_channels);
     g
 }
 
@@ -988,9 +1389,17 @@ fn switches(t: &Trace, cursor: usize, k: usize, pool: &Pool, grad: bool, marks: 
         if !seen.insert((c, r, q)) {
             continue;
         }
-        marks.push(Mark::Switch { what: What::Blob { blob: k, c }, r, c: q });
+        marks.push(Mark::Switch {
+            what: What::Blob { blob: k, c },
+            r,
+            c: q,
+        });
         if grad {
-            marks.push(Mark::Switch { what: What::Grad { blob: k, c }, r, c: q });
+            marks.push(Mark::Switch {
+                what: What::Grad { blob: k, c },
+                r,
+                c: q,
+            });
         }
     }
 }
@@ -1058,7 +1467,14 @@ fn band_size(b: &Band, cs: f64, s: f64) -> (f64, f64) {
         w += gw;
         h = h.max(gh);
     }
-    (w, h + if b.caption.is_some() { BAND_CAP * s } else { 0.0 })
+    (
+        w,
+        h + if b.caption.is_some() {
+            BAND_CAP * s
+        } else {
+            0.0
+        },
+    )
 }
 
 fn total_h(p: &Plan, cs: f64, s: f64) -> f64 {
@@ -1067,7 +1483,11 @@ fn total_h(p: &Plan, cs: f64, s: f64) -> f64 {
         + TITLE * s
         + bands
         + p.bands.len().saturating_sub(1) as f64 * BAND_GAP * s
-        + if p.lines > 0 { 6.0 * s + p.lines as f64 * LINE * s } else { 0.0 }
+        + if p.lines > 0 {
+            6.0 * s + p.lines as f64 * LINE * s
+        } else {
+            0.0
+        }
 }
 
 fn max_w(p: &Plan, cs: f64, s: f64) -> f64 {
@@ -1099,11 +1519,29 @@ fn fit(p: &Plan, w: f64, h: Option<f64>, s: f64) -> f64 {
     lo.floor().max(2.0)
 }
 
+/// Arranges the plan the way that gives the bigger cells, and returns that cell size.
+fn best(p: &mut Plan, w: f64, h: Option<f64>, s: f64) -> f64 {
+    arrange(p, false);
+    let tall = fit(p, w, h, s);
+    let tall_h = total_h(p, tall, s);
+    arrange(p, true);
+    let wide = fit(p, w, h, s);
+    // Past a readable size, bigger cells matter less than a shorter picture.
+    let enough = 34.0 * s;
+    let (a, b) = (tall.min(enough), wide.min(enough));
+    if a > b || (a == b && tall_h <= total_h(p, wide, s)) {
+        arrange(p, false);
+        tall
+    } else {
+        wide
+    }
+}
+
 /// The height the maps view wants at `width` (both in the units of `scale`: CSS px with
 /// the zoom, or device px with dpr × zoom), its grids as large as the width allows.
 pub fn height(trace: &Trace, cursor: usize, width: f64, scale: f64) -> f64 {
-    let p = plan(trace, cursor.min(trace.len() - 1));
-    let cs = fit(&p, width, None, scale);
+    let mut p = plan(trace, cursor.min(trace.len() - 1));
+    let cs = best(&mut p, width, None, scale);
     total_h(&p, cs, scale).ceil()
 }
 
@@ -1111,9 +1549,9 @@ pub fn height(trace: &Trace, cursor: usize, width: f64, scale: f64) -> f64 {
 pub fn layout(trace: &Trace, cursor: usize, size: (u32, u32), theme: &Theme) -> Layout {
     let s = theme.scale;
     let cursor = cursor.min(trace.len() - 1);
-    let p = plan(trace, cursor);
+    let mut p = plan(trace, cursor);
     let (w, h) = (size.0 as f64, size.1 as f64);
-    let cs = fit(&p, w, Some(h), s);
+    let cs = best(&mut p, w, Some(h), s);
     let mut out = Layout {
         grids: vec![],
         labels: vec![],
@@ -1161,7 +1599,11 @@ pub fn layout(trace: &Trace, cursor: usize, size: (u32, u32), theme: &Theme) -> 
                 let ow = op_w(g, s);
                 if let Some(op) = g.op.as_ref().filter(|o| !o.is_empty()) {
                     let first = &g.items[0];
-                    let cap = if first.caption.is_empty() { 0.0 } else { CAP * s };
+                    let cap = if first.caption.is_empty() {
+                        0.0
+                    } else {
+                        CAP * s
+                    };
                     let mid = top + hh + cap + first.rows as f64 * cs * first.zoom / 2.0;
                     out.labels.push(Label {
                         x: x + ow / 2.0,
@@ -1332,7 +1774,11 @@ impl Ctx<'_> {
                 };
                 let (_, h, w) = shape.chw();
                 let shown = blob == 0 || {
-                    let within = if shape.is_vector() { idx } else { idx % (h * w) };
+                    let within = if shape.is_vector() {
+                        idx
+                    } else {
+                        idx % (h * w)
+                    };
                     t.forward_progress(blob - 1, self.cursor)
                         .shows(if shape.is_vector() { 0 } else { ch }, within)
                 };
@@ -1353,7 +1799,12 @@ impl Ctx<'_> {
                     Hidden
                 }
             }
-            What::Kernel { layer, o, c: ch, after } => match self.params(layer, after) {
+            What::Kernel {
+                layer,
+                o,
+                c: ch,
+                after,
+            } => match self.params(layer, after) {
                 Layer::Conv(k) => Value(k.w(o, ch, r, c)),
                 _ => Absent,
             },
@@ -1361,23 +1812,27 @@ impl Ctx<'_> {
                 Some(k) => Value(k.w(o, ch, r, c)),
                 None => Absent,
             },
-            What::Rot { layer, o, c: ch } => {
-                match self.conv(layer) {
-                    Some(k) => Value(k.w(o, ch, k.kernel - 1 - r, k.kernel - 1 - c)),
-                    None => Absent,
-                }
-            }
+            What::Rot { layer, o, c: ch } => match self.conv(layer) {
+                Some(k) => Value(k.w(o, ch, k.kernel - 1 - r, k.kernel - 1 - c)),
+                None => Absent,
+            },
             What::KernelGrad { layer, o, c: ch } => {
-                let Some(k) = self.conv(layer) else { return Absent };
+                let Some(k) = self.conv(layer) else {
+                    return Absent;
+                };
                 let (_, ho, wo) = p.shapes[layer + 1].chw();
-                if t.backward_progress(layer, self.cursor).shows(o, ho * wo - 1) {
+                if t.backward_progress(layer, self.cursor)
+                    .shows(o, ho * wo - 1)
+                {
                     Value(p.grads[layer].weights[k.w_index(o, ch, r, c)])
                 } else {
                     Hidden
                 }
             }
             What::Padded { layer, o } => {
-                let Some(k) = self.conv(layer) else { return Absent };
+                let Some(k) = self.conv(layer) else {
+                    return Absent;
+                };
                 let (_, ho, wo) = p.shapes[layer + 1].chw();
                 let (kk, s) = (k.kernel, k.stride);
                 let real = |x: usize, n: usize| {
@@ -1403,7 +1858,11 @@ impl Ctx<'_> {
             },
             What::BiasGrad { layer } => {
                 let (_, ho, wo) = p.shapes[layer + 1].chw();
-                let last = if self.conv(layer).is_some() { ho * wo - 1 } else { 0 };
+                let last = if self.conv(layer).is_some() {
+                    ho * wo - 1
+                } else {
+                    0
+                };
                 let ch = if self.conv(layer).is_some() { r } else { 0 };
                 match p.grads[layer].biases.get(r) {
                     Some(&v) if t.backward_progress(layer, self.cursor).shows(ch, last) => Value(v),
@@ -1423,9 +1882,13 @@ impl Ctx<'_> {
                 _ => Absent,
             },
             What::Window { layer, c: ch } => {
-                let Some((o, i, j)) = self.window() else { return Absent };
+                let Some((o, i, j)) = self.window() else {
+                    return Absent;
+                };
                 let _ = o;
-                let Some((_, s, pd)) = window_of(&p.net.layers[layer]) else { return Absent };
+                let Some((_, s, pd)) = window_of(&p.net.layers[layer]) else {
+                    return Absent;
+                };
                 let shape = p.shapes[layer];
                 let (_, h, w) = shape.chw();
                 match (
@@ -1437,8 +1900,12 @@ impl Ctx<'_> {
                 }
             }
             What::Products { layer, c: ch } => {
-                let Some((o, i, j)) = self.window() else { return Absent };
-                let Some(k) = self.conv(layer) else { return Absent };
+                let Some((o, i, j)) = self.window() else {
+                    return Absent;
+                };
+                let Some(k) = self.conv(layer) else {
+                    return Absent;
+                };
                 let terms = k.output_terms(p.shapes[layer], self.blob(layer), o, i, j);
                 match terms.iter().find(|t| t.c == ch && t.u == r && t.v == c) {
                     Some(t) if t.padding => Padding,
@@ -1447,14 +1914,20 @@ impl Ctx<'_> {
                 }
             }
             What::Sum { layer } => {
-                let Some((o, i, j)) = self.window() else { return Absent };
+                let Some((o, i, j)) = self.window() else {
+                    return Absent;
+                };
                 let out = p.shapes[layer + 1];
                 Value(p.outputs[layer][out.index(o, i, j)])
             }
             What::Deriv { layer, c: ch } => {
-                let Layer::Activation(a) = &p.net.layers[layer] else { return Absent };
+                let Layer::Activation(a) = &p.net.layers[layer] else {
+                    return Absent;
+                };
                 let shape = p.shapes[layer];
-                let Some(idx) = self.index(shape, g, ch, r, c) else { return Absent };
+                let Some(idx) = self.index(shape, g, ch, r, c) else {
+                    return Absent;
+                };
                 if t.forward_progress(layer, self.cursor) == Progress::Done {
                     Value(a.df_from(p.layer_input(layer)[idx], p.outputs[layer][idx]))
                 } else {
@@ -1567,7 +2040,15 @@ pub fn draw_layout<DB: DrawingBackend>(
         };
         for r in 0..g.rows {
             for c in 0..g.cols {
-                draw_cell(area, theme, g.cell_rect(r, c), v[r * g.cols + c], max, font, theme.grid)?;
+                draw_cell(
+                    area,
+                    theme,
+                    g.cell_rect(r, c),
+                    v[r * g.cols + c],
+                    max,
+                    font,
+                    theme.grid,
+                )?;
             }
         }
     }
@@ -1621,13 +2102,30 @@ pub fn draw_layout<DB: DrawingBackend>(
     if let (Some([o, c, u, v]), Some(k)) = (focus.kernel, trace.steps[cursor].layer) {
         for g in &lay.grids {
             let at = match g.what {
-                What::Kernel { layer, o: go, c: gc, .. }
-                | What::KernelGrad { layer, o: go, c: gc }
-                | What::WindowKernel { layer, o: go, c: gc }
-                    if layer == k && (go, gc) == (o, c) => Some((u, v)),
-                What::Rot { layer, o: go, c: gc } if layer == k && (go, gc) == (o, c) => {
-                    Some((g.rows - 1 - u.min(g.rows - 1), g.cols - 1 - v.min(g.cols - 1)))
+                What::Kernel {
+                    layer,
+                    o: go,
+                    c: gc,
+                    ..
                 }
+                | What::KernelGrad {
+                    layer,
+                    o: go,
+                    c: gc,
+                }
+                | What::WindowKernel {
+                    layer,
+                    o: go,
+                    c: gc,
+                } if layer == k && (go, gc) == (o, c) => Some((u, v)),
+                What::Rot {
+                    layer,
+                    o: go,
+                    c: gc,
+                } if layer == k && (go, gc) == (o, c) => Some((
+                    g.rows - 1 - u.min(g.rows - 1),
+                    g.cols - 1 - v.min(g.cols - 1),
+                )),
                 _ => None,
             };
             if let Some((r, q)) = at.filter(|&(r, q)| r < g.rows && q < g.cols) {
@@ -1637,7 +2135,10 @@ pub fn draw_layout<DB: DrawingBackend>(
     }
     let both = both_ways(&ctx, focus, lay, lang);
     if let Some((c, i, j)) = both.as_ref().map(|b| b.cell) {
-        if let (Some(k), Some(conv)) = (trace.steps[cursor].layer, trace.steps[cursor].layer.and_then(|k| ctx.conv(k))) {
+        if let (Some(k), Some(conv)) = (
+            trace.steps[cursor].layer,
+            trace.steps[cursor].layer.and_then(|k| ctx.conv(k)),
+        ) {
             if let Some(g) = lay.grid(What::Grad { blob: k, c }) {
                 outline(area, g.cell_rect(i, j), theme.text, (3.0 * s).max(2.0))?;
             }
@@ -1646,7 +2147,10 @@ pub fn draw_layout<DB: DrawingBackend>(
                     let kk = conv.kernel;
                     let (r0, c0) = (i + conv.padding, j + conv.padding);
                     if r0 + kk <= g.rows && c0 + kk <= g.cols {
-                        let rect = (g.cell_rect(r0, c0).0, g.cell_rect(r0 + kk - 1, c0 + kk - 1).1);
+                        let rect = (
+                            g.cell_rect(r0, c0).0,
+                            g.cell_rect(r0 + kk - 1, c0 + kk - 1).1,
+                        );
                         outline(area, rect, theme.text, (2.0 * s).max(2.0))?;
                     }
                 }
@@ -1663,8 +2167,12 @@ pub fn draw_layout<DB: DrawingBackend>(
         let size = theme.font(l.px);
         let text = cut(pick(lang, &l.en, &l.zh), size, l.room);
         let h = if l.centred { HPos::Center } else { HPos::Left };
-        area.draw(&Text::new(text, px((l.x, l.y)), style(size, ink, h, VPos::Top)))
-            .map_err(err)?;
+        area.draw(&Text::new(
+            text,
+            px((l.x, l.y)),
+            style(size, ink, h, VPos::Top),
+        ))
+        .map_err(err)?;
     }
     // Text lines: the both-ways sums, the loss, the pool rule.
     let lines = match both {
@@ -1721,7 +2229,10 @@ fn both_ways(ctx: &Ctx<'_>, focus: &Focus, lay: &Layout, lang: Lang) -> Option<B
             format!("{name}: not reached yet (its windows are still to come)"),
             format!("{name}：尚未计算（读到它的窗口还没有全部处理）"),
         );
-        return Some(BothWays { cell, lines: vec![(text, InkRole::Muted)] });
+        return Some(BothWays {
+            cell,
+            lines: vec![(text, InkRole::Muted)],
+        });
     }
     let delta = &p.grad_inputs[k + 1];
     let terms = conv.input_grad_terms(shape, delta, c, i, j);
@@ -1831,15 +2342,32 @@ fn other_lines(ctx: &Ctx<'_>, lang: Lang) -> Vec<(String, InkRole)> {
             };
             let out = p.shapes[k + 1];
             let d = p.grad_inputs[k + 1][out.index(o, i, j)];
-            let name = format!("δ({})[{},{},{}] = {}", k + 1, o + 1, i + 1, j + 1, fmt(d, 4));
+            let name = format!(
+                "δ({})[{},{},{}] = {}",
+                k + 1,
+                o + 1,
+                i + 1,
+                j + 1,
+                fmt(d, 4)
+            );
             match &p.net.layers[k] {
                 Layer::MaxPool(_) => {
                     let (_, _, w) = p.shapes[k].chw();
                     let at = p.argmax[k][out.index(o, i, j)];
                     vec![(
                         lang.pick(
-                            format!("{name} goes to its window's winner a({k})[{},{},{}] only", o + 1, at / w + 1, at % w + 1),
-                            format!("{name} 只传给它窗口中的胜者 a({k})[{},{},{}]", o + 1, at / w + 1, at % w + 1),
+                            format!(
+                                "{name} goes to its window's winner a({k})[{},{},{}] only",
+                                o + 1,
+                                at / w + 1,
+                                at % w + 1
+                            ),
+                            format!(
+                                "{name} 只传给它窗口中的胜者 a({k})[{},{},{}]",
+                                o + 1,
+                                at / w + 1,
+                                at % w + 1
+                            ),
                         ),
                         InkRole::Text,
                     )]
@@ -1848,8 +2376,16 @@ fn other_lines(ctx: &Ctx<'_>, lang: Lang) -> Vec<(String, InkRole)> {
                     let kk = pool.kernel * pool.kernel;
                     vec![(
                         lang.pick(
-                            format!("{name}, spread evenly: {} / {kk} = {} to each cell of its window", fmt(d, 4), fmt(d / kk as f64, 4)),
-                            format!("{name}，平均分配：{} / {kk} = {}，给它窗口中的每一格", fmt(d, 4), fmt(d / kk as f64, 4)),
+                            format!(
+                                "{name}, spread evenly: {} / {kk} = {} to each cell of its window",
+                                fmt(d, 4),
+                                fmt(d / kk as f64, 4)
+                            ),
+                            format!(
+                                "{name}，平均分配：{} / {kk} = {}，给它窗口中的每一格",
+                                fmt(d, 4),
+                                fmt(d / kk as f64, 4)
+                            ),
                         ),
                         InkRole::Text,
                     )]
@@ -1900,7 +2436,9 @@ pub fn hit_layout(trace: &Trace, cursor: usize, lay: &Layout, x: f64, y: f64) ->
                     MapHit::Cell { blob, c: cc, i, j }
                 })
             }
-            What::Kernel { layer, o, c: ch, .. }
+            What::Kernel {
+                layer, o, c: ch, ..
+            }
             | What::KernelGrad { layer, o, c: ch }
             | What::WindowKernel { layer, o, c: ch }
                 if Some(layer) == current =>
@@ -1920,7 +2458,12 @@ pub fn hit_layout(trace: &Trace, cursor: usize, lay: &Layout, x: f64, y: f64) ->
                         .map(|d| d / s)
                 };
                 let (i, j) = (real(r, ho)?, real(c, wo)?);
-                Some(MapHit::Cell { blob: layer + 1, c: o, i, j })
+                Some(MapHit::Cell {
+                    blob: layer + 1,
+                    c: o,
+                    i,
+                    j,
+                })
             }
             _ => None,
         };
@@ -1937,5 +2480,7 @@ pub fn svg(
     focus: &Focus,
     size: (u32, u32),
 ) -> Result<String, String> {
-    super::recorder::svg(size, None, |root| draw(root, trace, cursor, theme, lang, focus))
+    super::recorder::svg(size, None, |root| {
+        draw(root, trace, cursor, theme, lang, focus)
+    })
 }
