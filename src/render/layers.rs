@@ -81,15 +81,9 @@ pub fn draw<DB: DrawingBackend>(
     let room = (x1 - x0 - 16.0 * s).max(10.0);
 
     let title = if backward {
-        lang.pick(
-            "Backward: from the loss down to the input",
-            "反向传播：从损失向下到输入",
-        )
+        lang.pick("Backward: loss → input", "反向传播：损失 → 输入")
     } else {
-        lang.pick(
-            "Forward: from the input up to the loss",
-            "前向传播：从输入向上到损失",
-        )
+        lang.pick("Forward: input → loss", "前向传播：输入 → 损失")
     };
     let tpx = theme.font(14.0);
     area.draw(&Text::new(
@@ -230,7 +224,7 @@ pub fn draw<DB: DrawingBackend>(
             String::new()
         },
         lang.pick(
-            format!("bottom {} , t {}", p.shapes[n], p.target.len()),
+            format!("bottom {} · target {}", p.shapes[n], p.target.len()),
             format!("输入 {}，目标 t {}", p.shapes[n], p.target.len()),
         ),
     )?;

@@ -877,9 +877,7 @@ fn plan(t: &Trace, cursor: usize) -> Plan {
                             "kernel",
                             "卷积核",
                             format!("K({})[{}]", k + 1, o + 1),
-                            items(&|c| What::WindowKernel { layer: k, o, c }, &|c| {
-                                format!("[{},{}]", o + 1, c + 1)
-                            }),
+                            items(&|c| What::WindowKernel { layer: k, o, c }, &chan),
                         ),
                         "⊙",
                     );
@@ -1607,10 +1605,11 @@ pub fn layout(trace: &Trace, cursor: usize, size: (u32, u32), theme: &Theme) -> 
                     let mid = top + hh + cap + first.rows as f64 * cs * first.zoom / 2.0;
                     out.labels.push(Label {
                         x: x + ow / 2.0,
-                        y: mid - 9.0 * s,
+                        // The star of a correlation is a small glyph: larger.
+                        y: mid - if op == "⋆" { 15.0 } else { 9.0 } * s,
                         en: op.clone(),
                         zh: op.clone(),
-                        px: 18.0,
+                        px: if op == "⋆" { 30.0 } else { 18.0 },
                         ink: InkRole::Text,
                         centred: true,
                         room: ow,
@@ -2024,9 +2023,10 @@ pub fn draw_layout<DB: DrawingBackend>(
         }
         values.push(v);
     }
-    for (g, v) in lay.grids.iter().zip(&values) {
-        let max = scale.get(&family(g.what)).copied().unwrap_or(0.0);
-        let font = if g.small {
+    // One font a family (a blob's channels alike): numbers in all its grids, or none.
+    let mut fonts: HashMap<(u8, usize), Option<f64>> = HashMap::new();
+    for (g, v) in lay.grids.iter().zip(&values).filter(|(g, _)| g.small) {
+        let font = {
             let labels: Vec<String> = v
                 .iter()
                 .filter_map(|x| match x {
@@ -2035,9 +2035,20 @@ pub fn draw_layout<DB: DrawingBackend>(
                 })
                 .collect();
             number_font(&labels, g.cell, theme)
-        } else {
-            None
         };
+        let e = fonts.entry(family(g.what)).or_insert(font);
+        *e = match (*e, font) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            _ => None,
+        };
+    }
+    for (g, v) in lay.grids.iter().zip(&values) {
+        let max = scale.get(&family(g.what)).copied().unwrap_or(0.0);
+        let font = fonts
+            .get(&family(g.what))
+            .copied()
+            .flatten()
+            .filter(|_| g.small);
         for r in 0..g.rows {
             for c in 0..g.cols {
                 draw_cell(
