@@ -587,4 +587,13 @@ fn im2col_draws_the_products_of_conv_layers_only() {
         .unwrap();
     let svg = im2col::svg(&t, c, &theme, Lang::En, size).unwrap();
     assert!(svg.contains("16×4") && svg.contains("(1,4)"));
+    // The maps view names the same window's row when the im2col panel is open.
+    let focus = Focus {
+        im2col: true,
+        ..Focus::default()
+    };
+    let svg = maps::svg(&t, c, &theme, Lang::En, &focus, SIZE).unwrap();
+    assert!(svg.contains("row 4 of P"));
+    let svg = maps::svg(&t, c, &theme, Lang::En, &Focus::default(), SIZE).unwrap();
+    assert!(!svg.contains("of P"));
 }

@@ -2168,6 +2168,24 @@ pub fn draw_layout<DB: DrawingBackend>(
             }
         }
     }
+    // With the im2col panel open: the window's row of the patch matrix, under its cell.
+    if let (true, Some((_, i, j)), Some(k)) =
+        (focus.im2col, ctx.window(), trace.steps[cursor].layer)
+    {
+        if let (Some(_), Some(g)) = (ctx.conv(k), lay.grid(What::Sum { layer: k })) {
+            let (_, _, wo) = trace.pass.shapes[k + 1].chw();
+            let row = i * wo + j + 1;
+            let text = lang.pick(format!("row {row} of P"), format!("P 的第 {row} 行"));
+            let f = theme.font(11.0);
+            let room = lay.width - g.x - 10.0 * s;
+            area.draw(&Text::new(
+                cut(&text, f, room),
+                px((g.x, g.y + g.cell + 4.0 * s)),
+                style(f, theme.accent, HPos::Left, VPos::Top),
+            ))
+            .map_err(err)?;
+        }
+    }
     // Labels.
     for l in &lay.labels {
         let ink = match l.ink {
