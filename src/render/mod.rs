@@ -7,8 +7,11 @@ pub mod frame;
 pub mod gradient_flow;
 pub mod graph;
 pub mod heatmap;
+pub mod im2col;
+pub mod layers;
 pub mod layout;
 pub mod loss_curve;
+pub mod maps;
 pub mod network;
 pub mod recorder;
 
