@@ -122,6 +122,17 @@ impl Frame {
         self.param = Some((layer, index));
     }
 
+    /// The input cell (channel `c`, row `i`, column `j`, 0-based) whose gradient the
+    /// maps view works out both ways; `c` < 0: the default cell.
+    pub fn focus_cell(&mut self, c: i32, i: usize, j: usize) {
+        self.options.maps_focus.cell = usize::try_from(c).ok().map(|c| (c, i, j));
+    }
+
+    /// The im2col panel is open (the maps view names the window's patch row).
+    pub fn im2col(&mut self, open: bool) {
+        self.options.maps_focus.im2col = open;
+    }
+
     /// Unit heatmaps, training under way (coarse heatmap, every gradient size), log scale.
     pub fn training(&mut self, unit_maps: bool, running: bool, log: bool) {
         (
@@ -169,6 +180,9 @@ struct FrameView<'a> {
     gradcheck: Option<view::GradcheckView>,
     /// The graph's CSS height at its width (it wraps onto rows).
     graph_height: Option<f64>,
+    /// The layer stack's and the maps' CSS heights at their widths (they grow).
+    layers_height: Option<f64>,
+    maps_height: Option<f64>,
     has_data_view: bool,
     /// An error drawing one view (the others are drawn).
     problems: Vec<String>,
@@ -321,6 +335,9 @@ impl Lab {
     pub fn frame(&mut self, f: &mut Frame) -> js_sys::Array {
         let mut o = f.options.clone();
         o.lang = self.lang;
+        o.maps_focus.kernel = f
+            .param
+            .and_then(|(k, index)| view::cnn::kernel_at(&self.s.trace().pass.net, k, index));
         if std::mem::take(&mut f.resend) {
             self.sent = Sent::default();
         }
@@ -368,7 +385,12 @@ impl Lab {
         if !f.gradcheck {
             self.sent.gradcheck = None;
         }
-        let graph = f.slots.iter().find(|(v, _)| *v == View::Graph);
+        let height = |view: View| {
+            f.slots
+                .iter()
+                .find(|(v, _)| *v == view)
+                .and_then(|(_, s)| frame::height(&self.s, view, s.css.0, &o))
+        };
         let out = FrameView {
             revision: t.revision,
             weights_before: before,
@@ -378,7 +400,9 @@ impl Lab {
             symbols: new_shape.then(|| view::symbols(&t.pass.net)).flatten(),
             chain,
             gradcheck,
-            graph_height: graph.map(|(_, s)| frame::graph_height(&self.s, s.css.0, o.zoom, o.lang)),
+            graph_height: height(View::Graph),
+            layers_height: height(View::Layers),
+            maps_height: height(View::Maps),
             has_data_view,
             problems,
         };
@@ -397,6 +421,14 @@ impl Lab {
             o.dpr * o.zoom,
         );
         json(&lay.hit(x * o.dpr, y * o.dpr))
+    }
+
+    /// What the maps view has at CSS pixel (x, y) of a `width` × `height` canvas, as
+    /// JSON (`null` for nothing): a kernel weight, an input cell, a cell of a blob.
+    pub fn hit_maps(&self, x: f64, y: f64, width: f64, height: f64, f: &Frame) -> String {
+        let mut o = f.options.clone();
+        o.lang = self.lang;
+        json(&frame::hit_maps(&self.s, (width, height), &o, x, y))
     }
 
     /// A view at the cursor as an SVG document, drawn by the same code as the canvas.

@@ -443,7 +443,7 @@ fn bad_input_gives_one_clear_line() {
         ),
         (
             &["render", "mazur", "--out", "/tmp/x.svg"],
-            "--view network|curves|graph|loss|gradients is required",
+            "--view network|curves|graph|loss|gradients|layers|maps|im2col is required",
         ),
         (
             &[

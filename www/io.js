@@ -5,7 +5,7 @@
 import { t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
-const CANVAS = { network: 'network-canvas', graph: 'graph-canvas', curves: 'curves-canvas', data: 'data-canvas', loss: 'loss-canvas', gradients: 'grad-canvas' };
+const CANVAS = { network: 'network-canvas', graph: 'graph-canvas', curves: 'curves-canvas', data: 'data-canvas', loss: 'loss-canvas', gradients: 'grad-canvas', layers: 'layers-canvas', maps: 'maps-canvas', im2col: 'im2col-canvas' };
 
 /** Offers `blob` as a download named `name`. */
 function download(blob, name) {
@@ -22,6 +22,10 @@ function download(blob, name) {
 export function createIo(app, { showMessage, showNote, onLoaded }) {
   function png() {
     const canvas = $(CANVAS[$('io-view').value]);
+    if (canvas.closest('[hidden]')) {
+      showMessage(t('io.hidden'));
+      return;
+    }
     canvas.toBlob((blob) => blob && download(blob, `backprop-lab-${$('io-view').value}.png`), 'image/png');
   }
 
@@ -32,7 +36,8 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
       return;
     }
     try {
-      const text = app.lab.svg(view, 1200, view === 'network' ? 640 : 360);
+      const [w, h] = { network: [1200, 640], maps: [1000, 760], layers: [520, 720], im2col: [1000, 380] }[view] || [1200, 360];
+      const text = app.lab.svg(view, w, h);
       download(new Blob([text], { type: 'image/svg+xml' }), `backprop-lab-${view}.svg`);
     } catch (e) {
       showMessage(String(e.message || e));

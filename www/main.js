@@ -9,6 +9,7 @@ import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
 import { createQuiz } from './quiz.js';
+import { createCnn } from './cnn.js';
 import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
 
 const $ = (id) => document.getElementById(id);
@@ -65,12 +66,14 @@ const app = {
     view.selected = null;
     view.stateKey = '';
     view.req.resend();
+    if (cnn) cnn.reset();
     syncControls();
   },
 };
 
 let training = null;
 let quiz = null;
+let cnn = null;
 
 /** The next step; in quiz mode a step first asks for its value. */
 function forward() {
@@ -215,6 +218,7 @@ function prepare(req) {
   show(req, 'curves', $('curves-canvas'));
   show(req, 'graph', $('graph-canvas'));
   training.show(req, show);
+  cnn.show(req, show);
 }
 
 function draw() {
@@ -236,11 +240,13 @@ function draw() {
       if (out.state.kind !== 'cnn') attachMatrices(out.state, matrices, out.weights_before);
     });
     const state = out.state;
+    app.lastState = state;
     const kind = state.kind === 'cnn' ? 'cnn' : 'mlp';
     if (kind !== view.kind) {
       // The panels that fit this kind of network; they draw on the next frame.
       view.kind = kind;
       applyPanels(view.panels, view.mode, view.controls, VOCAB, kind);
+      fillMenus();
       render();
     }
     if (out.steps) view.steps = out.steps;
@@ -251,6 +257,7 @@ function draw() {
       const gh = `${out.graph_height}px`;
       if (graph.style.height !== gh) graph.style.height = gh;
     }
+    cnn.draw(out);
     const key = stateKey(state);
     const archChanged = view.stateKey !== key || Boolean(out.symbols);
     training.draw(state, archChanged, out.has_data_view);
@@ -284,7 +291,7 @@ function draw() {
     const sel = view.selected;
     // With nothing chosen the panel is a fixed hint: not rebuilt at every step.
     const chosen = sel && sel.layer !== null && sel.layer !== undefined;
-    const chainKey = chosen ? JSON.stringify([sel, state.cursor.index, out.revision, getLang()]) : `none|${getLang()}`;
+    const chainKey = chosen ? JSON.stringify([sel, state.cursor.index, out.revision, getLang()]) : `none|${kind}|${getLang()}`;
     if (view.chainKey !== chainKey) {
       renderChain($('chain'), chosen ? out.chain : null, chosen ? sel : null, state, edit);
       view.chainKey = chainKey;
@@ -492,9 +499,14 @@ function fillMenus() {
     if (cur && [...sel.options].some((o) => o.value === cur)) sel.value = cur;
   };
   fill('preset', VOCAB.presets.map((p) => ({ value: p.name, title: p.description[lang], text: p.title[lang] })), (p) => p.text);
-  fill('granularity', VOCAB.granularities, (g) => t(`granularity.${g}`));
+  // A CNN steps a conv or pool layer by output channel (the core's "neuron") and by
+  // window; a fully connected network by layer and neuron.
+  const cnnNet = view.kind === 'cnn';
+  fill('granularity', VOCAB.granularities.filter((g) => cnnNet || g !== 'window'),
+    (g) => t(`granularity.${cnnNet && g === 'neuron' ? 'channel' : g}`));
   fill('lang', VOCAB.langs.map((l) => ({ value: l.code, text: l.name })), (l) => l.text);
-  fill('io-view', VOCAB.views, (v) => t(`view.${v}`));
+  // The views of this kind of network (a CNN has no network view; an MLP no maps).
+  fill('io-view', VOCAB.views.filter((v, i) => [view.kind, 'any'].includes(VOCAB.view_kinds[i])), (v) => t(`view.${v}`));
   training.fillMenus(VOCAB);
 }
 
@@ -668,6 +680,18 @@ async function main() {
   app.fullState = fullState;
   app.vocab = VOCAB;
   quiz = createQuiz(app, { render, showMessage });
+  app.req = view.req;
+  cnn = createCnn(app, {
+    render,
+    cssSize,
+    setInput: (index, v) => edit('input', [index], String(v), null),
+    select: (sel) => {
+      view.selected = sel;
+      const pick = JSON.stringify(sel);
+      $('chain-pick').value = [...$('chain-pick').options].some((o) => o.value === pick) ? pick : '';
+      render();
+    },
+  });
   if (view.mode === 'quiz' && !location.hash) {
     view.mode = 'normal';
     setMode('quiz');

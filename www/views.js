@@ -253,7 +253,7 @@ export function renderChain(box, chain, selected, state, edit) {
   const lang = getLang();
   if (!selected || !chain) {
     box.headKey = '';
-    replace(box, el('p', { class: 'hint' }, t('chain.none')));
+    replace(box, el('p', { class: 'hint' }, t(state && state.kind === 'cnn' ? 'chain.noneCnn' : 'chain.none')));
     return;
   }
   const headKey = JSON.stringify([selected, lang]);

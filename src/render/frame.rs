@@ -5,8 +5,9 @@
 
 use super::heatmap::{self, Domain};
 use super::layout::{self, Hit};
+use super::maps::{self, Focus, MapHit};
 use super::recorder::{self, Font, Op};
-use super::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
+use super::{curves, data_plot, gradient_flow, graph, im2col, layers, loss_curve, network, Theme};
 use crate::activation::Activation;
 use crate::error::{Error, ErrorKind};
 use crate::lab::Session;
@@ -30,14 +31,32 @@ pub enum View {
     Loss,
     /// The gradient size per layer.
     Gradients,
+    /// A CNN's layer stack, Caffe style: type, bottom → top shapes, parameters.
+    Layers,
+    /// A CNN's feature maps and kernels as grids: the window, the switches, the turned
+    /// kernel and the padded δ of the current step.
+    Maps,
+    /// The current conv layer as matrix products (im2col).
+    Im2col,
 }
 
 named!(View, View, [
     Network => "network", Curves => "curves", Graph => "graph", Data => "data",
-    Loss => "loss", Gradients => "gradients",
+    Loss => "loss", Gradients => "gradients", Layers => "layers", Maps => "maps",
+    Im2col => "im2col",
 ]);
 
 impl View {
+    /// The kind of network the view is for: `"mlp"`, `"cnn"` or `"any"` (as
+    /// [`crate::vocab::Panel::kind`]).
+    pub fn kind(self) -> &'static str {
+        match self {
+            View::Network | View::Graph | View::Data => "mlp",
+            View::Layers | View::Maps | View::Im2col => "cnn",
+            View::Curves | View::Loss | View::Gradients => "any",
+        }
+    }
+
     /// The views that can be exported as SVG (drawn entirely by the recorder).
     pub fn has_svg(self) -> bool {
         !matches!(self, View::Data)
@@ -65,6 +84,8 @@ pub struct Options {
     pub log: bool,
     /// The layer whose activation the curves show (default: the current step's).
     pub curves_layer: Option<usize>,
+    /// What the maps view has selected (a kernel weight, a cell shown both ways).
+    pub maps_focus: Focus,
 }
 
 impl Default for Options {
@@ -79,6 +100,7 @@ impl Default for Options {
             training: false,
             log: false,
             curves_layer: None,
+            maps_focus: Focus::default(),
         }
     }
 }
@@ -168,12 +190,23 @@ pub fn graph_height(s: &Session, width: f64, zoom: f64, lang: Lang) -> f64 {
     graph::height(s.trace().pass.depth(), width / zoom, lang) * zoom
 }
 
-/// The device-pixel size `view` is drawn at for a CSS size (the graph sets its height).
+/// The CSS height a view sets itself at a CSS `width` (the graph, the layer stack and
+/// the maps grow with their content), or `None` for a view that fills its canvas.
+pub fn height(s: &Session, view: View, width: f64, o: &Options) -> Option<f64> {
+    let t = s.trace();
+    match view {
+        View::Graph => Some(graph_height(s, width, o.zoom, o.lang)),
+        View::Layers if shows(s, view) => Some(layers::height(t, width / o.zoom) * o.zoom),
+        View::Maps if shows(s, view) => Some(maps::height(t, s.stepper().cursor(), width, o.zoom)),
+        _ => None,
+    }
+}
+
+/// The device-pixel size `view` is drawn at for a CSS size (some views set their height).
 pub fn size(s: &Session, view: View, css: (f64, f64), o: &Options) -> (u32, u32) {
-    if view == View::Graph {
-        o.device((css.0, graph_height(s, css.0, o.zoom, o.lang)))
-    } else {
-        o.device(css)
+    match height(s, view, css.0, o) {
+        Some(h) => o.device((css.0, h)),
+        None => o.device(css),
     }
 }
 
@@ -189,8 +222,9 @@ pub fn shows(s: &Session, view: View) -> bool {
     let mlp = s.trace().pass.net.is_mlp();
     match view {
         View::Network | View::Graph => mlp,
+        View::Layers | View::Maps | View::Im2col => !mlp,
         View::Data => has_data_view(s),
-        _ => true,
+        View::Curves | View::Loss | View::Gradients => true,
     }
 }
 
@@ -280,6 +314,8 @@ pub fn key(s: &Session, view: View, css: (f64, f64), o: &Options) -> u64 {
                 .hash(&mut h)
         }
         View::Gradients => (cursor, o.training).hash(&mut h),
+        View::Layers | View::Im2col => cursor.hash(&mut h),
+        View::Maps => (cursor, o.maps_focus).hash(&mut h),
     }
     h.finish()
 }
@@ -293,8 +329,14 @@ pub fn picture(
     measure: Measure<'_>,
 ) -> Result<Picture, Error> {
     o.check()?;
-    if matches!(view, View::Network | View::Graph) && !shows(s, view) {
-        return Err(Error::new(ErrorKind::NeedsMlp));
+    if !shows(s, view) {
+        match view {
+            View::Network | View::Graph => return Err(Error::new(ErrorKind::NeedsMlp)),
+            View::Layers | View::Maps | View::Im2col => {
+                return Err(Error::new(ErrorKind::NeedsCnn))
+            }
+            _ => {}
+        }
     }
     let size = size(s, view, css, o);
     let theme = o.theme();
@@ -353,6 +395,13 @@ pub fn picture(
             let (d, w) = gradient_norms(s, o.training);
             pic.ops = record(&|root| gradient_flow::draw(root, &d, &w, &theme, lang))?;
         }
+        View::Layers => pic.ops = record(&|root| layers::draw(root, t, c, &theme, lang))?,
+        View::Maps => {
+            let lay = maps::layout(t, c, size, &theme);
+            pic.ops =
+                record(&|root| maps::draw_layout(root, t, c, &theme, lang, &o.maps_focus, &lay))?;
+        }
+        View::Im2col => pic.ops = record(&|root| im2col::draw(root, t, c, &theme, lang))?,
     }
     Ok(pic)
 }
@@ -438,6 +487,67 @@ fn unit_maps(s: &Session, lay: &layout::Layout, theme: &Theme) -> Vec<Patch> {
         }
     }
     out
+}
+
+/// A click in the maps view, in the terms the page acts on (0-based).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MapsClick {
+    /// Kernel weight `index` (flat) of conv layer `layer`: its chain rule.
+    Kernel { layer: usize, index: usize },
+    /// Value `index` (flat, (c·H + i)·W + j) of the input image: paint it.
+    Input {
+        index: usize,
+        c: usize,
+        i: usize,
+        j: usize,
+    },
+    /// Cell (c, i, j) of blob `blob` (layer `blob`'s input) or of its gradient.
+    Cell {
+        blob: usize,
+        c: usize,
+        i: usize,
+        j: usize,
+    },
+}
+
+/// What is under CSS point (x, y) of the maps view drawn at CSS size `css`.
+pub fn hit_maps(s: &Session, css: (f64, f64), o: &Options, x: f64, y: f64) -> Option<MapsClick> {
+    use crate::engine::{Layer, Shape};
+    if !shows(s, View::Maps) {
+        return None;
+    }
+    let size = size(s, View::Maps, css, o);
+    let (t, c) = (s.trace(), s.stepper().cursor());
+    let net = &t.pass.net;
+    Some(
+        match maps::hit(t, c, size, &o.theme(), x * o.dpr, y * o.dpr)? {
+            MapHit::Kernel([oc, ic, u, v]) => {
+                let layer = t.steps[c].layer?;
+                let Some(Layer::Conv(conv)) = net.layers.get(layer) else {
+                    return None;
+                };
+                let k = conv.kernel;
+                MapsClick::Kernel {
+                    layer,
+                    index: ((oc * conv.in_channels + ic) * k + u) * k + v,
+                }
+            }
+            MapHit::Input { c, i, j } => {
+                let (h, w) = match net.input_shape {
+                    Shape::Map { h, w, .. } => (h, w),
+                    Shape::Vector(n) => (1, n),
+                };
+                MapsClick::Input {
+                    index: (c * h + i) * w + j,
+                    c,
+                    i,
+                    j,
+                }
+            }
+            MapHit::Cell { blob, c, i, j } => MapsClick::Cell { blob, c, i, j },
+        },
+    )
 }
 
 /// ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer at the cursor (`None` before they are computed), or

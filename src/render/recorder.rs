@@ -299,3 +299,12 @@ pub fn to_svg(ops: &[Op], size: (u32, u32)) -> Result<String, String> {
     }
     Ok(out)
 }
+
+/// Records with `draw` and returns the SVG (text widths estimated, as natively).
+pub fn svg(
+    size: (u32, u32),
+    measure: Option<Measure<'_>>,
+    draw: impl FnOnce(&DrawingArea<Recorder<'_>, plotters::coord::Shift>) -> Result<(), String>,
+) -> Result<String, String> {
+    to_svg(&record(size, measure, draw)?, size)
+}

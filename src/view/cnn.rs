@@ -223,6 +223,23 @@ pub fn state(s: &crate::lab::Session) -> CnnStateView<'_> {
     }
 }
 
+/// Kernel weight `index` (flat, C-order) of conv layer `layer` as K[o][c][u][v],
+/// 0-based; `None` when that layer is no conv layer or the index is past its weights.
+pub fn kernel_at(net: &Net, layer: usize, index: usize) -> Option<[usize; 4]> {
+    let Some(Layer::Conv(conv)) = net.layers.get(layer) else {
+        return None;
+    };
+    let (c, k) = (conv.in_channels, conv.kernel);
+    (index < conv.weights.len()).then(|| {
+        [
+            index / (c * k * k),
+            index / (k * k) % c,
+            index / k % k,
+            index % k,
+        ]
+    })
+}
+
 /// The symbol of engine parameter `p` of a CNN: `K(1)[1,1,2,2]` (a conv kernel
 /// weight), `W(6)_21` (a dense weight), `b(1)_1` (a bias); 1-based, as on screen.
 pub fn param_symbol(net: &Net, p: crate::engine::Param) -> String {
@@ -230,16 +247,12 @@ pub fn param_symbol(net: &Net, p: crate::engine::Param) -> String {
     let n = crate::notation::Notation::plain(4);
     match p {
         Param::Weight { layer, index } => match &net.layers[layer] {
-            Layer::Conv(_) => {
-                let d = weight_dims(&net.layers[layer]);
-                let (o, c, u, v) = (
-                    index / (d[1] * d[2] * d[3]),
-                    index / (d[2] * d[3]) % d[1],
-                    index / d[3] % d[2],
-                    index % d[3],
-                );
-                format!("K({})[{},{},{},{}]", layer + 1, o + 1, c + 1, u + 1, v + 1)
-            }
+            Layer::Conv(_) => match kernel_at(net, layer, index) {
+                Some([o, c, u, v]) => {
+                    format!("K({})[{},{},{},{}]", layer + 1, o + 1, c + 1, u + 1, v + 1)
+                }
+                None => String::new(),
+            },
             Layer::Dense(d) => n.w(layer, index / d.inputs, index % d.inputs),
             _ => String::new(),
         },

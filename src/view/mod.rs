@@ -705,6 +705,8 @@ pub struct Vocabulary {
     pub langs: Vec<LangItem>,
     pub formats: Vec<&'static str>,
     pub views: Vec<&'static str>,
+    /// For each view (in `views` order), the kind of network it is for.
+    pub view_kinds: Vec<&'static str>,
     /// The views that export as SVG.
     pub svg_views: Vec<&'static str>,
     /// Examples per update the batch menu offers (0: the full batch).
@@ -766,6 +768,7 @@ pub fn vocabulary() -> Vocabulary {
             .collect(),
         formats: crate::document::Format::names(),
         views: View::names(),
+        view_kinds: View::ALL.iter().map(|v| v.kind()).collect(),
         svg_views: View::ALL
             .iter()
             .filter(|v| v.has_svg())
