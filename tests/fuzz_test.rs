@@ -136,6 +136,9 @@ fn op() -> impl Strategy<Value = Op> {
         "circle",
         "gaussians",
         "spiral",
+        "plane",
+        "gaussian_sum",
+        "xor_table",
         "sine",
         "moons",
     ]);
