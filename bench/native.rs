@@ -20,6 +20,7 @@ fn main() {
         noise: 0.1,
         test_fraction: 0.0,
         seed: 1,
+        features: backprop_lab::feature::raw(2).to_vec(),
     };
     let (train, test) = dataset::split(&spec, &dataset::generate(&spec), 1, Sigmoid);
     let net = init::network(

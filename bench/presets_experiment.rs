@@ -751,6 +751,7 @@ fn run(s: &Setup, k: u64) -> Vec<Point> {
         noise: s.noise,
         test_fraction: s.test,
         seed: s.data_seed + k,
+        features: s.features.clone(),
     };
     let (outputs, out_act, loss) = s.out.layer();
     let mut sizes = vec![s.features.len()];

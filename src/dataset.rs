@@ -103,12 +103,31 @@ pub struct Spec {
     /// training to test data" (TFP's default 50 % is 0.5).
     pub test_fraction: f64,
     pub seed: u64,
+    /// The network's inputs, computed from each point (a normalised list).
+    pub features: Vec<Feature>,
 }
 
 /// Largest dataset accepted.
 pub const MAX_POINTS: usize = 5000;
 
 impl Spec {
+    /// A spec on the raw inputs.
+    pub fn new(kind: Kind, points: usize, noise: f64, test_fraction: f64, seed: u64) -> Spec {
+        Spec {
+            kind,
+            points,
+            noise,
+            test_fraction,
+            seed,
+            features: feature::raw(kind.inputs()).to_vec(),
+        }
+    }
+
+    /// The network's input width: one per feature.
+    pub fn inputs(&self) -> usize {
+        self.features.len()
+    }
+
     /// Range checks, with a message naming the field.
     pub fn validate(&self) -> Result<(), Error> {
         let range = |at: &str, value: f64, min: f64, max: f64| {
@@ -120,7 +139,8 @@ impl Spec {
         };
         range("dataset.points", self.points as f64, 1.0, MAX_POINTS as f64)?;
         range("dataset.noise", self.noise, 0.0, 1.0)?;
-        range("dataset.test_fraction", self.test_fraction, 0.0, 0.9)
+        range("dataset.test_fraction", self.test_fraction, 0.0, 0.9)?;
+        feature::check(&self.features, self.kind.inputs()).map_err(|e| e.or_at("dataset.features"))
     }
 }
 
@@ -441,7 +461,7 @@ pub fn split_features(
 
 /// The training and test sets on the raw inputs: the network takes the point itself.
 pub fn split(spec: &Spec, s: &Samples, outputs: usize, out: Activation) -> (Dataset, Dataset) {
-    split_features(spec, s, feature::raw(spec.kind.inputs()), outputs, out)
+    split_features(spec, s, &spec.features, outputs, out)
 }
 
 #[cfg(test)]
@@ -457,6 +477,7 @@ mod tests {
             noise: 0.0,
             test_fraction: 0.0,
             seed: 1,
+            features: feature::raw(2).to_vec(),
         };
         let s = generate(&spec);
         assert_eq!(
@@ -480,6 +501,7 @@ mod tests {
                 noise: 0.3,
                 test_fraction: 0.25,
                 seed: 9,
+                features: feature::raw(kind.inputs()).to_vec(),
             };
             let a = generate(&spec);
             assert_eq!(a, generate(&spec));

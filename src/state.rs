@@ -93,7 +93,7 @@ impl SavedState {
             preset: Some(p.name.to_string()),
             dataset: p.dataset.map(Data::Generated),
             training: Training {
-                batch_size: 1,
+                batch_size: p.batch_size,
                 init: p.init,
                 seed: p.seed,
             },
@@ -209,14 +209,24 @@ fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {
             "dataset.test_fraction",
         )?,
         seed: json::whole(field(v, "seed", "dataset")?, "dataset.seed")?,
+        features: match opt(v, "features") {
+            Some(fs) => crate::feature::normalise(
+                &json::array(fs, "dataset.features")?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| named(f, &format!("dataset.features[{i}]")))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => crate::feature::raw(kind.inputs()).to_vec(),
+        },
     };
     spec.validate()?;
-    if kind.inputs() != p.net.inputs() {
+    if spec.inputs() != p.net.inputs() {
         return Err(Error::at(
             "dataset.kind",
             ErrorKind::DatasetInputs {
                 dataset: kind.name(),
-                inputs: kind.inputs(),
+                inputs: spec.inputs(),
                 takes: p.net.inputs(),
             },
         ));

@@ -576,6 +576,7 @@ impl Lab {
                 noise,
                 test_fraction,
                 seed: whole(seed, "seed")?,
+                features: crate::feature::raw(2).to_vec(),
             };
             s.change(Change::Dataset(spec))
         })

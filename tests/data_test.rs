@@ -20,6 +20,7 @@ fn spec(kind: Kind, points: usize, noise: f64) -> Spec {
         noise,
         test_fraction: 0.5,
         seed: 1,
+        features: feature::raw(kind.inputs()).to_vec(),
     }
 }
 
@@ -418,6 +419,7 @@ fn train(
         noise: 0.0,
         test_fraction: 0.5,
         seed: 1,
+        features: features.to_vec(),
     };
     let outputs = if out == Softmax { 2 } else { 1 };
     let mut sizes = vec![features.len()];

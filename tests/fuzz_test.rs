@@ -218,6 +218,7 @@ fn apply(s: &mut Session, op: &Op) -> Result<(), Error> {
                 noise: *noise,
                 test_fraction: *t,
                 seed: 3,
+                features: backprop_lab::feature::raw(kind.inputs()).to_vec(),
             }))
         }),
         Op::Train(n) => s.train(*n).map(|_| ()),

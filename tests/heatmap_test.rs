@@ -10,17 +10,17 @@ use backprop_lab::render::frame::{self, Options, View};
 use backprop_lab::render::heatmap::{self, Domain};
 use backprop_lab::render::Theme;
 
-/// XOR's 2-3-1 tanh/sigmoid network on two Gaussian blobs, (−½, −½) class 0 and (½, ½)
+/// XOR's 2-3-1 tanh/sigmoid network on two Gaussian blobs (TFP's), (−2, −2) class 0 and (2, 2)
 /// class 1: linearly separable, so training makes it right on every point.
 fn gaussians() -> Session {
     let mut s = Session::from_preset("xor").unwrap();
-    s.change(Change::Dataset(Spec {
-        kind: Kind::Gaussians,
-        points: 200,
-        noise: 0.0,
-        test_fraction: 0.0,
-        seed: 1,
-    }))
+    s.change(Change::Dataset(Spec::new(
+        Kind::Gaussians,
+        200,
+        0.0,
+        0.0,
+        1,
+    )))
     .unwrap();
     s
 }
@@ -161,12 +161,12 @@ fn the_two_class_centres_have_opposite_colours() {
         side(pixel(&rgba, nx * cell, px, py), &theme)
     };
     assert_eq!(
-        at(0.5, 0.5),
+        at(2.0, 2.0),
         Some(true),
         "class 1's centre is the positive hue"
     );
     assert_eq!(
-        at(-0.5, -0.5),
+        at(-2.0, -2.0),
         Some(false),
         "class 0's centre is the negative hue"
     );

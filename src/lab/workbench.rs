@@ -294,8 +294,8 @@ impl Workbench {
             Change::Dataset(spec) => {
                 spec.validate()?;
                 let out = acts.len() - 1;
-                let mut reshape = sizes[0] != spec.kind.inputs();
-                sizes[0] = spec.kind.inputs();
+                let mut reshape = sizes[0] != spec.inputs();
+                sizes[0] = spec.inputs();
                 if spec.kind.is_regression() && acts[out] != Activation::Linear {
                     (acts[out], loss, reshape) = (Activation::Linear, Loss::Mse, true);
                 } else if !spec.kind.is_regression() && acts[out] == Activation::Linear {
@@ -374,6 +374,7 @@ mod tests {
             noise,
             test_fraction,
             seed,
+            features: crate::feature::raw(kind.inputs()).to_vec(),
         }
     }
 

@@ -77,5 +77,6 @@ pub fn get(name: &str) -> Option<Preset> {
         dataset: None,
         init: Init::He,
         seed: 1,
+        batch_size: 1,
     })
 }

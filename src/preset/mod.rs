@@ -4,6 +4,10 @@
 use crate::activation::Activation::{self, *};
 use crate::dataset::{self, Kind, Spec};
 use crate::explain::Bilingual;
+use crate::feature::{
+    self,
+    Feature::{self, *},
+};
 use crate::init::{self, Init};
 use crate::loss::Loss;
 use crate::network::{MlpSpec, MlpSpecLayer};
@@ -21,13 +25,15 @@ pub struct Preset {
     pub init: Init,
     /// Seed of the drawn weights.
     pub seed: u64,
+    /// Examples per update the preset trains with (1: online).
+    pub batch_size: usize,
 }
 
 pub mod cnn;
 
 /// Every preset name, in menu order: the fully connected ones, then the convolutional
 /// ones ([`cnn::NAMES`]).
-pub const NAMES: [&str; 15] = [
+pub const NAMES: [&str; 20] = [
     "mazur",
     "mazur-frozen-bias",
     "xor",
@@ -37,7 +43,12 @@ pub const NAMES: [&str; 15] = [
     "vanishing-relu",
     "exploding",
     "dead-relu",
-    "spiral",
+    "data-circle",
+    "data-xor",
+    "data-gaussians",
+    "data-spiral",
+    "data-plane",
+    "data-gaussian-sum",
     "cnn-edge",
     "lenet-tiny",
     "pooling-max",
@@ -110,17 +121,60 @@ fn drawn(
         dataset: Some(spec),
         init,
         seed,
+        batch_size: 1,
     }
 }
 
-fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64) -> Spec {
-    Spec {
+/// A TensorFlow Playground dataset preset: TFP's point count (500; 1200 to regress),
+/// half the points held out, data seed 1; the network takes `features`, then tanh
+/// hidden layers of the given widths and one output unit; weights drawn with `init`
+/// from seed 1; batches of 10.
+#[allow(clippy::too_many_arguments)]
+fn tfp(
+    name: &'static str,
+    title: Bilingual,
+    description: Bilingual,
+    kind: Kind,
+    noise: f64,
+    features: &[Feature],
+    hidden: &[usize],
+    out: Activation,
+    loss: Loss,
+    learning_rate: f64,
+    init: Init,
+) -> Preset {
+    let spec = Spec {
         kind,
-        points,
+        points: kind.tfp_points(),
         noise,
-        test_fraction,
+        test_fraction: 0.5,
         seed: 1,
-    }
+        features: feature::normalise(features),
+    };
+    let mut sizes = vec![spec.inputs()];
+    sizes.extend(hidden);
+    sizes.push(1);
+    let mut acts = vec![Tanh; hidden.len()];
+    acts.push(out);
+    let mut p = drawn(
+        name,
+        title,
+        description,
+        &sizes,
+        &acts,
+        loss,
+        init,
+        1,
+        learning_rate,
+        spec,
+        1.0,
+    );
+    p.batch_size = 10;
+    p
+}
+
+fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64) -> Spec {
+    Spec::new(kind, points, noise, test_fraction, 1)
 }
 
 /// The preset of that name; the error lists the valid names.
@@ -141,6 +195,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             dataset: None,
             init: Init::Xavier,
             seed: 1,
+            batch_size: 1,
         },
         "mazur-frozen-bias" => Preset {
             name: "mazur-frozen-bias",
@@ -153,6 +208,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             dataset: None,
             init: Init::Xavier,
             seed: 1,
+            batch_size: 1,
         },
         "xor" => drawn(
             "xor",
@@ -167,7 +223,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             Init::Xavier,
             3,
             0.5,
-            spec(Kind::Xor, 4, 0.0, 0.0),
+            spec(Kind::XorTable, 4, 0.0, 0.0),
             1.0,
         ),
         "relu-regression" => drawn(
@@ -218,6 +274,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             dataset: None,
             init: Init::Xavier,
             seed: 1,
+            batch_size: 1,
         },
         "vanishing" => drawn(
             "vanishing",
@@ -285,25 +342,105 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
                 1.0,
             );
             let d = p.problem.net.dense_mut(0).expect("a dense first layer");
-            d.biases[1] = -4.0;
-            d.biases[3] = -4.0;
+            d.biases[1] = -15.0;
+            d.biases[3] = -15.0;
             p
         }
-        "spiral" => drawn(
-            "spiral",
-            b("Two spirals", "双螺旋"),
+        "data-circle" => tfp(
+            "data-circle",
+            b("Circle (TensorFlow Playground)", "圆形（TensorFlow Playground）"),
             b(
-                "Two interleaved spirals: a hard problem that needs a deeper, wider tanh network and many epochs.",
-                "两条交错的螺旋：一个困难的问题，需要更深更宽的 tanh 网络和更多的训练轮数。",
+                "TensorFlow Playground's circle and its default network: inputs x₁ and x₂, hidden layers of 4 and 2 tanh units, a tanh output trained on ±1, learning rate 0.03, batches of 10, half the points held out for testing. The hidden layers bend the boundary into a closed curve. Try the features x₁² and x₂² instead: in them the circle is a straight line.",
+                "TensorFlow Playground 的圆形数据集与它的默认网络：输入 x₁ 和 x₂，隐藏层为 4 个和 2 个 tanh 单元，tanh 输出以 ±1 为目标，学习率 0.03，每批 10 个样本，一半的点留作测试。隐藏层把决策边界弯成一条闭合曲线。试试换成 x₁² 和 x₂² 两个特征：在它们之中，圆就是一条直线。",
             ),
-            &[2, 12, 12, 1],
-            &[Tanh, Tanh, Sigmoid],
+            Kind::Circle,
+            0.0,
+            &[X1, X2],
+            &[4, 2],
+            Tanh,
             Loss::HalfSse,
+            0.03,
             Init::Xavier,
-            11,
+        ),
+        "data-xor" => tfp(
+            "data-xor",
+            b("XOR (TensorFlow Playground)", "异或（TensorFlow Playground）"),
+            b(
+                "Points over the four quadrants, the class given by the sign of x₁·x₂. No straight line separates them: on the inputs x₁ and x₂ the network needs hidden layers (here 4 and 4 tanh units). Switch on the feature x₁x₂ and remove the hidden layers: a single output unit then learns it at once.",
+                "分布在四个象限的点，类别由 x₁·x₂ 的符号决定。没有一条直线能把它们分开：以 x₁、x₂ 为输入时，网络需要隐藏层（这里是 4 个和 4 个 tanh 单元）。打开特征 x₁x₂ 并去掉隐藏层：单个输出单元立刻就能学会。",
+            ),
+            Kind::Xor,
+            0.0,
+            &[X1, X2],
+            &[4, 4],
+            Tanh,
+            Loss::HalfSse,
+            0.03,
+            Init::Xavier,
+        ),
+        "data-gaussians" => tfp(
+            "data-gaussians",
+            b("Two Gaussians (TensorFlow Playground)", "两个高斯团（TensorFlow Playground）"),
+            b(
+                "Two Gaussian blobs with 10 % noise: a straight line separates them, so the network is right on almost every point within a thousand examples (even with no hidden layer). A few points of one blob lie inside the other: no straight line gets them right, so the test accuracy can stop short of 100 %.",
+                "两个带 10% 噪声的高斯团：一条直线就能把它们分开，所以网络在一千个样本之内就几乎对每个点都判对（即使没有隐藏层）。少数点落在另一团之中：没有直线能把它们判对，所以测试准确率可能到不了 100%。",
+            ),
+            Kind::Gaussians,
             0.1,
-            spec(Kind::Spiral, 300, 0.1, 0.2),
-            1.0,
+            &[X1, X2],
+            &[4, 2],
+            Tanh,
+            Loss::HalfSse,
+            0.03,
+            Init::Xavier,
+        ),
+        "data-spiral" | "spiral" => tfp(
+            "data-spiral",
+            b("Two spirals (TensorFlow Playground)", "双螺旋（TensorFlow Playground）"),
+            b(
+                "Two interleaved spiral arms. On the raw inputs x₁ and x₂ a network needs depth: three tanh layers of 12 units pass 90 % test accuracy after about 100 000 examples, while the 4-2 network never does. Switch on sin x₁ and sin x₂ and a single hidden layer of 8 units gets there in about 20 000.",
+                "两条交错的螺旋臂。以原始输入 x₁、x₂ 训练时，网络需要深度：三层各 12 个 tanh 单元，大约 100 000 个样本后测试准确率超过 90%，而 4-2 的网络始终达不到。打开 sin x₁ 和 sin x₂ 两个特征，只用一层 8 个单元的隐藏层，大约 20 000 个样本就能做到。",
+            ),
+            Kind::Spiral,
+            0.0,
+            &[X1, X2],
+            &[12, 12, 12],
+            Tanh,
+            Loss::HalfSse,
+            0.03,
+            Init::Xavier,
+        ),
+        "data-plane" => tfp(
+            "data-plane",
+            b("Plane: regression (TensorFlow Playground)", "平面：回归（TensorFlow Playground）"),
+            b(
+                "Regression on y = (x₁ + x₂)/10: a linear output and the mean squared error. Beside the loss the page shows R² = 1 − (test loss)/(loss of always predicting the mean), the share of the targets' variance the network explains. A network with no hidden layer fits this plane exactly.",
+                "对 y = (x₁ + x₂)/10 做回归：线性输出，均方误差。页面在损失旁显示 R² = 1 −（测试损失）/（总是预测平均值时的损失），即网络解释了目标方差的多少。没有隐藏层的网络也能精确拟合这个平面。",
+            ),
+            Kind::Plane,
+            0.0,
+            &[X1, X2],
+            &[4, 2],
+            Linear,
+            Loss::Mse,
+            0.03,
+            Init::Uniform,
+        ),
+        "data-gaussian-sum" => tfp(
+            "data-gaussian-sum",
+            b("Sum of Gaussians: regression (TensorFlow Playground)", "高斯之和：回归（TensorFlow Playground）"),
+            b(
+                "Regression on six bumps of alternating sign. On x₁ and x₂ alone this network explains about three quarters of the variance after 60 000 examples; with the features sin x₁ and sin x₂ added (as here) it passes R² = 0.95 after about 30 000. Learning rate 0.05 with the mean squared error (TensorFlow Playground's 0.1 on half the squared error).",
+                "对六个正负交替的凸起做回归。只用 x₁ 和 x₂ 时，这个网络训练 60 000 个样本后大约只能解释四分之三的方差；加上 sin x₁ 和 sin x₂ 两个特征（如这里）后，大约 30 000 个样本 R² 就超过 0.95。学习率 0.05，均方误差（相当于 TensorFlow Playground 在一半平方误差上的 0.1）。",
+            ),
+            Kind::GaussianSum,
+            0.0,
+            &[X1, X2, SinX1, SinX2],
+            &[16, 16, 16],
+            Linear,
+            Loss::Mse,
+            0.05,
+            Init::Uniform,
         ),
         _ => {
             return Err(crate::vocab::unknown(
@@ -331,5 +468,6 @@ mod tests {
         }
         assert!(get("nope").unwrap_err().to_string().contains("mazur"));
         assert!(cnn::NAMES.iter().all(|n| NAMES.contains(n)));
+        assert_eq!(get("spiral").unwrap().name, "data-spiral");
     }
 }
