@@ -9,7 +9,12 @@ WASM_BINDGEN := $(CARGO_BIN)/wasm-bindgen
 WASM_OPT := node_modules/.bin/wasm-opt
 ## Minifies each ES module and the CSS on its own (no bundling): the files stay as written.
 ESBUILD := node_modules/.bin/esbuild
+## Two wasm modules from the one crate: the first (no `full` feature) draws the first
+## screen; the full one is the whole lab, loaded on first use (see www/core.js).
 WASM := target/wasm32-unknown-unknown/release/backprop_lab.wasm
+WASM_FIRST := target/first/wasm32-unknown-unknown/release/backprop_lab.wasm
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue
 PORT ?= 8000
 
 .PHONY: bench fuzz soak test test-native test-wasm test-e2e check-shared lint cli setup setup-web setup-browser dist serve clean
@@ -36,15 +41,17 @@ setup: setup-web setup-browser
 
 ## A self-contained static site: works from any file host and offline.
 dist: setup-web
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target wasm32-unknown-unknown --lib --no-default-features --target-dir target/first
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target wasm32-unknown-unknown --lib
-	rm -rf dist target/bindgen && mkdir -p dist/pkg dist/www
-	$(WASM_BINDGEN) --target web --no-typescript --out-dir target/bindgen $(WASM)
-	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-	  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-	  target/bindgen/backprop_lab_bg.wasm -o dist/pkg/backprop_lab_bg.wasm
+	rm -rf dist target/bindgen && mkdir -p dist/pkg/full dist/www
+	$(WASM_BINDGEN) --target web --no-typescript --out-dir target/bindgen/first $(WASM_FIRST)
+	$(WASM_BINDGEN) --target web --no-typescript --out-dir target/bindgen/full $(WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) target/bindgen/first/backprop_lab_bg.wasm -o dist/pkg/backprop_lab_bg.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) target/bindgen/full/backprop_lab_bg.wasm -o dist/pkg/full/backprop_lab_bg.wasm
 	cp index.html dist/
 	$(ESBUILD) www/*.js www/*.css --minify --target=es2022 --sourcemap --log-level=warning --outdir=dist/www
-	$(ESBUILD) target/bindgen/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --outfile=dist/pkg/backprop_lab.js
+	$(ESBUILD) target/bindgen/first/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --outfile=dist/pkg/backprop_lab.js
+	$(ESBUILD) target/bindgen/full/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --outfile=dist/pkg/full/backprop_lab.js
 	mkdir -p dist/examples && cp www/examples/* dist/examples/
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1)"
 
@@ -93,6 +100,7 @@ lint: setup-web
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	$(CARGO) clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 
 cli:
 	$(CARGO) build --release --bin backprop-lab

@@ -268,6 +268,10 @@ pub enum ErrorKind {
     EmptyList,
     /// A change that applies to fully connected networks only (W(l)_ij, adding layers).
     NeedsMlp,
+    /// A CNN, a dataset or training came to the page's first module, which steps a
+    /// written-out fully connected network only: the page loads the full module and
+    /// tries again.
+    NeedsFullLab,
     /// A view or walk-through for a CNN that this network is not.
     NeedsCnn,
     /// A fixture names one thing where the engine has another (a layer's type).
@@ -920,6 +924,12 @@ impl ErrorKind {
                 .pick(
                     "this applies to a fully connected network (this one has convolution or pooling layers)",
                     "这只适用于全连接网络（这个网络有卷积层或池化层）",
+                )
+                .into(),
+            NeedsFullLab => lang
+                .pick(
+                    "this needs the rest of the lab (convolutional networks, datasets, training, exports): it is loading",
+                    "这需要实验室的其余部分（卷积网络、数据集、训练、导出）：正在加载",
                 )
                 .into(),
             NeedsCnn => lang

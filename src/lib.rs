@@ -1,6 +1,11 @@
-//! Backprop Lab (反向传播实验室): a small fully connected network run one visible step
-//! at a time. This crate is the single source of truth for every number, formula and
-//! curve; the web page and the command-line tool only show what it computes.
+//! Backprop Lab (反向传播实验室): a small neural network, fully connected or
+//! convolutional, run one visible step at a time. This crate is the single source of
+//! truth for every number, formula and curve; the web page and the command-line tool
+//! only show what it computes.
+//!
+//! Without the `full` feature it builds the page's first wasm module, which steps a
+//! written-out fully connected network; the code only the full lab calls is then unused.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 pub mod activation;
 pub mod batch;

@@ -29,6 +29,18 @@ fn whole(v: f64, at: &str) -> Result<u64, Error> {
     }
 }
 
+/// An error as the page gets it: its message in `lang`; the first module's "this needs
+/// the full lab" is an `Error` named `NeedsFullLab`, so the page knows to load it.
+fn js_error(e: &Error, lang: Lang) -> JsValue {
+    let msg = e.render(lang);
+    if matches!(e.kind, ErrorKind::NeedsFullLab) {
+        let err = js_sys::Error::new(&msg);
+        err.set_name("NeedsFullLab");
+        return err.into();
+    }
+    JsValue::from_str(&msg)
+}
+
 /// A canvas of the page with its CSS size.
 struct Slot {
     canvas: HtmlCanvasElement,
@@ -241,17 +253,17 @@ impl Lab {
                 lang: Lang::En,
                 sent: Sent::default(),
             })
-            .map_err(|e| JsValue::from_str(&e.render(Lang::En)))
+            .map_err(|e| js_error(&e, Lang::En))
     }
 
     /// The error as the page shows it.
     fn js(&self, e: Error) -> JsValue {
-        JsValue::from_str(&e.render(self.lang))
+        js_error(&e, self.lang)
     }
 
     /// Runs `f` on the session; its error in the page's language.
     fn on<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T, Error>) -> Result<T, JsValue> {
-        f(&mut self.s).map_err(|e| JsValue::from_str(&e.render(self.lang)))
+        f(&mut self.s).map_err(|e| js_error(&e, self.lang))
     }
 
     /// The language of messages and texts.
@@ -423,25 +435,6 @@ impl Lab {
         json(&lay.hit(x * o.dpr, y * o.dpr))
     }
 
-    /// What the maps view has at CSS pixel (x, y) of a `width` × `height` canvas, as
-    /// JSON (`null` for nothing): a kernel weight, an input cell, a cell of a blob.
-    pub fn hit_maps(&self, x: f64, y: f64, width: f64, height: f64, f: &Frame) -> String {
-        let mut o = f.options.clone();
-        o.lang = self.lang;
-        json(&frame::hit_maps(&self.s, (width, height), &o, x, y))
-    }
-
-    /// A view at the cursor as an SVG document, drawn by the same code as the canvas.
-    pub fn svg(&self, view: &str, width: u32, height: u32) -> Result<String, JsValue> {
-        let o = Options {
-            lang: self.lang,
-            ..Options::default()
-        };
-        View::parse(view)
-            .and_then(|v| frame::svg(&self.s, v, (width, height), &o))
-            .map_err(|e| self.js(e))
-    }
-
     /// One step's text in the page's language, every line, as JSON.
     pub fn step(&self, i: usize) -> Result<String, JsValue> {
         let t = self.s.trace();
@@ -509,6 +502,18 @@ impl Lab {
         })
     }
 
+    /// The saved state, as JSON.
+    pub fn export_state(&self) -> String {
+        json(&self.s.export_state())
+    }
+}
+
+/// The rest of the lab, in the full module only: training and datasets, architecture
+/// changes, the mini-batch walk, the quiz, exercises, exports and the CNN maps' clicks.
+/// The page's first module lacks these methods; the page loads the full one on first use.
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Lab {
     /// `n` training updates; returns the mean training loss.
     pub fn train(&mut self, n: f64) -> Result<f64, JsValue> {
         self.on(|s| s.train(whole(n, "train")?))
@@ -531,13 +536,13 @@ impl Lab {
             .train_until(max.min(10_000_000), || now() - start < budget) as f64)
     }
 
+    pub fn train_epoch(&mut self) -> Result<f64, JsValue> {
+        self.on(|s| s.train_epoch())
+    }
+
     /// True once training has diverged (and stopped).
     pub fn diverged(&self) -> bool {
         self.s.workbench().diverged()
-    }
-
-    pub fn train_epoch(&mut self) -> Result<f64, JsValue> {
-        self.on(|s| s.train_epoch())
     }
 
     pub fn add_layer(&mut self) -> Result<(), JsValue> {
@@ -623,16 +628,30 @@ impl Lab {
         })
     }
 
-    /// The saved state, as JSON.
-    pub fn export_state(&self) -> String {
-        json(&self.s.export_state())
-    }
-
     /// The worked example as `markdown`, `latex`, `json` or `text`, in the page's language.
     pub fn document(&self, format: &str) -> Result<String, JsValue> {
         Named::parse(format)
             .map(|f| self.s.document(f, self.lang))
             .map_err(|e| self.js(e))
+    }
+
+    /// A view at the cursor as an SVG document, drawn by the same code as the canvas.
+    pub fn svg(&self, view: &str, width: u32, height: u32) -> Result<String, JsValue> {
+        let o = Options {
+            lang: self.lang,
+            ..Options::default()
+        };
+        View::parse(view)
+            .and_then(|v| frame::svg(&self.s, v, (width, height), &o))
+            .map_err(|e| self.js(e))
+    }
+
+    /// What the maps view has at CSS pixel (x, y) of a `width` × `height` canvas, as
+    /// JSON (`null` for nothing): a kernel weight, an input cell, a cell of a blob.
+    pub fn hit_maps(&self, x: f64, y: f64, width: f64, height: f64, f: &Frame) -> String {
+        let mut o = f.options.clone();
+        o.lang = self.lang;
+        json(&frame::hit_maps(&self.s, (width, height), &o, x, y))
     }
 }
 

@@ -12,16 +12,17 @@ export function makeApi(app) {
     reset: () => app.act(() => app.lab.reset()),
     seek: (i) => app.act(() => app.lab.seek(checkIndex(i, 'seek'))),
     state: () => JSON.parse(app.lab.state()),
-    train: (n) => app.act(() => app.lab.train(checkCount(n))),
+    // Training and the worked example are the full lab's: a Promise while it loads.
+    train: (n) => app.full(() => app.act(() => app.lab.train(checkCount(n)))),
     setWeight: (l, i, j, v) => app.act(() => app.lab.set_weight(checkIndex(l, 'layer'), checkIndex(i, 'unit'), checkIndex(j, 'input'), checkNumber(v))),
     setBias: (l, i, v) => app.act(() => app.lab.set_bias(checkIndex(l, 'layer'), checkIndex(i, 'unit'), checkNumber(v))),
     setInput: (j, v) => app.act(() => app.lab.set_input(checkIndex(j, 'input'), checkNumber(v))),
     setTarget: (i, v) => app.act(() => app.lab.set_target(checkIndex(i, 'output'), checkNumber(v))),
     exportState: () => app.fullState(),
-    trace: (format = 'markdown') => {
+    trace: (format = 'markdown') => app.full(() => {
       const text = app.lab.document(String(format));
       return format === 'json' ? JSON.parse(text) : text;
-    },
+    }),
   };
   return api;
 }

@@ -1,4 +1,4 @@
-// Export and import: PNG of any view, SVG of the network and graph (drawn by the core),
+// Export and import: PNG of any view, SVG of the recorded views (drawn by the core),
 // the worked example as Markdown / LaTeX / JSON, the state as JSON; opening a state or
 // fixture file by picker or drag-and-drop, validated like every load.
 
@@ -70,7 +70,7 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
     }
     try {
       const text = await file.text();
-      app.lab.load(text);
+      await app.retry(() => app.lab.load(text));
       // The text parsed in the core, so it parses here: does it carry a view?
       onLoaded(Object.hasOwn(JSON.parse(text), 'view'));
       showNote(t('io.loaded', { name: file.name }));
@@ -80,10 +80,12 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
   }
 
   $('io-png').addEventListener('click', png);
-  $('io-svg').addEventListener('click', svg);
-  $('io-md').addEventListener('click', () => trace('markdown', 'md'));
-  $('io-tex').addEventListener('click', () => trace('latex', 'tex'));
-  $('io-json').addEventListener('click', () => trace('json', 'json'));
+  // SVG and the worked example are the full lab's: loaded on the first click.
+  const full = (fn) => () => Promise.resolve().then(() => app.full(fn)).catch(() => {});
+  $('io-svg').addEventListener('click', full(svg));
+  $('io-md').addEventListener('click', full(() => trace('markdown', 'md')));
+  $('io-tex').addEventListener('click', full(() => trace('latex', 'tex')));
+  $('io-json').addEventListener('click', full(() => trace('json', 'json')));
   $('io-save').addEventListener('click', save);
   $('io-file').addEventListener('change', (e) => { open(e.target.files[0]); e.target.value = ''; });
   let depth = 0;

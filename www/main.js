@@ -1,7 +1,7 @@
 // Backprop Lab's page: loads the wasm core, wires events, owns view state (selection,
 // playing) and redraws. Every number, formula and curve comes from the core.
 
-import init, { Lab, Frame, vocabulary } from '../pkg/backprop_lab.js';
+import { start, core, isFull, loadFull, needsFull } from './core.js';
 import { t, setLang, getLang, translatePage } from './i18n.js';
 import { el, replace, setText, setShown } from './dom.js';
 import { setSymbols, wSym, bSym, kernelSymbols, renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
@@ -38,12 +38,14 @@ let VOCAB = null;
 const app = {
   lab: null,
   lang: () => getLang(),
-  /** Runs an action on the lab, redraws; errors become a visible message and rethrow. */
+  /** Runs an action on the lab, redraws; errors become a visible message and rethrow
+   * (all but "this needs the full lab": the caller loads it and tries again). */
   act(fn) {
     let out;
     try {
       out = fn();
     } catch (e) {
+      if (needsFull(e)) throw e;
       handleError(e);
       throw asError(e);
     }
@@ -51,14 +53,58 @@ const app = {
     render();
     return out;
   },
-  /** Loads a preset name, a fixture-shaped object or a saved state. */
+  /** Loads a preset name, a fixture-shaped object or a saved state (in the full module
+   * when the first cannot hold it: a CNN, a dataset). */
   async load(x) {
-    return app.act(() => {
+    return app.retry(() => app.act(() => {
       if (typeof x === 'string') app.lab.load_preset(x);
       else if (x && typeof x === 'object') app.lab.load(JSON.stringify(x));
       else throw new Error(t('error.loadType', { got: x === null ? 'null' : typeof x }));
       afterLoad(Boolean(x.view));
-    });
+    }));
+  },
+  /** Runs `fn`; if the first module says it needs the full one, loads that and runs
+   * `fn` again there. */
+  async retry(fn) {
+    try {
+      return fn();
+    } catch (e) {
+      if (!needsFull(e)) throw e;
+    }
+    await app.upgrade();
+    return fn();
+  },
+  /** Runs `fn`, which uses the full lab (training, exports, the quiz, exercises): at once
+   * when it is loaded, else once it is (a Promise then). */
+  full(fn) {
+    return isFull() ? fn() : app.upgrade().then(fn);
+  },
+  /** Moves the session to the full module, loading it first (once). */
+  async upgrade() {
+    if (isFull()) return;
+    showNote(t('full.loading'));
+    let m;
+    try {
+      m = await loadFull();
+    } catch (e) {
+      const err = new Error(t('full.failed', { msg: String(e && e.message ? e.message : e) }));
+      showMessage(err.message);
+      throw err;
+    }
+    const lab = new m.Lab('mazur');
+    lab.set_lang(getLang());
+    lab.load(app.lab.export_state());
+    app.lab.free();
+    app.lab = lab;
+    view.req.free();
+    view.req = new m.Frame();
+    app.req = view.req;
+    $('note').hidden = true;
+    // At start-up (a link or preset that needs the full lab) the page is not wired yet.
+    if (training) {
+      app.onNetworkChange();
+      render();
+    }
   },
   timed,
   /** After a change of architecture or data: the selection may no longer exist. */
@@ -386,6 +432,11 @@ function showNote(text) {
 }
 
 function setMode(mode) {
+  // The quiz's questions are the full lab's.
+  if (mode === 'quiz' && !isFull()) {
+    app.upgrade().then(() => setMode(mode), () => {});
+    return;
+  }
   if (mode === 'quiz' && view.mode !== 'quiz') {
     quiz.reset();
     app.lab.set_granularity('neuron');
@@ -634,10 +685,10 @@ async function main() {
   const browser = (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
   setLang(params.get('lang') || stored || browser);
   translatePage();
-  await init();
-  VOCAB = JSON.parse(vocabulary());
+  await start();
+  VOCAB = JSON.parse(core().vocabulary());
   view.panels = [...VOCAB.panels];
-  view.req = new Frame();
+  view.req = new (core().Frame)();
   const problems = [];
   try {
     readConfig();
@@ -646,12 +697,13 @@ async function main() {
   }
   // The state: a link's hash first, else the preset of the query, else Mazur. Messages
   // are in the page's language from the start.
-  app.lab = new Lab('mazur');
+  app.lab = new (core().Lab)('mazur');
   app.lab.set_lang(getLang());
+  app.req = view.req;
   const wanted = params.get('preset');
   if (wanted) {
     try {
-      app.lab.load_preset(wanted);
+      await app.retry(() => app.lab.load_preset(wanted));
     } catch (e) {
       problems.push(t('error.load', { msg: String(e.message || e) }));
     }
@@ -659,7 +711,7 @@ async function main() {
   try {
     const text = decode(location.hash);
     if (text !== null) {
-      app.lab.load(text);
+      await app.retry(() => app.lab.load(text));
       const v = JSON.parse(app.lab.export_state()).view;
       if (!params.get('lang')) setLang(v.lang);
       if (!params.get('panels')) view.panels = v.panels;
@@ -680,7 +732,6 @@ async function main() {
   app.fullState = fullState;
   app.vocab = VOCAB;
   quiz = createQuiz(app, { render, showMessage });
-  app.req = view.req;
   cnn = createCnn(app, {
     render,
     cssSize,

@@ -15,15 +15,22 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
   /** The mini-batch walk-through: its steps (from the core) and its own cursor. */
   const walk = { key: '', steps: [], at: 0 };
 
-  /** Runs fn on the lab; a thrown error becomes a visible message. */
+  /** Runs fn on the lab (training is the full lab's: loaded first when it is not); a
+   * thrown error becomes a visible message. */
   function guarded(fn) {
+    const go = () => {
+      try {
+        fn();
+        hideMessage();
+      } catch (e) {
+        showMessage(String(e && e.message ? e.message : e));
+      }
+      render();
+    };
     try {
-      fn();
-      hideMessage();
-    } catch (e) {
-      showMessage(String(e && e.message ? e.message : e));
-    }
-    render();
+      const p = app.full(go);
+      if (p && p.catch) p.catch(() => {});
+    } catch { /* shown */ }
   }
 
   function number(id, what, integer = false) {
@@ -76,6 +83,12 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
     if (run.playing) {
       stop();
     } else {
+      guarded(play);
+    }
+  }
+
+  function play() {
+    if (!run.playing) {
       run.playing = true;
       run.second = performance.now();
       run.doneThisSecond = 0;
@@ -191,7 +204,7 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
       replace(sel, items.map(([value, text]) => el('option', { value }, text)));
       if ([...sel.options].some((o) => o.value === String(cur))) sel.value = String(cur);
     };
-    fill('ds-kind', vocab.datasets.map((d) => [d.name, d.name]), 'xor');
+    fill('ds-kind', vocab.datasets.map((d) => [d.name, t(`dataset.${d.name}`)]), 'xor');
     fill('tr-init', vocab.inits.map((i) => [i.name, i.label]), 'xavier');
     fill('tr-batch', vocab.batch_sizes.map((n) => [n, n === 1 ? t('train.online') : n === 0 ? t('train.full') : String(n)]), '1');
     fill('tr-speed', vocab.speeds.map((n) => [n, String(n)]), '10');

@@ -11,6 +11,7 @@ use crate::trace::{Kind, Step};
 use crate::vocab::Named;
 use serde::Serialize;
 
+#[cfg(feature = "full")]
 pub mod cnn;
 
 /// Longest sum written out term by term; longer ones show the ends and `…`.
@@ -113,7 +114,12 @@ pub fn explain(p: &Pass, step: &Step, digits: usize, max: usize, tex: bool) -> E
 /// The formula lines of a step, in the notation `n`.
 pub fn lines(p: &Pass, step: &Step, n: &Notation) -> Lines {
     if !p.net.is_mlp() {
+        // The convolutional lab's words are not in the first module (its sessions
+        // refuse a CNN, so nothing asks for them there).
+        #[cfg(feature = "full")]
         return cnn::lines(p, step, n);
+        #[cfg(not(feature = "full"))]
+        return Lines::default();
     }
     let units = |l: usize| step.units(p.net.mlp(l).width());
     match (step.kind, step.layer) {
@@ -162,7 +168,10 @@ fn computed(step: &Step, name: &str) -> String {
 /// A step's title, in `lang` (η to `digits` significant digits).
 pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
     if !p.net.is_mlp() {
+        #[cfg(feature = "full")]
         return cnn::title(p, step, digits, lang);
+        #[cfg(not(feature = "full"))]
+        return String::new();
     }
     let l = step.layer.map_or(0, |l| l + 1);
     let zh = lang == Lang::Zh;
@@ -235,7 +244,10 @@ pub fn title(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
 /// A step's note (what its factors mean, in words), in `lang`.
 pub fn note(p: &Pass, step: &Step, digits: usize, lang: Lang) -> String {
     if !p.net.is_mlp() {
+        #[cfg(feature = "full")]
         return cnn::note(p, step, digits, lang);
+        #[cfg(not(feature = "full"))]
+        return String::new();
     }
     let zh = lang == Lang::Zh;
     let l = step.layer.unwrap_or(0);

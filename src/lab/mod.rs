@@ -28,6 +28,12 @@ pub struct Session {
 impl Session {
     /// A session on a saved state, its data checked.
     pub fn new(saved: SavedState) -> Result<Session, Error> {
+        // The first wasm module steps a written-out fully connected network only; the
+        // page loads the full one when this error says a CNN or a dataset came.
+        #[cfg(not(feature = "full"))]
+        if !saved.problem.net.is_mlp() || saved.dataset.is_some() {
+            return Err(Error::new(ErrorKind::NeedsFullLab));
+        }
         let workbench = Workbench::new(&saved)?;
         let stepper = Stepper::new(&saved.problem, saved.view.granularity, saved.view.cursor);
         Ok(Session {

@@ -68,6 +68,10 @@ pub fn split(saved: &SavedState, problem: &Problem) -> Result<Split, Error> {
         targets: vec![],
     };
     let s = match &saved.dataset {
+        // (The first module's sessions have no dataset: see `Session::new`.)
+        #[cfg(not(feature = "full"))]
+        Some(Data::Generated(_)) => return Err(Error::new(ErrorKind::NeedsFullLab)),
+        #[cfg(feature = "full")]
         Some(Data::Generated(spec)) => {
             let out = problem.net.output_activation();
             let (train, test) =

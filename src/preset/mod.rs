@@ -29,6 +29,117 @@ pub struct Preset {
     pub batch_size: usize,
 }
 
+/// A preset before it is made: its name, words and data for a menu, and how to make it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub name: &'static str,
+    pub title: Bilingual,
+    pub description: Bilingual,
+    pub dataset: Option<Spec>,
+    pub init: Init,
+    pub seed: u64,
+    pub batch_size: usize,
+    make: Make,
+}
+
+/// How a preset's problem is made.
+#[derive(Clone, Debug, PartialEq)]
+enum Make {
+    /// Written out (Mazur's numbers, a fixture's network).
+    Given(Problem),
+    /// Drawn from the seed, its example the dataset's first.
+    Drawn(Drawn),
+}
+
+/// A network drawn with the entry's initialisation and seed.
+#[derive(Clone, Debug, PartialEq)]
+struct Drawn {
+    sizes: Vec<usize>,
+    acts: Vec<Activation>,
+    loss: Loss,
+    learning_rate: f64,
+    /// Every drawn weight multiplied by this (large weights explode).
+    scale: f64,
+    /// Biases of the first layer set after drawing: (unit, value).
+    first_biases: &'static [(usize, f64)],
+}
+
+impl Entry {
+    fn given(p: Preset) -> Entry {
+        Entry {
+            name: p.name,
+            title: p.title,
+            description: p.description,
+            dataset: p.dataset,
+            init: p.init,
+            seed: p.seed,
+            batch_size: p.batch_size,
+            make: Make::Given(p.problem),
+        }
+    }
+
+    /// Whether the preset is a convolutional network.
+    pub fn is_cnn(&self) -> bool {
+        matches!(&self.make, Make::Given(p) if !p.net.is_mlp())
+    }
+
+    /// The preset: its weights drawn and its data made where they are not written out.
+    /// The page's first wasm module draws none (it steps written-out presets only).
+    pub fn make(self) -> Result<Preset, crate::error::Error> {
+        let problem = match self.make {
+            Make::Given(p) => p,
+            #[cfg(feature = "full")]
+            Make::Drawn(d) => d.problem(self.dataset.as_ref(), self.init, self.seed),
+            #[cfg(not(feature = "full"))]
+            Make::Drawn(_) => {
+                return Err(crate::error::Error::new(
+                    crate::error::ErrorKind::NeedsFullLab,
+                ))
+            }
+        };
+        Ok(Preset {
+            name: self.name,
+            title: self.title,
+            description: self.description,
+            problem,
+            dataset: self.dataset,
+            init: self.init,
+            seed: self.seed,
+            batch_size: self.batch_size,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl Drawn {
+    /// The drawn network on the first training example of `spec`'s data.
+    fn problem(&self, spec: Option<&Spec>, init: Init, seed: u64) -> Problem {
+        let mut net = init::network(&self.sizes, &self.acts, self.loss, init, seed);
+        for l in 0..net.depth() {
+            if let Some(d) = net.dense_mut(l) {
+                d.weights.iter_mut().for_each(|w| *w *= self.scale);
+            }
+        }
+        if let Some(d) = net.dense_mut(0) {
+            for &(i, b) in self.first_biases {
+                d.biases[i] = b;
+            }
+        }
+        let spec = spec.expect("a drawn preset has a dataset");
+        let out = net.output_activation();
+        let samples = dataset::generate(spec);
+        let (train, _) = dataset::split(spec, &samples, net.outputs(), out);
+        Problem {
+            input: train.inputs[0].clone(),
+            target: train.targets[0].clone(),
+            net,
+            learning_rate: self.learning_rate,
+            weight_decay: 0.0,
+            freeze_biases: false,
+        }
+    }
+}
+
 pub mod cnn;
 
 /// Every preset name, in menu order: the fully connected ones, then the convolutional
@@ -82,7 +193,8 @@ fn mazur_problem(freeze_biases: bool) -> Problem {
     }
 }
 
-/// A preset whose network is drawn from a seed and whose example is the dataset's first.
+/// A preset whose network is drawn from a seed and whose example is the dataset's first
+/// (made only when loaded: the menu needs its name and words, not its weights).
 #[allow(clippy::too_many_arguments)]
 fn drawn(
     name: &'static str,
@@ -96,32 +208,23 @@ fn drawn(
     learning_rate: f64,
     spec: Spec,
     scale: f64,
-) -> Preset {
-    let mut net = init::network(sizes, acts, loss, init, seed);
-    for l in 0..net.depth() {
-        if let Some(d) = net.dense_mut(l) {
-            d.weights.iter_mut().for_each(|w| *w *= scale);
-        }
-    }
-    let out = net.output_activation();
-    let samples = dataset::generate(&spec);
-    let (train, _) = dataset::split(&spec, &samples, net.outputs(), out);
-    Preset {
+) -> Entry {
+    Entry {
         name,
         title,
         description,
-        problem: Problem {
-            input: train.inputs[0].clone(),
-            target: train.targets[0].clone(),
-            net,
-            learning_rate,
-            weight_decay: 0.0,
-            freeze_biases: false,
-        },
         dataset: Some(spec),
         init,
         seed,
         batch_size: 1,
+        make: Make::Drawn(Drawn {
+            sizes: sizes.to_vec(),
+            acts: acts.to_vec(),
+            loss,
+            learning_rate,
+            scale,
+            first_biases: &[],
+        }),
     }
 }
 
@@ -142,7 +245,7 @@ fn tfp(
     loss: Loss,
     learning_rate: f64,
     init: Init,
-) -> Preset {
+) -> Entry {
     let spec = Spec {
         kind,
         points: kind.tfp_points(),
@@ -156,7 +259,7 @@ fn tfp(
     sizes.push(1);
     let mut acts = vec![Tanh; hidden.len()];
     acts.push(out);
-    let mut p = drawn(
+    let mut e = drawn(
         name,
         title,
         description,
@@ -169,8 +272,8 @@ fn tfp(
         spec,
         1.0,
     );
-    p.batch_size = 10;
-    p
+    e.batch_size = 10;
+    e
 }
 
 fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64) -> Spec {
@@ -179,12 +282,17 @@ fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64) -> Spec {
 
 /// The preset of that name; the error lists the valid names.
 pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
+    entry(name)?.make()
+}
+
+/// The preset of that name before it is made: its name, words and data, for a menu.
+pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
     if let Some(p) = cnn::get(name) {
-        return Ok(p);
+        return Ok(Entry::given(p));
     }
     let b = Bilingual::new;
     let p = match name {
-        "mazur" => Preset {
+        "mazur" => Entry::given(Preset {
             name: "mazur",
             title: b("Mazur's step-by-step example", "Mazur 的逐步反向传播示例"),
             description: b(
@@ -196,8 +304,8 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             init: Init::Xavier,
             seed: 1,
             batch_size: 1,
-        },
-        "mazur-frozen-bias" => Preset {
+        }),
+        "mazur-frozen-bias" => Entry::given(Preset {
             name: "mazur-frozen-bias",
             title: b("Mazur's example, biases frozen", "Mazur 示例（偏置冻结）"),
             description: b(
@@ -209,7 +317,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             init: Init::Xavier,
             seed: 1,
             batch_size: 1,
-        },
+        }),
         "xor" => drawn(
             "xor",
             b("XOR", "异或（XOR）"),
@@ -242,7 +350,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             spec(Kind::Sine, 60, 0.1, 0.2),
             1.0,
         ),
-        "softmax-3class" => Preset {
+        "softmax-3class" => Entry::given(Preset {
             name: "softmax-3class",
             title: b("Softmax with cross-entropy, 3 classes", "Softmax 与交叉熵，三分类"),
             description: b(
@@ -275,7 +383,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             init: Init::Xavier,
             seed: 1,
             batch_size: 1,
-        },
+        }),
         "vanishing" => drawn(
             "vanishing",
             b("Vanishing gradients: deep sigmoid", "梯度消失：深层 sigmoid 网络"),
@@ -325,7 +433,7 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
             4.0,
         ),
         "dead-relu" => {
-            let mut p = drawn(
+            let mut e = drawn(
                 "dead-relu",
                 b("Dead ReLU units", "死亡 ReLU 单元"),
                 b(
@@ -341,10 +449,10 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
                 spec(Kind::Gaussians, 100, 0.2, 0.2),
                 1.0,
             );
-            let d = p.problem.net.dense_mut(0).expect("a dense first layer");
-            d.biases[1] = -15.0;
-            d.biases[3] = -15.0;
-            p
+            if let Make::Drawn(d) = &mut e.make {
+                d.first_biases = &[(1, -15.0), (3, -15.0)];
+            }
+            e
         }
         "data-circle" => tfp(
             "data-circle",

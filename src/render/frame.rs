@@ -5,9 +5,13 @@
 
 use super::heatmap::{self, Domain};
 use super::layout::{self, Hit};
-use super::maps::{self, Focus, MapHit};
+use super::maps::Focus;
+#[cfg(feature = "full")]
+use super::maps::{self, MapHit};
 use super::recorder::{self, Font, Op};
-use super::{curves, data_plot, gradient_flow, graph, im2col, layers, loss_curve, network, Theme};
+use super::{curves, data_plot, gradient_flow, graph, loss_curve, network, Theme};
+#[cfg(feature = "full")]
+use super::{im2col, layers};
 use crate::activation::Activation;
 use crate::error::{Error, ErrorKind};
 use crate::lab::Session;
@@ -193,11 +197,14 @@ pub fn graph_height(s: &Session, width: f64, zoom: f64, lang: Lang) -> f64 {
 /// The CSS height a view sets itself at a CSS `width` (the graph, the layer stack and
 /// the maps grow with their content), or `None` for a view that fills its canvas.
 pub fn height(s: &Session, view: View, width: f64, o: &Options) -> Option<f64> {
-    let t = s.trace();
     match view {
         View::Graph => Some(graph_height(s, width, o.zoom, o.lang)),
-        View::Layers if shows(s, view) => Some(layers::height(t, width / o.zoom) * o.zoom),
-        View::Maps if shows(s, view) => Some(maps::height(t, s.stepper().cursor(), width, o.zoom)),
+        #[cfg(feature = "full")]
+        View::Layers if shows(s, view) => Some(layers::height(s.trace(), width / o.zoom) * o.zoom),
+        #[cfg(feature = "full")]
+        View::Maps if shows(s, view) => {
+            Some(maps::height(s.trace(), s.stepper().cursor(), width, o.zoom))
+        }
         _ => None,
     }
 }
@@ -212,6 +219,10 @@ pub fn size(s: &Session, view: View, css: (f64, f64), o: &Options) -> (u32, u32)
 
 /// Whether the data view applies to this network (2 inputs, or 1-D regression).
 pub fn has_data_view(s: &Session) -> bool {
+    // The first module draws no heatmaps (the full lab's, loaded on first training).
+    if cfg!(not(feature = "full")) {
+        return false;
+    }
     let net = &s.trace().pass.net;
     net.is_mlp() && (net.inputs() == 2 || (net.inputs() == 1 && net.outputs() == 1))
 }
@@ -369,7 +380,10 @@ pub fn picture(
                 network::draw(root, t, c, o.selected.as_ref(), &lay, &theme, lang, maps)
             })?;
             if maps {
-                pic.patches = unit_maps(s, &lay, &theme);
+                #[cfg(feature = "full")]
+                {
+                    pic.patches = unit_maps(s, &lay, &theme);
+                }
             }
         }
         View::Curves => {
@@ -382,7 +396,11 @@ pub fn picture(
             pic.ops = record(&|root| curves::draw(root, act, &marks, &labels, &theme))?;
         }
         View::Graph => pic.ops = record(&|root| graph::draw(root, t, c, &theme, lang))?,
+        #[cfg(feature = "full")]
         View::Data => data(s, o, &mut pic, &record)?,
+        // The first module's sessions have no dataset: no data view.
+        #[cfg(not(feature = "full"))]
+        View::Data => return Err(Error::new(ErrorKind::NeedsFullLab)),
         View::Loss => {
             let (points, has_test) = match s.workbench().trainer() {
                 Some(tr) => (tr.history.points.clone(), !tr.test.is_empty()),
@@ -395,13 +413,19 @@ pub fn picture(
             let (d, w) = gradient_norms(s, o.training);
             pic.ops = record(&|root| gradient_flow::draw(root, &d, &w, &theme, lang))?;
         }
+        #[cfg(feature = "full")]
         View::Layers => pic.ops = record(&|root| layers::draw(root, t, c, &theme, lang))?,
+        #[cfg(feature = "full")]
         View::Maps => {
             let lay = maps::layout(t, c, size, &theme);
             pic.ops =
                 record(&|root| maps::draw_layout(root, t, c, &theme, lang, &o.maps_focus, &lay))?;
         }
+        #[cfg(feature = "full")]
         View::Im2col => pic.ops = record(&|root| im2col::draw(root, t, c, &theme, lang))?,
+        // The first module has no CNN views (its sessions refuse a CNN).
+        #[cfg(not(feature = "full"))]
+        View::Layers | View::Maps | View::Im2col => return Err(Error::new(ErrorKind::NeedsCnn)),
     }
     Ok(pic)
 }
@@ -513,10 +537,22 @@ pub enum MapsClick {
 
 /// What is under CSS point (x, y) of the maps view drawn at CSS size `css`.
 pub fn hit_maps(s: &Session, css: (f64, f64), o: &Options, x: f64, y: f64) -> Option<MapsClick> {
-    use crate::engine::{Layer, Shape};
     if !shows(s, View::Maps) {
         return None;
     }
+    #[cfg(feature = "full")]
+    return maps_click(s, css, o, x, y);
+    #[cfg(not(feature = "full"))]
+    {
+        let _ = (css, o, x, y);
+        None
+    }
+}
+
+/// [`hit_maps`] of a CNN session.
+#[cfg(feature = "full")]
+fn maps_click(s: &Session, css: (f64, f64), o: &Options, x: f64, y: f64) -> Option<MapsClick> {
+    use crate::engine::{Layer, Shape};
     let size = size(s, View::Maps, css, o);
     let (t, c) = (s.trace(), s.stepper().cursor());
     let net = &t.pass.net;

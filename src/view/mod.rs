@@ -655,6 +655,8 @@ pub fn batch_walk(
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PresetItem {
     pub name: &'static str,
+    /// `"mlp"` or `"cnn"`.
+    pub kind: &'static str,
     pub title: crate::explain::Bilingual,
     pub description: crate::explain::Bilingual,
     /// The dataset it trains on, if any.
@@ -724,9 +726,10 @@ pub fn vocabulary() -> Vocabulary {
     Vocabulary {
         presets: crate::preset::NAMES
             .iter()
-            .filter_map(|n| crate::preset::get(n).ok())
+            .filter_map(|n| crate::preset::entry(n).ok())
             .map(|p| PresetItem {
                 name: p.name,
+                kind: if p.is_cnn() { "cnn" } else { "mlp" },
                 title: p.title,
                 description: p.description,
                 dataset: p.dataset.as_ref().map(|d| d.kind.name()),
