@@ -736,6 +736,7 @@ async function main() {
     render,
     cssSize,
     setInput: (index, v) => edit('input', [index], String(v), null),
+    typed: (index, text, box) => edit('input', [index], text, box),
     select: (sel) => {
       view.selected = sel;
       const pick = JSON.stringify(sel);
