@@ -1,7 +1,8 @@
-// A straightforward plain-JavaScript baseline of the same algorithm, written the way the
-// familiar JavaScript playgrounds write it: an object per node and per link, online
+// A straightforward plain-JavaScript baseline of the same algorithm, written the way
+// TensorFlow Playground's nn.ts writes it: an object per node and per link, online
 // SGD, tanh hidden layers and a sigmoid output, half squared error. Used by
-// bench/run.mjs to compare the wasm core's training speed with idiomatic JS.
+// bench/training.mjs to compare the wasm core's training speed with idiomatic JS, on
+// the same network, starting weights and points.
 
 export function buildNetwork(sizes, seed) {
   let s = seed >>> 0;
@@ -28,6 +29,30 @@ export function buildNetwork(sizes, seed) {
     }
   }
   return network;
+}
+
+/**
+ * The same objects, with the weights and biases of a Backprop Lab network description
+ * ({layers: [{weights: W (units × inputs), biases}]}): link j of node i in layer l
+ * carries W(l)_ij, in the order nn.ts links them (every source node, in order).
+ */
+export function networkFrom(layers) {
+  const network = buildNetwork([layers[0].weights[0].length, ...layers.map((l) => l.biases.length)], 1);
+  layers.forEach((layer, l) => {
+    network[l + 1].forEach((node, i) => {
+      node.bias = layer.biases[i];
+      node.inputLinks.forEach((link, j) => { link.weight = layer.weights[i][j]; });
+    });
+  });
+  return network;
+}
+
+/** The weights and biases back in the description's layout, to compare. */
+export function layersOf(network) {
+  return network.slice(1).map((layer) => ({
+    weights: layer.map((node) => node.inputLinks.map((link) => link.weight)),
+    biases: layer.map((node) => node.bias),
+  }));
 }
 
 const tanh = { output: (x) => Math.tanh(x), der: (x) => { const t = Math.tanh(x); return 1 - t * t; } };
@@ -90,15 +115,23 @@ export function update(network, lr) {
   }
 }
 
-/** Online SGD over `points` ({x: [..], t}) for `steps` example-steps; returns steps/s. */
-export function trainRate(sizes, points, steps, lr = 0.03) {
-  const net = buildNetwork(sizes, 7);
-  const t0 = performance.now();
+/** Online SGD over `points` ({x: [..], t}), in order from point `from`, for `steps` steps. */
+export function train(net, points, steps, lr = 0.03, from = 0) {
   for (let k = 0; k < steps; k++) {
-    const p = points[k % points.length];
+    const p = points[(from + k) % points.length];
     forward(net, p.x);
     backward(net, p.t);
     update(net, lr);
   }
+}
+
+/**
+ * Example-steps per second of online SGD on `net` (a network, or sizes for one drawn
+ * from seed 7), from point 0.
+ */
+export function trainRate(net, points, steps, lr = 0.03) {
+  const network = Array.isArray(net) && typeof net[0] === 'number' ? buildNetwork(net, 7) : net;
+  const t0 = performance.now();
+  train(network, points, steps, lr);
   return (steps * 1000) / (performance.now() - t0);
 }

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { measureTraining } from './training.mjs';
 
 const DIST = process.env.BENCH_DIST ? `${resolve(process.env.BENCH_DIST)}/` : new URL('../dist/', import.meta.url).pathname;
 const PORT = 8131;
@@ -224,7 +225,8 @@ async function stepFigures(page) {
   await page.close();
 }
 
-// ---- training: 2-8-8-1 tanh, 500 points, online SGD: wasm, native, plain JS --------
+// ---- training (bench/training.mjs), then the heatmap and memory on a trained net --------
+let training;
 {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${base}index.html?preset=mazur&bench=1`);
@@ -234,35 +236,9 @@ async function stepFigures(page) {
     dataset: { kind: 'circle', points: 500, noise: 0.1, test_fraction: 0, seed: 1 }, training: { batch_size: 1 },
   };
   await page.evaluate((s) => window.backpropLab.load(s), state);
-  const wasm = await page.evaluate(() => {
-    const rates = [];
-    window.backpropLab.train(10_000);
-    for (let k = 0; k < 5; k++) {
-      const t0 = performance.now();
-      window.backpropLab.train(100_000);
-      rates.push(100_000 * 1000 / (performance.now() - t0));
-    }
-    return rates;
-  });
-  // The plain-JS baseline runs in a page of its own, in the same browser.
-  const jsPage = await browser.newPage();
-  await jsPage.goto(`${base}bench/blank.html`);
-  const js = await jsPage.evaluate(async () => {
-    const { trainRate } = await import('/bench/baseline.js');
-    let s = 1;
-    const rand = () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 4294967296; };
-    const points = Array.from({ length: 500 }, () => { const x = [rand() * 2 - 1, rand() * 2 - 1]; return { x, t: Math.hypot(x[0], x[1]) < 0.5 ? 1 : 0 }; });
-    trainRate([2, 8, 8, 1], points, 10_000);
-    return Array.from({ length: 5 }, () => trainRate([2, 8, 8, 1], points, 100_000));
-  });
-  await jsPage.close();
-  const native = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'bench_native'], { encoding: 'utf8' }).trim().split('\n').pop());
-  results.training_steps_per_s = {
-    wasm: Math.round(median(wasm)),
-    native: Math.round(native.native_steps_per_second),
-    plain_js: Math.round(median(js)),
-    ratio_wasm_to_js: round(median(wasm) / median(js)),
-  };
+  // Training speed: wasm, plain JS and native on both nets (bench/training.mjs).
+  training = await measureTraining(browser, base);
+  results.training = training.training;
 
   // Heatmap: the decision boundary drawn on a 100×100 grid (a 400×400 canvas, 4 px cells).
   const heat = await page.evaluate(() => {
@@ -320,8 +296,8 @@ const st = results.step_ms;
 lines.push(`step (redraw of every panel + layout)   Mazur median ${st.mazur.median} ms, p95 ${st.mazur.p95} ms (first pass: median ${st.mazur.cold_median}, max ${st.mazur.cold_max} ms)`);
 lines.push(`                                         8 × 16 net median ${st.net_8x16.median} ms, p95 ${st.net_8x16.p95} ms (first pass: median ${st.net_8x16.cold_median}, max ${st.net_8x16.cold_max} ms)`);
 lines.push(`                                         budget p95 < ${BUDGETS.step_p95_ms} ms: ${Math.max(st.mazur.p95, st.net_8x16.p95) < BUDGETS.step_p95_ms ? 'within' : 'OVER'}`);
-const tr = results.training_steps_per_s;
-lines.push(`training 2-8-8-1 tanh, 500 points, online  wasm ${tr.wasm}/s, native ${tr.native}/s, plain JS ${tr.plain_js}/s, wasm/JS ${tr.ratio_wasm_to_js}`);
+lines.push(...training.lines);
+over.push(...training.failures);
 lines.push(`heatmap redraw, 100 × 100 grid           ${results.heatmap_100x100_ms} ms`);
 lines.push(`wasm memory after 10k / 1M steps         ${results.wasm_memory_bytes.after_10k} / ${results.wasm_memory_bytes.after_1m} bytes (growth ${results.wasm_memory_bytes.growth})`);
 console.log(lines.join('\n'));
