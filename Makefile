@@ -13,8 +13,12 @@ ESBUILD := node_modules/.bin/esbuild
 ## screen; the full one is the whole lab, loaded on first use (see www/core.js).
 WASM := target/wasm32-unknown-unknown/release/backprop_lab.wasm
 WASM_FIRST := target/first/wasm32-unknown-unknown/release/backprop_lab.wasm
-WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue
+WASM_OPT_FLAGS := -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
+## Both modules use 128-bit SIMD (every current browser runs it): the training loops and
+## the forward pass work on two f64 lanes at a time (src/engine/lanes.rs), the same
+## numbers as one at a time.
+WASM_RUSTFLAGS := -C target-feature=+simd128
 PORT ?= 8000
 
 .PHONY: bench fuzz soak test test-native test-wasm test-e2e check-shared lint cli setup setup-web setup-browser dist serve clean
@@ -41,8 +45,8 @@ setup: setup-web setup-browser
 
 ## A self-contained static site: works from any file host and offline.
 dist: setup-web
-	CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target wasm32-unknown-unknown --lib --no-default-features --target-dir target/first
-	CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target wasm32-unknown-unknown --lib
+	RUSTFLAGS="$(WASM_RUSTFLAGS)" CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target wasm32-unknown-unknown --lib --no-default-features --target-dir target/first
+	RUSTFLAGS="$(WASM_RUSTFLAGS)" CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target wasm32-unknown-unknown --lib
 	rm -rf dist target/bindgen && mkdir -p dist/pkg/full dist/www
 	$(WASM_BINDGEN) --target web --no-typescript --out-dir target/bindgen/first $(WASM_FIRST)
 	$(WASM_BINDGEN) --target web --no-typescript --out-dir target/bindgen/full $(WASM)
@@ -75,7 +79,7 @@ check-shared:
 
 ## Browser unit tests (wasm-bindgen-test) in headless Chromium.
 test-wasm: setup
-	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+	RUSTFLAGS="$(WASM_RUSTFLAGS)" CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CARGO_BIN)/wasm-bindgen-test-runner \
 	  $(CARGO) test --target wasm32-unknown-unknown --test web
 
@@ -99,8 +103,8 @@ soak: setup dist
 lint: setup-web
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) clippy --target wasm32-unknown-unknown --lib -- -D warnings
-	$(CARGO) clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+	RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 
 cli:
 	$(CARGO) build --release --bin backprop-lab

@@ -42,6 +42,7 @@ impl Activation {
     }
 
     /// f′(z) for one unit; for softmax, the diagonal term y(1 − y) of a lone unit.
+    #[inline(always)]
     pub fn df(self, z: f64) -> f64 {
         match self {
             Activation::Sigmoid => sigmoid_df(z),
@@ -55,11 +56,62 @@ impl Activation {
 
     /// The derivative f′ written in terms of z and a, e.g. `a(1 − a)` for sigmoid,
     /// evaluated from the stored z and a (so the text shows the very factors used).
+    #[inline(always)]
     pub fn df_from(self, z: f64, a: f64) -> f64 {
         match self {
             Activation::Sigmoid => a * (1.0 - a),
             Activation::Tanh => 1.0 - a * a,
             _ => self.df(z),
+        }
+    }
+
+    /// a = f(z) for a whole layer into `a` (as long as `z`); softmax over the vector. The
+    /// same numbers as [`Activation::f`] unit by unit, the match taken once per layer.
+    pub fn apply(self, z: &[f64], a: &mut [f64]) {
+        #[inline(always)]
+        fn each(z: &[f64], a: &mut [f64], f: impl Fn(f64) -> f64) {
+            for (a, &z) in a.iter_mut().zip(z) {
+                *a = f(z);
+            }
+        }
+        match self {
+            Activation::Sigmoid => each(z, a, sigmoid),
+            Activation::Tanh => tanh_each(z, a),
+            Activation::Relu => each(z, a, relu),
+            Activation::LeakyRelu => each(z, a, leaky_relu),
+            Activation::Linear => a.copy_from_slice(z),
+            Activation::Softmax => softmax_into(z, a),
+        }
+    }
+
+    /// ∂L/∂z of a whole layer into `grad_z`, from g = ∂L/∂a and the layer's z and a:
+    /// g · f′ unit by unit (f′ as [`Activation::df_from`] writes it); for softmax the
+    /// Jacobian, y_i (g_i − Σ_k g_k y_k).
+    pub fn backward(self, z: &[f64], a: &[f64], g: &[f64], grad_z: &mut [f64]) {
+        // One loop per activation, its f′ inlined, indices rather than nested zips:
+        // opt-level z (the page's) inlines neither closures nor iterator adapters.
+        let n = grad_z.len();
+        let (z, a, g) = (&z[..n], &a[..n], &g[..n]);
+        macro_rules! each {
+            ($act:expr) => {
+                for (k, out) in grad_z.iter_mut().enumerate() {
+                    *out = g[k] * $act.df_from(z[k], a[k]);
+                }
+            };
+        }
+        use Activation::*;
+        match self {
+            Sigmoid => each!(Sigmoid),
+            Tanh => each!(Tanh),
+            Relu => each!(Relu),
+            LeakyRelu => each!(LeakyRelu),
+            Linear => each!(Linear),
+            Softmax => {
+                let gy: f64 = g.iter().zip(a).map(|(g, y)| g * y).sum();
+                for (k, out) in grad_z.iter_mut().enumerate() {
+                    *out = a[k] * (g[k] - gy);
+                }
+            }
         }
     }
 
@@ -128,7 +180,7 @@ impl Activation {
 
 /// e^x: [`crate::fastmath::exp`] in the browser (the software libm call dominated
 /// training there), std natively.
-#[inline]
+#[inline(always)]
 fn exp(x: f64) -> f64 {
     #[cfg(target_arch = "wasm32")]
     return crate::fastmath::exp(x);
@@ -137,7 +189,7 @@ fn exp(x: f64) -> f64 {
 }
 
 /// tanh x: [`crate::fastmath::tanh`] in the browser, std natively.
-#[inline]
+#[inline(always)]
 fn tanh(x: f64) -> f64 {
     #[cfg(target_arch = "wasm32")]
     return crate::fastmath::tanh(x);
@@ -145,7 +197,26 @@ fn tanh(x: f64) -> f64 {
     return x.tanh();
 }
 
+/// a = tanh(z) unit by unit; in the browser two units at a time
+/// ([`crate::fastmath::Tanh2`], the numbers of [`crate::fastmath::tanh`]).
+#[inline(always)]
+fn tanh_each(z: &[f64], a: &mut [f64]) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use crate::engine::lanes::F64x2;
+        let tanh2 = crate::fastmath::Tanh2::new();
+        for j in (0..a.len()).step_by(2) {
+            tanh2.of(F64x2::load(z, j)).store(a, j);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    for (a, &z) in a.iter_mut().zip(z) {
+        *a = tanh(z);
+    }
+}
+
 /// σ(z) = 1 / (1 + e^(−z)), computed without overflow for large |z|.
+#[inline(always)]
 pub fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + exp(-z))
@@ -156,18 +227,21 @@ pub fn sigmoid(z: f64) -> f64 {
 }
 
 /// σ′(z) = σ(z)(1 − σ(z)).
+#[inline(always)]
 pub fn sigmoid_df(z: f64) -> f64 {
     let s = sigmoid(z);
     s * (1.0 - s)
 }
 
 /// tanh′(z) = 1 − tanh²(z).
+#[inline(always)]
 pub fn tanh_df(z: f64) -> f64 {
     let t = tanh(z);
     1.0 - t * t
 }
 
 /// relu(z) = max(0, z).
+#[inline(always)]
 pub fn relu(z: f64) -> f64 {
     if z > 0.0 {
         z
@@ -177,6 +251,7 @@ pub fn relu(z: f64) -> f64 {
 }
 
 /// relu′(z) = 1 for z > 0, else 0 (PyTorch: relu′(0) = 0).
+#[inline(always)]
 pub fn relu_df(z: f64) -> f64 {
     if z > 0.0 {
         1.0
@@ -186,6 +261,7 @@ pub fn relu_df(z: f64) -> f64 {
 }
 
 /// leaky_relu(z) = z for z > 0, else 0.01·z.
+#[inline(always)]
 pub fn leaky_relu(z: f64) -> f64 {
     if z > 0.0 {
         z
@@ -195,6 +271,7 @@ pub fn leaky_relu(z: f64) -> f64 {
 }
 
 /// leaky_relu′(z) = 1 for z > 0, else 0.01 (PyTorch: leaky_relu′(0) = 0.01).
+#[inline(always)]
 pub fn leaky_relu_df(z: f64) -> f64 {
     if z > 0.0 {
         1.0
@@ -205,10 +282,21 @@ pub fn leaky_relu_df(z: f64) -> f64 {
 
 /// softmax(z)_i = e^(z_i − m) / Σ_k e^(z_k − m), m = max z (for stability).
 pub fn softmax(z: &[f64]) -> Vec<f64> {
+    let mut y = vec![0.0; z.len()];
+    softmax_into(z, &mut y);
+    y
+}
+
+/// softmax(z) into `y` (as long as `z`), allocating nothing.
+pub fn softmax_into(z: &[f64], y: &mut [f64]) {
     let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|&v| exp(v - m)).collect();
-    let s: f64 = e.iter().sum();
-    e.iter().map(|&v| v / s).collect()
+    for (y, &v) in y.iter_mut().zip(z) {
+        *y = exp(v - m);
+    }
+    let s: f64 = y.iter().sum();
+    for y in y.iter_mut() {
+        *y /= s;
+    }
 }
 
 /// log softmax(z)_i = z_i − logΣ_k e^(z_k), accurate even when a softmax output underflows.

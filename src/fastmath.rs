@@ -7,6 +7,8 @@
 // musl's constants, digit for digit.
 #![allow(clippy::excessive_precision)]
 
+use crate::engine::lanes::F64x2;
+
 const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
 const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
 const INV_LN2: f64 = std::f64::consts::LOG2_E;
@@ -17,7 +19,7 @@ const P4: f64 = -1.653_390_220_546_525_153_90e-6;
 const P5: f64 = 4.138_136_797_057_238_460_39e-8;
 
 /// x · 2^k for the k of exp's range reduction (|k| ≤ 1100).
-#[inline]
+#[inline(always)]
 fn scale(x: f64, k: i32) -> f64 {
     let two = |e: i32| f64::from_bits(((0x3ff + e) as u64) << 52);
     if k > 1023 {
@@ -29,8 +31,24 @@ fn scale(x: f64, k: i32) -> f64 {
     }
 }
 
+/// x rounded to the nearest integer, halves away from zero: exactly `f64::round` (for
+/// |x| < 2^52), built on `trunc`, one wasm instruction, where `round` is a call into the
+/// compiler's software libm.
+#[inline(always)]
+fn round(x: f64) -> f64 {
+    let t = x.trunc();
+    let f = x - t; // exact
+    if f >= 0.5 {
+        t + 1.0
+    } else if f <= -0.5 {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
 /// e^x, correctly handling overflow, underflow and NaN.
-#[inline]
+#[inline(always)]
 pub fn exp(x: f64) -> f64 {
     if x.is_nan() {
         return x;
@@ -44,7 +62,7 @@ pub fn exp(x: f64) -> f64 {
     if x.abs() < 2f64.powi(-28) {
         return 1.0 + x;
     }
-    let k = (x * INV_LN2).round();
+    let k = round(x * INV_LN2);
     let hi = x - k * LN2_HI;
     let lo = k * LN2_LO;
     let r = hi - lo;
@@ -55,7 +73,7 @@ pub fn exp(x: f64) -> f64 {
 }
 
 /// tanh x: from e^(−2|x|) away from 0, from the series near 0 (no cancellation).
-#[inline]
+#[inline(always)]
 pub fn tanh(x: f64) -> f64 {
     let a = x.abs();
     if a < 0.04 {
@@ -74,6 +92,120 @@ pub fn tanh(x: f64) -> f64 {
     t.copysign(x)
 }
 
+/// tanh of two lanes at a time, each exactly [`tanh`] of its lane: the same operations
+/// in the same order; where `tanh` branches, both sides are computed and each lane keeps
+/// its own. For the lanes that take e^(−2|x|), 0.04 ≤ |x| ≤ 22, [`exp`] takes its main
+/// path (none of its guards applies) and its 2^k needs no split; a NaN lane stays NaN
+/// as `exp` leaves it.
+///
+/// [`Tanh2::new`] reads the constants once from memory, through `black_box`, so that
+/// they are loads: as literals, V8 builds each two-lane constant from immediates at
+/// every use, which cost more than the arithmetic.
+pub struct Tanh2 {
+    series: [F64x2; 5],
+    exp: [F64x2; 5],
+    ln2: [F64x2; 3],
+    /// 1, 2, −2, ½, −½, 0.04 and 22.
+    numbers: [F64x2; 7],
+    pow2: (F64x2, F64x2),
+}
+
+/// v in both lanes.
+const fn both(v: f64) -> [f64; 2] {
+    [v, v]
+}
+
+/// The constants of [`Tanh2`], in its order.
+static TANH2: [[f64; 2]; 22] = [
+    both(1.0),
+    both(-1.0 / 3.0),
+    both(2.0 / 15.0),
+    both(-17.0 / 315.0),
+    both(62.0 / 2835.0),
+    both(P1),
+    both(P2),
+    both(P3),
+    both(P4),
+    both(P5),
+    both(INV_LN2),
+    both(LN2_HI),
+    both(LN2_LO),
+    both(1.0),
+    both(2.0),
+    both(-2.0),
+    both(0.5),
+    both(-0.5),
+    both(0.04),
+    both(22.0),
+    both(F64x2::POW2_BIAS),
+    both(F64x2::POW2_BASE),
+];
+
+impl Default for Tanh2 {
+    fn default() -> Tanh2 {
+        Tanh2::new()
+    }
+}
+
+impl Tanh2 {
+    #[inline(always)]
+    pub fn new() -> Tanh2 {
+        let k: &[[f64; 2]; 22] = std::hint::black_box(&TANH2);
+        let c = F64x2::pair;
+        Tanh2 {
+            series: [c(&k[0]), c(&k[1]), c(&k[2]), c(&k[3]), c(&k[4])],
+            exp: [c(&k[5]), c(&k[6]), c(&k[7]), c(&k[8]), c(&k[9])],
+            ln2: [c(&k[10]), c(&k[11]), c(&k[12])],
+            numbers: [
+                c(&k[13]),
+                c(&k[14]),
+                c(&k[15]),
+                c(&k[16]),
+                c(&k[17]),
+                c(&k[18]),
+                c(&k[19]),
+            ],
+            pow2: (c(&k[20]), c(&k[21])),
+        }
+    }
+
+    /// tanh of each lane of x.
+    #[inline(always)]
+    pub fn of(&self, x: F64x2) -> F64x2 {
+        let [s0, s1, s2, s3, s4] = self.series;
+        let [p1, p2, p3, p4, p5] = self.exp;
+        let [inv_ln2, ln2_hi, ln2_lo] = self.ln2;
+        let [one, two, minus_two, _, _, near, far] = self.numbers;
+        let a = x.abs();
+        // Near 0: the series.
+        let x2 = x * x;
+        let series = x * (s0 + x2 * (s1 + x2 * (s2 + x2 * (s3 + x2 * s4))));
+        // Elsewhere: e = e^(−2|x|) by exp's main path, then (1 − e)/(1 + e).
+        let v = minus_two * a;
+        let k = self.round(v * inv_ln2);
+        let hi = v - k * ln2_hi;
+        let lo = k * ln2_lo;
+        let r = hi - lo;
+        let r2 = r * r;
+        let p = r - r2 * (p1 + r2 * (p2 + r2 * (p3 + r2 * (p4 + r2 * p5))));
+        let y = one - ((lo - (r * p) / (two - p)) - hi);
+        let e = v.is_nan().select(v, y * F64x2::pow2(k, self.pow2));
+        let t = ((one - e) / (one + e)).copysign(x);
+        let t = far.lt(a).select(one.copysign(x), t);
+        a.lt(near).select(series, t)
+    }
+
+    /// [`round`] of each lane.
+    #[inline(always)]
+    fn round(&self, x: F64x2) -> F64x2 {
+        let t = x.trunc();
+        let f = x - t;
+        let [one, _, _, half, minus_half, _, _] = self.numbers;
+        let down = f.le(minus_half).select(t - one, t);
+        half.le(f).select(t + one, down)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +215,24 @@ mod tests {
             return 0.0;
         }
         (a - b).abs() / (b.abs() * f64::EPSILON).max(f64::MIN_POSITIVE)
+    }
+
+    #[test]
+    fn round_is_std_round() {
+        let mut r = crate::rng::Rng::new(4);
+        let halves = (-40..40).map(|k| k as f64 * 0.5);
+        let near = [
+            0.49999999999999994,
+            -0.49999999999999994,
+            0.5000000000000001,
+            1e15 + 0.5,
+        ];
+        for x in halves
+            .chain(near)
+            .chain((0..100_000).map(|_| r.uniform(-1100.0, 1100.0)))
+        {
+            assert_eq!(round(x).to_bits(), x.round().to_bits(), "{x}");
+        }
     }
 
     #[test]
@@ -99,6 +249,37 @@ mod tests {
         assert_eq!(exp(-1000.0), 0.0);
         assert!(exp(f64::NAN).is_nan());
         assert!(ulps(exp(-740.0), (-740f64).exp()) < 1e3, "subnormal range");
+    }
+
+    #[test]
+    fn tanh2_is_tanh_lane_by_lane() {
+        let mut r = crate::rng::Rng::new(8);
+        let edges = [
+            0.0,
+            -0.0,
+            0.04,
+            -0.04,
+            0.03999999999999999,
+            22.0,
+            22.000000000000004,
+            -22.0,
+            1e-300,
+            700.0,
+        ];
+        let specials = [f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+        let mut xs: Vec<f64> = edges.iter().chain(&specials).copied().collect();
+        xs.extend((0..100_000).map(|k| r.uniform(-1.0, 1.0) * [0.1, 2.0, 30.0][k % 3]));
+        for pair in xs.chunks(2) {
+            let (a, b) = (pair[0], pair.get(1).copied().unwrap_or(0.5));
+            let [ta, tb] = Tanh2::new().of(F64x2::new(a, b)).lanes();
+            for (x, got) in [(a, ta), (b, tb)] {
+                let want = tanh(x);
+                assert!(
+                    got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                    "{x}: {got} vs {want}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -39,15 +39,23 @@ impl Loss {
     /// ∂L/∂y_i for the squared losses: half_sse (y − t), mse (2/n)(y − t).
     /// Cross-entropy skips this factor: with softmax, δ = ∂L/∂z is taken directly.
     pub fn dy(self, y: &[f64], t: &[f64]) -> Vec<f64> {
+        let mut g = vec![0.0; y.len()];
+        self.dy_into(y, t, &mut g);
+        g
+    }
+
+    /// ∂L/∂y into `g` (as long as `y`), allocating nothing.
+    pub fn dy_into(self, y: &[f64], t: &[f64], g: &mut [f64]) {
         let n = y.len() as f64;
-        y.iter()
-            .zip(t)
-            .map(|(y, t)| match self {
+        let t = &t[..y.len()];
+        for (k, g) in g[..y.len()].iter_mut().enumerate() {
+            let (y, t) = (y[k], t[k]);
+            *g = match self {
                 Loss::HalfSse => y - t,
                 Loss::Mse => 2.0 / n * (y - t),
                 Loss::CrossEntropy => -t / y,
-            })
-            .collect()
+            };
+        }
     }
 
     /// The loss in symbols, plain text.

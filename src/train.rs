@@ -2,7 +2,7 @@
 //! optional L2 weight decay, a bounded loss history and divergence detection.
 
 use crate::dataset::Dataset;
-use crate::engine::{Grads, Net, Workspace};
+use crate::engine::{FcWorkspace, Grads, Net, Workspace};
 use crate::network::UpdateRule;
 use serde::Serialize;
 
@@ -11,13 +11,14 @@ pub fn dataset_loss(net: &Net, data: &Dataset) -> f64 {
     if data.is_empty() {
         return 0.0;
     }
-    let mut ws = Workspace::default();
-    let total: f64 = data
-        .inputs
-        .iter()
-        .zip(&data.targets)
-        .map(|(x, t)| net.loss_with(x, t, &mut ws))
-        .sum();
+    let examples = data.inputs.iter().zip(&data.targets);
+    let mut fc = FcWorkspace::default();
+    let total: f64 = if fc.fits(net) {
+        examples.map(|(x, t)| fc.loss(net, x, t)).sum()
+    } else {
+        let mut ws = Workspace::default();
+        examples.map(|(x, t)| net.loss_with(x, t, &mut ws)).sum()
+    };
     total / data.len() as f64
 }
 
@@ -38,7 +39,7 @@ fn batch_gradients_into(
 ) {
     for (n, &k) in idx.iter().enumerate() {
         net.forward_into(&data.inputs[k], ws);
-        net.backward_into(&data.inputs[k], &data.targets[k], ws, grads, n > 0);
+        net.backward_params_into(&data.inputs[k], &data.targets[k], ws, grads, n > 0);
     }
     if idx.len() > 1 {
         scale(grads, 1.0 / idx.len() as f64);
@@ -132,6 +133,8 @@ pub struct Trainer {
     pub history: History,
     /// Buffers of the passes and the gradients, reused every step.
     ws: Workspace,
+    /// Buffers of the fully connected fast path (online SGD on an MLP).
+    fc: FcWorkspace,
     grads: Vec<Grads>,
     /// The current batch's example indices (reused by every update).
     idx: Vec<usize>,
@@ -150,6 +153,7 @@ impl Trainer {
             status: Status::Ok,
             history: History::new(2048),
             ws: Workspace::default(),
+            fc: FcWorkspace::default(),
             grads: Vec::new(),
             idx: Vec::new(),
         };
@@ -173,28 +177,42 @@ impl Trainer {
         if self.status != Status::Ok || self.train.is_empty() {
             return false;
         }
-        // The batch's indices in a buffer kept between updates (no allocation per step).
         let (k, n) = (self.batch(), self.train.len());
-        self.idx.clear();
-        self.idx.extend(batch_indices(self.next, k, n));
-        batch_gradients_into(
-            &self.net,
-            &self.train,
-            &self.idx,
-            &mut self.ws,
-            &mut self.grads,
-        );
-        self.updates += 1;
-        self.examples += k as u64;
-        self.next = (self.next + k) % n;
+        let rule = self.config.rule;
         // Divergence: a non-finite gradient or parameter (a non-finite δ makes its
         // weight gradients non-finite too). The weights are left as they were, the last
         // finite ones.
-        if !self.net.update_stays_finite(&self.grads, &self.config.rule) {
+        let stays_finite = if k == 1 && self.fc.fits(&self.net) {
+            // Online SGD on a fully connected net: the fused step, the same numbers.
+            let (x, t) = (
+                &self.train.inputs[self.next],
+                &self.train.targets[self.next],
+            );
+            self.fc.sgd_step(&mut self.net, x, t, &rule)
+        } else {
+            // The batch's indices in a buffer kept between updates (no allocation per step).
+            self.idx.clear();
+            self.idx.extend(batch_indices(self.next, k, n));
+            batch_gradients_into(
+                &self.net,
+                &self.train,
+                &self.idx,
+                &mut self.ws,
+                &mut self.grads,
+            );
+            let ok = self.net.update_stays_finite(&self.grads, &rule);
+            if ok {
+                self.net.update(&self.grads, &rule);
+            }
+            ok
+        };
+        self.updates += 1;
+        self.examples += k as u64;
+        self.next = (self.next + k) % n;
+        if !stays_finite {
             self.status = Status::Diverged { step: self.updates };
             return false;
         }
-        self.net.update(&self.grads, &self.config.rule);
         true
     }
 

@@ -1,6 +1,9 @@
 //! A fully connected layer: z = W a + b. The floating-point order of every sum is the
 //! one of `crate::network`, so an MLP gives bit-identical numbers on either engine.
 
+use super::lanes::{part, part_mut, F64x2, Mask};
+use crate::network::{UpdateRule, MAX_MAGNITUDE};
+
 /// W is `outputs × inputs`, stored flat row-major: W_ij (from input j to unit i) is
 /// `weights[i·inputs + j]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,18 +32,35 @@ impl Dense {
     }
 
     /// Row i of W: the weights into unit i.
+    #[inline(always)]
     pub fn row(&self, i: usize) -> &[f64] {
         &self.weights[i * self.inputs..(i + 1) * self.inputs]
     }
 
     /// z_i = (Σ_j W_ij a_j, j ascending) + b_i, written into `z`.
     pub fn forward(&self, a: &[f64], z: &mut Vec<f64>) {
-        z.clear();
-        z.extend(
-            (0..self.outputs).map(|i| {
-                self.row(i).iter().zip(a).map(|(w, a)| w * a).sum::<f64>() + self.biases[i]
-            }),
-        );
+        z.resize(self.outputs, 0.0);
+        self.forward_slice(a, z);
+    }
+
+    /// The same into a slice of `outputs` values: two units at a time, each sum in a
+    /// lane of its own (the same order, the same numbers).
+    pub fn forward_slice(&self, a: &[f64], z: &mut [f64]) {
+        let (n, m) = (self.inputs, self.outputs);
+        let (w, b, a) = (&self.weights[..], &self.biases[..], part(a, 0, n));
+        for i in (0..m).step_by(2) {
+            let w0 = part(w, i * n, n);
+            let w1 = if i + 1 < m {
+                part(w, (i + 1) * n, n)
+            } else {
+                w0
+            };
+            let mut sum = F64x2::splat(-0.0); // where f64's `sum` starts
+            for j in 0..n {
+                sum = sum + F64x2::new(w0[j], w1[j]) * F64x2::splat(a[j]);
+            }
+            (sum + F64x2::load(b, i)).store(z, i);
+        }
     }
 
     /// ∂L/∂a_j = Σ_i W_ij δ_i (i ascending): ∂L/∂(input) of this layer, from δ = ∂L/∂z.
@@ -51,6 +71,88 @@ impl Dense {
                 .map(|i| self.w(i, j) * delta[i])
                 .sum::<f64>()
         }));
+    }
+
+    /// One online SGD step of this layer, from δ = ∂L/∂z of its units and its input a, in
+    /// one pass over W: the updated weights w − η(δ_i a_j + λw) and biases b − η δ_i (as
+    /// [`UpdateRule`] steps them) into `next_w` and `next_b`, and, unless `grad_a` is
+    /// None, ∂L/∂a_j = Σ_i W_ij δ_i with the weights before the update (i ascending, from
+    /// −0.0 as `sum` starts: the numbers of [`Dense::grad_input`]). Returns true when every
+    /// updated value is finite and within ±[`MAX_MAGNITUDE`] (|v| ≤ MAX_MAGNITUDE is false
+    /// for NaN and ±∞).
+    pub fn step_into(
+        &self,
+        a: &[f64],
+        delta: &[f64],
+        rule: &UpdateRule,
+        grad_a: Option<&mut [f64]>,
+        next_w: &mut [f64],
+        next_b: &mut [f64],
+    ) -> bool {
+        // Four copies of the loop, none with a branch per weight: ∂L/∂a to send down or
+        // not, weight decay or not.
+        let decay = rule.weight_decay.to_bits() != 0;
+        let (w, b) = (next_w, next_b);
+        match grad_a {
+            Some(g) if decay => self.step_rows::<true, true>(a, delta, rule, g, w, b),
+            Some(g) => self.step_rows::<true, false>(a, delta, rule, g, w, b),
+            None if decay => self.step_rows::<false, true>(a, delta, rule, &mut [], w, b),
+            None => self.step_rows::<false, false>(a, delta, rule, &mut [], w, b),
+        }
+    }
+
+    /// [`Dense::step_into`], row by row, two weights at a time: `SEND`, ∂L/∂a into
+    /// `grad_a`; `DECAY`, a weight decay λ other than +0.
+    #[inline(always)]
+    fn step_rows<const SEND: bool, const DECAY: bool>(
+        &self,
+        a: &[f64],
+        delta: &[f64],
+        rule: &UpdateRule,
+        grad_a: &mut [f64],
+        next_w: &mut [f64],
+        next_b: &mut [f64],
+    ) -> bool {
+        let n = self.inputs;
+        let rule2 = Rule2 {
+            eta: F64x2::splat(rule.learning_rate),
+            lambda: F64x2::splat(rule.weight_decay),
+        };
+        let bound = F64x2::splat(MAX_MAGNITUDE);
+        let (w, b, a) = (&self.weights[..], &self.biases[..], part(a, 0, n));
+        let g = part_mut(grad_a, 0, if SEND { n } else { 0 });
+        g.fill(-0.0); // where f64's `sum` starts
+        let mut ok = Mask::every();
+        for (i, &d) in delta.iter().enumerate() {
+            let d2 = F64x2::splat(d);
+            let (w, next) = (part(w, i * n, n), part_mut(next_w, i * n, n));
+            // Whole pairs, then the last weight of an odd row alone.
+            let mut j = 0;
+            while j + 2 <= n {
+                let sum = if SEND { F64x2::load(g, j) } else { d2 };
+                let (w, a) = (F64x2::load(w, j), F64x2::load(a, j));
+                let (sum, stepped) = step_pair::<DECAY>(w, a, d2, sum, &rule2);
+                if SEND {
+                    sum.store(g, j);
+                }
+                stepped.store(next, j);
+                ok = ok & stepped.abs().le(bound);
+                j += 2;
+            }
+            if j < n {
+                let sum = if SEND { F64x2::lone(g[j]) } else { d2 };
+                let (w, a) = (F64x2::lone(w[j]), F64x2::lone(a[j]));
+                let (sum, stepped) = step_pair::<DECAY>(w, a, d2, sum, &rule2);
+                if SEND {
+                    g[j] = sum.lanes()[0];
+                }
+                next[j] = stepped.lanes()[0];
+                ok = ok & stepped.abs().le(bound).only_first();
+            }
+            next_b[i] = rule.stepped_bias(b[i], d);
+            ok = ok & F64x2::splat(next_b[i]).abs().le(bound);
+        }
+        ok.all()
     }
 
     /// ∂L/∂W_ij = δ_i a_j and ∂L/∂b_i = δ_i, written into (or, with `accumulate`, added
@@ -78,6 +180,34 @@ impl Dense {
             }
         }
     }
+}
+
+/// η and λ of an [`UpdateRule`] in both lanes.
+struct Rule2 {
+    eta: F64x2,
+    lambda: F64x2,
+}
+
+/// Two weights w of a unit with δ = `d`, on inputs `a`: ∂L/∂a with their terms W_ij δ_i
+/// added to `g`, and the weights after the step.
+#[inline(always)]
+fn step_pair<const DECAY: bool>(
+    w: F64x2,
+    a: F64x2,
+    d: F64x2,
+    g: F64x2,
+    rule: &Rule2,
+) -> (F64x2, F64x2) {
+    let grad = d * a;
+    // w − η(∂L/∂w + λw), UpdateRule::stepped_weight lane by lane. With λ = +0 it is the
+    // number w − η ∂L/∂w: adding 0·w changes at most the sign of a zero ∂L/∂w (where
+    // w = +0), and +0 − η·(±0) is +0 either way.
+    let stepped = if DECAY {
+        w - rule.eta * (grad + rule.lambda * w)
+    } else {
+        w - rule.eta * grad
+    };
+    (g + w * d, stepped)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::conv::Conv;
 use super::dense::Dense;
 use super::pool::Pool;
 use super::shape::Shape;
-use crate::activation::{softmax, Activation};
+use crate::activation::Activation;
 use crate::error::{Error, ErrorKind, ShapeError};
 use crate::vocab::Named;
 
@@ -142,12 +142,8 @@ impl Layer {
             }
             Layer::Dense(d) => d.forward(x, y),
             Layer::Activation(a) => {
-                y.clear();
-                if a.is_softmax() {
-                    y.extend(softmax(x));
-                } else {
-                    y.extend(x.iter().map(|&z| a.f(z)));
-                }
+                y.resize(x.len(), 0.0);
+                a.apply(x, y);
             }
         }
     }
@@ -254,15 +250,6 @@ pub fn activation_backward(
     g: &[f64],
     grad_z: &mut Vec<f64>,
 ) {
-    grad_z.clear();
-    if act.is_softmax() {
-        let gy: f64 = g.iter().zip(a).map(|(g, y)| g * y).sum();
-        grad_z.extend(a.iter().zip(g).map(|(y, g)| y * (g - gy)));
-    } else {
-        grad_z.extend(
-            g.iter()
-                .zip(z.iter().zip(a))
-                .map(|(g, (&z, &a))| g * act.df_from(z, a)),
-        );
-    }
+    grad_z.resize(g.len(), 0.0);
+    act.backward(z, a, g, grad_z);
 }

@@ -11,10 +11,12 @@
 pub mod conv;
 pub mod conv_terms;
 pub mod dense;
+pub mod fc;
 pub mod format;
 pub mod full_conv;
 pub mod gradcheck;
 pub mod im2col;
+pub mod lanes;
 pub mod layer;
 pub mod net;
 pub mod params;
@@ -27,6 +29,7 @@ pub mod validate;
 
 pub use conv::Conv;
 pub use dense::Dense;
+pub use fc::FcWorkspace;
 pub use format::{net_and_input, net_from_value};
 pub use layer::{Grads, Layer};
 pub use net::{Net, Workspace};

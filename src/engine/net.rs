@@ -18,7 +18,7 @@ pub struct Net {
 }
 
 /// Every blob of one example's pass, reused so a training loop allocates nothing per
-/// example (beyond softmax's and the loss's own small vectors).
+/// example.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Workspace {
     /// shapes[0] is the input's; shapes[l + 1] is layer l's output.
@@ -120,6 +120,32 @@ impl Net {
         grads: &mut Vec<Grads>,
         accumulate: bool,
     ) {
+        self.backward(x, t, ws, grads, accumulate, true);
+    }
+
+    /// The backward pass as training needs it: [`Net::backward_into`] without ∂L/∂x,
+    /// the first layer's ∂L/∂(input), which no parameter depends on (for a conv first
+    /// layer, a whole full convolution saved). `ws.grad_inputs[0]` is left as it was.
+    pub fn backward_params_into(
+        &self,
+        x: &[f64],
+        t: &[f64],
+        ws: &mut Workspace,
+        grads: &mut Vec<Grads>,
+        accumulate: bool,
+    ) {
+        self.backward(x, t, ws, grads, accumulate, false);
+    }
+
+    fn backward(
+        &self,
+        x: &[f64],
+        t: &[f64],
+        ws: &mut Workspace,
+        grads: &mut Vec<Grads>,
+        accumulate: bool,
+        input_gradient: bool,
+    ) {
         let n = self.layers.len();
         let fits = grads.len() == n
             && grads.iter().zip(&self.layers).all(|(g, l)| {
@@ -146,7 +172,8 @@ impl Net {
             g.clear();
             g.extend(outputs[last].iter().zip(t).map(|(y, t)| y * st - t));
         } else {
-            *grad_output = self.loss.dy(&outputs[last], t);
+            grad_output.resize(outputs[last].len(), 0.0);
+            self.loss.dy_into(&outputs[last], t, grad_output);
         }
         for (l, layer) in self.layers.iter().enumerate().rev() {
             if l == last && combined {
@@ -155,14 +182,16 @@ impl Net {
             let input = if l == 0 { x } else { &outputs[l - 1] };
             let (lower, upper) = grad_inputs.split_at_mut(l + 1);
             let grad_y: &[f64] = if l == last { grad_output } else { &upper[0] };
-            layer.backward_input(
-                shapes[l],
-                input,
-                &outputs[l],
-                &argmax[l],
-                grad_y,
-                &mut lower[l],
-            );
+            if l > 0 || input_gradient {
+                layer.backward_input(
+                    shapes[l],
+                    input,
+                    &outputs[l],
+                    &argmax[l],
+                    grad_y,
+                    &mut lower[l],
+                );
+            }
             layer.backward_params(shapes[l], input, grad_y, &mut grads[l], accumulate);
         }
     }
