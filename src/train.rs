@@ -80,10 +80,18 @@ impl History {
 
     /// Offers a point; it is kept on every `stride`-th call.
     pub fn record(&mut self, step: u64, train: f64, test: f64) {
+        self.offer(step, || (train, test));
+    }
+
+    /// Offers a point whose (training, test) losses `losses` computes, only when the point
+    /// is kept: once the stride has doubled, most offers are dropped, and their passes
+    /// over the data need not run.
+    pub fn offer(&mut self, step: u64, losses: impl FnOnce() -> (f64, f64)) {
         self.calls += 1;
         if !(self.calls - 1).is_multiple_of(self.stride) {
             return;
         }
+        let (train, test) = losses();
         self.points.push((step, train, test));
         if self.points.len() >= self.cap {
             let kept: Vec<_> = self.points.iter().step_by(2).copied().collect();
@@ -250,10 +258,19 @@ impl Trainer {
         dataset_loss(&self.net, &self.test)
     }
 
-    /// Adds the current losses to the history.
+    /// Offers the current losses to the history (computed only if it keeps them).
     pub fn record(&mut self) {
-        let (a, b) = (self.train_loss(), self.test_loss());
-        self.history.record(self.examples, a, b);
+        let Trainer {
+            net,
+            train,
+            test,
+            history,
+            examples,
+            ..
+        } = self;
+        history.offer(*examples, || {
+            (dataset_loss(net, train), dataset_loss(net, test))
+        });
     }
 }
 
@@ -273,6 +290,21 @@ pub fn batch_indices(next: usize, k: usize, n: usize) -> impl Iterator<Item = us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_computes_only_the_points_it_keeps() {
+        let (mut kept, mut computed) = (History::new(8), 0);
+        let mut all = History::new(8);
+        for s in 0..1000u64 {
+            kept.offer(s, || {
+                computed += 1;
+                (s as f64, 0.0)
+            });
+            all.record(s, s as f64, 0.0);
+        }
+        assert_eq!(kept, all);
+        assert!(computed < 300, "{computed} of 1000 offers computed");
+    }
 
     #[test]
     fn history_stays_bounded() {
