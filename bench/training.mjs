@@ -58,6 +58,9 @@ const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.fl
 
 /** In the page: both runs on one problem, alternating; rates and the weights' agreement. */
 async function inPage(page, net, prob) {
+  // Through the public API first: a problem with a dataset moves the page to the full
+  // wasm module, whose Lab the rest then drives directly.
+  await page.evaluate((p) => window.backpropLab.load(p), prob);
   return page.evaluate(async ({ prob, steps, rounds, agreeSteps }) => {
     const { lab } = window.__backpropLabInternals;
     const js = await import('/bench/baseline.js');

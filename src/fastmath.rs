@@ -177,9 +177,6 @@ impl Tanh2 {
         let [inv_ln2, ln2_hi, ln2_lo] = self.ln2;
         let [one, two, minus_two, _, _, near, far] = self.numbers;
         let a = x.abs();
-        // Near 0: the series.
-        let x2 = x * x;
-        let series = x * (s0 + x2 * (s1 + x2 * (s2 + x2 * (s3 + x2 * s4))));
         // Elsewhere: e = e^(−2|x|) by exp's main path, then (1 − e)/(1 + e).
         let v = minus_two * a;
         let k = self.round(v * inv_ln2);
@@ -192,7 +189,13 @@ impl Tanh2 {
         let e = v.is_nan().select(v, y * F64x2::pow2(k, self.pow2));
         let t = ((one - e) / (one + e)).copysign(x);
         let t = far.lt(a).select(one.copysign(x), t);
-        a.lt(near).select(series, t)
+        // Near 0 the series, when a lane needs it.
+        let near = a.lt(near);
+        if !near.any() {
+            return t;
+        }
+        let x2 = x * x;
+        near.select(x * (s0 + x2 * (s1 + x2 * (s2 + x2 * (s3 + x2 * s4)))), t)
     }
 
     /// [`round`] of each lane.

@@ -48,18 +48,35 @@ impl Dense {
     pub fn forward_slice(&self, a: &[f64], z: &mut [f64]) {
         let (n, m) = (self.inputs, self.outputs);
         let (w, b, a) = (&self.weights[..], &self.biases[..], part(a, 0, n));
-        for i in (0..m).step_by(2) {
+        // Four units at a time, two sums in flight (an add waits for the one before it in
+        // its own sum only); the rest two at a time (a lone last unit is paired with itself).
+        let mut i = 0;
+        while i + 4 <= m {
+            let (w0, w1) = (part(w, i * n, n), part(w, (i + 1) * n, n));
+            let (w2, w3) = (part(w, (i + 2) * n, n), part(w, (i + 3) * n, n));
+            let (mut s01, mut s23) = (F64x2::splat(-0.0), F64x2::splat(-0.0)); // where `sum` starts
+            for j in 0..n {
+                let aj = F64x2::splat(a[j]);
+                s01 = s01 + F64x2::new(w0[j], w1[j]) * aj;
+                s23 = s23 + F64x2::new(w2[j], w3[j]) * aj;
+            }
+            (s01 + F64x2::load(b, i)).store(z, i);
+            (s23 + F64x2::load(b, i + 2)).store(z, i + 2);
+            i += 4;
+        }
+        while i < m {
             let w0 = part(w, i * n, n);
             let w1 = if i + 1 < m {
                 part(w, (i + 1) * n, n)
             } else {
                 w0
             };
-            let mut sum = F64x2::splat(-0.0); // where f64's `sum` starts
+            let mut s = F64x2::splat(-0.0);
             for j in 0..n {
-                sum = sum + F64x2::new(w0[j], w1[j]) * F64x2::splat(a[j]);
+                s = s + F64x2::new(w0[j], w1[j]) * F64x2::splat(a[j]);
             }
-            (sum + F64x2::load(b, i)).store(z, i);
+            (s + F64x2::load(b, i)).store(z, i);
+            i += 2;
         }
     }
 

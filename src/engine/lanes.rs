@@ -128,6 +128,10 @@ mod imp {
         pub fn all(self) -> bool {
             i64x2_all_true(self.0)
         }
+        #[inline(always)]
+        pub fn any(self) -> bool {
+            v128_any_true(self.0)
+        }
         /// Lane 0 as it is, lane 1 true.
         #[inline(always)]
         pub fn only_first(self) -> Mask {
@@ -259,6 +263,10 @@ mod imp {
         #[inline(always)]
         pub fn all(self) -> bool {
             self.0[0] && self.0[1]
+        }
+        #[inline(always)]
+        pub fn any(self) -> bool {
+            self.0[0] || self.0[1]
         }
         /// Lane 0 as it is, lane 1 true.
         #[inline(always)]
