@@ -28,7 +28,12 @@ const view = {
   req: null, // the Frame: what each redraw asks of the core
   drawn: false, // a first frame was drawn
   kind: 'mlp', // the network's kind: 'mlp' (fully connected) or 'cnn'
+  valuesAt: -Infinity, // when the tables' numbers were last refilled (performance.now)
+  weightsPending: false, // new weights arrived since that refill
 };
+
+/** While training plays, the tables' numbers are refilled at most this often. */
+const VALUES_EVERY_MS = 250;
 
 /** The core's vocabularies (presets, panels, modes, datasets, …), read once at start. */
 let VOCAB = null;
@@ -345,7 +350,19 @@ function draw() {
       });
       view.stateKey = key;
     }
-    if (kind === 'mlp') timed('values', () => updateValues(document, state, archChanged || out.weights_before));
+    // While training plays, the numbers in the tables are refilled a few times a second,
+    // not every frame: refilling them (and the layout it forces) was most of a training
+    // frame's redraw, and a key press waits for the frame it arrives in. The canvases
+    // (heatmaps, unit maps, loss curve) still follow every frame; pausing refills at once.
+    // (New weights in a skipped frame are remembered, so the next refill includes them.)
+    view.weightsPending = view.weightsPending || archChanged || Boolean(out.weights_before);
+    const now = performance.now();
+    const numbersDue = !training.isPlaying() || archChanged || now - view.valuesAt >= VALUES_EVERY_MS;
+    if (kind === 'mlp' && numbersDue) {
+      timed('values', () => updateValues(document, state, view.weightsPending));
+      view.valuesAt = now;
+      view.weightsPending = false;
+    }
     // The gradient check: built folded; its report arrives while it is open.
     const details = $('gradcheck').querySelector('details');
     if (!details || out.gradcheck || (!details.open && view.gradLang !== getLang())) {
