@@ -1,7 +1,13 @@
 //! The fused online-SGD step of fully connected nets (`engine::fc`, which `Trainer::step`
 //! takes for batch size 1) against the plain engine (per-layer passes, `batch_gradients`
 //! then `Net::update`): the same net trained the same way both ways has the same weights,
-//! bit for bit, after every step, and diverges on the same step.
+//! bit for bit, after every step, and diverges on the same step. It also runs as wasm
+//! with simd128 (`cargo test --target wasm32-unknown-unknown --test train_fused_test`
+//! with RUSTFLAGS `-C target-feature=+simd128` and wasm-bindgen-test-runner), where both
+//! paths take their two-lane code.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use backprop_lab::activation::Activation;
 use backprop_lab::dataset::Dataset;
