@@ -130,6 +130,10 @@ pub struct Trainer {
     pub next: usize,
     pub status: Status,
     pub history: History,
+    /// (examples seen, training, test) accuracy of a classification or R² of a
+    /// regression, recorded with the loss (point for point beside `history`); NaN where
+    /// there is none (an empty test set, constant targets).
+    pub scores: History,
     /// Buffers of the passes and the gradients, reused every step.
     ws: Workspace,
     grads: Vec<Grads>,
@@ -149,6 +153,7 @@ impl Trainer {
             next: 0,
             status: Status::Ok,
             history: History::new(2048),
+            scores: History::new(2048),
             ws: Workspace::default(),
             grads: Vec::new(),
             idx: Vec::new(),
@@ -232,10 +237,15 @@ impl Trainer {
         dataset_loss(&self.net, &self.test)
     }
 
-    /// Adds the current losses to the history.
+    /// Adds the current losses, and accuracies or R², to the histories (one pass over
+    /// each set).
     pub fn record(&mut self) {
-        let (a, b) = (self.train_loss(), self.test_loss());
+        let (a, sa) = crate::metric::evaluate(&self.net, &self.train, &mut self.ws);
+        let (b, sb) = crate::metric::evaluate(&self.net, &self.test, &mut self.ws);
         self.history.record(self.examples, a, b);
+        let nan = f64::NAN;
+        self.scores
+            .record(self.examples, sa.unwrap_or(nan), sb.unwrap_or(nan));
     }
 }
 
