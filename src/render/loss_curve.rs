@@ -124,13 +124,16 @@ pub fn draw<DB: DrawingBackend>(
         Some(sc) => draw_scores(area, sc, has_test, x1, &plot, theme, lang)?,
         None => Default::default(),
     };
-    #[cfg(not(feature = "full"))]
-    let _ = plot;
     // Legend drawn as plain text (see curves.rs on why not plotters' legend); beside the
     // rising scores, half way down.
     let (w, h) = area.dim_in_pixel();
     let f = text(12.0).pos(Pos::new(HPos::Left, VPos::Center));
-    let x0 = w as i32 - (if scores.is_some() { 160.0 } else { 120.0 } * s) as i32;
+    // With scores it ends inside the plot, clear of the right axis's labels.
+    let x0 = if scores.is_some() {
+        plot.0.end - (175.0 * s) as i32
+    } else {
+        w as i32 - (120.0 * s) as i32
+    };
     let y0 = if scores.is_some() {
         (h as f64 * 0.45) as i32
     } else {
