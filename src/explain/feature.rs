@@ -19,11 +19,11 @@ pub fn start(e: &mut Explanation, source: &Source, step: &Step, digits: usize) {
     let (en, zh) = match source.point {
         Some(_) => (
             " The network's inputs are features of the data point (x₁, x₂), computed from it before the network runs.",
-            " 网络的输入是数据点 (x₁, x₂) 的特征，在网络运行之前由这个点算出。",
+            "网络的输入是数据点 (x₁, x₂) 的特征，在网络运行之前由这个点算出。",
         ),
         None => (
             " The network's inputs are features of a data point (x₁, x₂); this input was edited by hand, so no point of the data gives it.",
-            " 网络的输入是数据点 (x₁, x₂) 的特征；这个输入是手动修改的，数据中没有哪个点能给出它。",
+            "网络的输入是数据点 (x₁, x₂) 的特征；这个输入是手动修改的，数据中没有哪个点能给出它。",
         ),
     };
     e.note.en.push_str(en);
