@@ -102,7 +102,9 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
   function features() {
     const boxes = [...$('ds-features').querySelectorAll('input')];
     const on = boxes.filter((b) => b.checked && !b.disabled).map((b) => b.value);
-    return (on.length || boxes.every((b) => !b.checked) ? on : ['x1']).join(',');
+    // A network needs an input: none ticked is refused here, in the page's words.
+    if (!boxes.some((b) => b.checked)) throw new Error(t('train.nofeatures'));
+    return (on.length ? on : ['x1']).join(',');
   }
 
   /** Ticks the boxes of dataset `d`'s features (x₁, x₂ without one), unless `keep`; a

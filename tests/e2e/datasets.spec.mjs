@@ -92,7 +92,7 @@ test('features are toggled in the panel, shape the input layer, are explained an
   await expect.poll(async () => (await state(page)).sizes[0]).toBe(1);
   await box('x2_sq').click(); // the box comes back ticked: the change is refused
   await expect(page.locator('#message')).toBeVisible();
-  await expect(page.locator('#message-text')).toContainText('feature');
+  await expect(page.locator('#message-text')).toHaveText('Tick at least one input feature: the network needs an input.');
   expect((await state(page)).sizes[0]).toBe(1);
   await expect(box('x2_sq')).toBeChecked();
 });
