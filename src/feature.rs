@@ -226,6 +226,29 @@ pub fn is_raw(features: &[Feature], dims: usize) -> bool {
     features == raw(dims)
 }
 
+/// A comma-separated list of feature names (`"x1,x2,sin_x1"`, as the page sends its
+/// checkboxes) as a [`normalise`]d list; an unknown name is an error naming the valid
+/// ones. An empty text is the empty list ([`check`] refuses it with a clear message).
+pub fn parse_list(text: &str) -> Result<Vec<Feature>, Error> {
+    let mut out = Vec::new();
+    for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        out.push(Feature::parse(name).map_err(|e| e.or_at("features"))?);
+    }
+    Ok(normalise(&out))
+}
+
+/// Where a network's input vector came from when its inputs are features: the features,
+/// one per input unit, and the raw point they were computed from. The step-through says
+/// how each input was computed; the network view labels its input units with them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// The features, in the input vector's order.
+    pub features: Vec<Feature>,
+    /// The raw point (x₁, x₂) the input was computed from; `None` when no point of the
+    /// data gives this input (it was edited by hand).
+    pub point: Option<[f64; 2]>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +260,32 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", f.name()));
             assert_eq!(Feature::parse(f.name()).unwrap(), f);
         }
+    }
+
+    #[test]
+    fn a_list_of_names_is_a_set_in_tfp_order() {
+        assert_eq!(
+            parse_list(" sin_x2,x1, sin_x2 ").unwrap(),
+            vec![Feature::X1, Feature::SinX2]
+        );
+        assert_eq!(parse_list("").unwrap(), vec![]);
+        let e = parse_list("x1,x3").unwrap_err().to_string();
+        assert!(e.contains("x3") && e.contains("sin_x1"), "{e}");
+        assert!(check(&parse_list("").unwrap(), 2).is_err());
+    }
+
+    #[test]
+    fn worked_values_agree_with_value() {
+        let p = [-1.5, 0.5];
+        assert_eq!(Feature::X1Sq.worked(p, 4), "x₁² = (-1.5)² = 2.25");
+        assert_eq!(
+            Feature::X1X2.worked_tex(p, 4),
+            "x_1 x_2 = -1.5 \\times 0.5 = -0.75"
+        );
+        assert_eq!(inputs(&RAW_2D, p), vec![-1.5, 0.5]);
+        assert_eq!(
+            inputs(&[Feature::SinX2, Feature::X2Sq], p),
+            vec![0.5f64.sin(), 0.25]
+        );
     }
 }

@@ -12,6 +12,38 @@ use crate::dataset::Dataset;
 use crate::engine::{Net, Workspace};
 use crate::train::Trainer;
 
+/// One pass over a dataset: the mean loss, and the accuracy (a classification) or R² (a
+/// regression; `None` when the targets are constant or the set is empty). The loss is
+/// [`crate::train::dataset_loss`]'s, bit for bit; the loss curve records both at once.
+pub fn evaluate(net: &Net, data: &Dataset, ws: &mut Workspace) -> (f64, Option<f64>) {
+    if data.is_empty() {
+        return (0.0, None);
+    }
+    let d = decision(data, net.output_activation());
+    let (mut loss, mut right, mut sse) = (0.0, 0usize, 0.0);
+    for (x, t) in data.inputs.iter().zip(&data.targets) {
+        net.forward_into(x, ws);
+        loss += net.loss_in(x, t, ws);
+        let y = ws.outputs.last().map_or(&[][..], Vec::as_slice);
+        match d {
+            Some(d) => right += usize::from(Some(predicted_class(y, d)) == target_class(t, d)),
+            None => {
+                let e = y.first().copied().unwrap_or(0.0) - t.first().copied().unwrap_or(0.0);
+                sse += e * e;
+            }
+        }
+    }
+    let n = data.len() as f64;
+    let score = match d {
+        Some(_) => Some(right as f64 / n),
+        None => {
+            let base = constant_mse(data);
+            (base > 0.0).then(|| 1.0 - sse / n / base)
+        }
+    };
+    (loss / n, score)
+}
+
 /// How a classifier's output is read.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Decision {

@@ -139,6 +139,10 @@ pub struct Trainer {
     pub next: usize,
     pub status: Status,
     pub history: History,
+    /// (examples seen, training, test) accuracy of a classification or R² of a
+    /// regression, recorded with the loss (point for point beside `history`); NaN where
+    /// there is none (an empty test set, constant targets).
+    pub scores: History,
     /// Buffers of the passes and the gradients, reused every step.
     ws: Workspace,
     /// Buffers of the fully connected fast path (online SGD on an MLP).
@@ -160,6 +164,7 @@ impl Trainer {
             next: 0,
             status: Status::Ok,
             history: History::new(2048),
+            scores: History::new(2048),
             ws: Workspace::default(),
             fc: FcWorkspace::default(),
             grads: Vec::new(),
@@ -258,19 +263,28 @@ impl Trainer {
         dataset_loss(&self.net, &self.test)
     }
 
-    /// Offers the current losses to the history (computed only if it keeps them).
+    /// Offers the current losses, and accuracies or R², to the histories (one pass over
+    /// each set, run only if the histories keep the point: they keep the same ones).
     pub fn record(&mut self) {
         let Trainer {
             net,
             train,
             test,
             history,
+            scores,
             examples,
+            ws,
             ..
         } = self;
+        let nan = f64::NAN;
+        let mut kept = None;
         history.offer(*examples, || {
-            (dataset_loss(net, train), dataset_loss(net, test))
+            let (a, sa) = crate::metric::evaluate(net, train, ws);
+            let (b, sb) = crate::metric::evaluate(net, test, ws);
+            kept = Some((sa.unwrap_or(nan), sb.unwrap_or(nan)));
+            (a, b)
         });
+        scores.offer(*examples, || kept.unwrap_or((nan, nan)));
     }
 }
 

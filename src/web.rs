@@ -566,6 +566,9 @@ impl Lab {
         self.on(|s| s.change(Change::BatchSize(n)))
     }
 
+    /// A generated dataset; `features` names the network's inputs, comma-separated
+    /// (`"x1,x2,sin_x1"`, any order: the input vector follows TFP's). The input layer is
+    /// made anew when their number changes.
     pub fn set_dataset(
         &mut self,
         kind: &str,
@@ -573,6 +576,7 @@ impl Lab {
         noise: f64,
         test_fraction: f64,
         seed: f64,
+        features: &str,
     ) -> Result<(), JsValue> {
         self.on(|s| {
             let spec = crate::dataset::Spec {
@@ -581,7 +585,7 @@ impl Lab {
                 noise,
                 test_fraction,
                 seed: whole(seed, "seed")?,
-                features: crate::feature::raw(2).to_vec(),
+                features: crate::feature::parse_list(features)?,
             };
             s.change(Change::Dataset(spec))
         })

@@ -4,6 +4,7 @@
 
 use backprop_lab::dataset::{Kind, Spec};
 use backprop_lab::engine::Net;
+use backprop_lab::feature::{Feature, RAW_2D};
 use backprop_lab::lab::{Change, Session};
 use backprop_lab::render::data_plot;
 use backprop_lab::render::frame::{self, Options, View};
@@ -86,7 +87,7 @@ fn sides(s: &Session, net: &Net, theme: &Theme) -> (usize, usize, usize) {
     let data = &s.workbench().data().train;
     let dom = Domain::around(&data.inputs);
     let (nx, ny, cell) = (160, 120, 4);
-    let rgba = heatmap::output_rgba(net, &dom, nx, ny, cell, theme);
+    let rgba = heatmap::output_rgba(net, &RAW_2D, &dom, nx, ny, cell, theme);
     let (w, h) = ((nx * cell) as f64, (ny * cell) as f64);
     assert_eq!(rgba.len(), nx * cell * ny * cell * 4);
     let (mut own, mut other, mut neither) = (0, 0, 0);
@@ -155,7 +156,7 @@ fn the_two_class_centres_have_opposite_colours() {
     let net = &s.saved().problem.net;
     let dom = Domain::around(&s.workbench().data().train.inputs);
     let (nx, ny, cell) = (100, 100, 2);
-    let rgba = heatmap::output_rgba(net, &dom, nx, ny, cell, &theme);
+    let rgba = heatmap::output_rgba(net, &RAW_2D, &dom, nx, ny, cell, &theme);
     let at = |x: f64, y: f64| {
         let (px, py) = dom.to_px(&[x, y], (nx * cell) as f64, (ny * cell) as f64);
         side(pixel(&rgba, nx * cell, px, py), &theme)
@@ -204,4 +205,48 @@ fn the_data_view_puts_each_point_on_its_own_colour() {
             "dpr {dpr}, training {training}: {own} of {n}"
         );
     }
+}
+
+/// The circle on the features x₁² and x₂² (in them the disc is a half-plane): the data
+/// view evaluates the network on the features of each pixel's point of the raw plane,
+/// over TensorFlow Playground's fixed square ±6, and puts each point where it lies.
+#[test]
+fn on_features_the_heatmap_is_drawn_over_the_raw_plane() {
+    let mut s = Session::from_preset("xor").unwrap();
+    let mut spec = Spec::new(Kind::Circle, 200, 0.0, 0.0, 1);
+    spec.features = vec![Feature::X1Sq, Feature::X2Sq];
+    s.change(Change::Dataset(spec)).unwrap();
+    assert_eq!(s.saved().problem.net.inputs(), 2);
+    s.change(Change::Resize {
+        layer: 0,
+        delta: -2,
+    })
+    .unwrap();
+    for _ in 0..40 {
+        s.train(2000).unwrap();
+        if s.workbench().trainer().unwrap().train_loss() < 0.01 {
+            break;
+        }
+    }
+    let o = Options::default();
+    let pic = frame::picture(&s, View::Data, (480.0, 480.0), &o, None).unwrap();
+    let (patch, scatter) = (&pic.patches[0], pic.scatter.as_ref().unwrap());
+    let own = scatter
+        .points
+        .iter()
+        .filter(|&&(x, y, class, _)| {
+            side(pixel(&patch.rgba, patch.width as usize, x, y), &pic.theme) == Some(class)
+        })
+        .count();
+    assert!(own as f64 >= 0.97 * 200.0, "{own} of 200 on their own side");
+    // Each point is drawn at its raw (x₁, x₂) on the square ±6 (not at its features).
+    let d = s.workbench().data();
+    for (p, &(x, y, _, _)) in d.train_points.iter().zip(&scatter.points) {
+        let want = Domain::square(6.0).to_px(p, pic.size.0 as f64, pic.size.1 as f64);
+        assert!((x - want.0).abs() < 1e-9 && (y - want.1).abs() < 1e-9);
+    }
+    // The centre (a disc point) and a corner (outside the ring) differ in colour.
+    let at = |x: f64, y: f64| side(pixel(&patch.rgba, patch.width as usize, x, y), &pic.theme);
+    assert_eq!(at(240.0, 240.0), Some(true));
+    assert_eq!(at(5.0, 5.0), Some(false));
 }

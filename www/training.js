@@ -97,11 +97,36 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
     }
   }
 
+  /** The checked features' names, comma-separated (a 1-D dataset offers no x₂ ones:
+   * their boxes are off, and x₁ stands in when none is left). */
+  function features() {
+    const boxes = [...$('ds-features').querySelectorAll('input')];
+    const on = boxes.filter((b) => b.checked && !b.disabled).map((b) => b.value);
+    // A network needs an input: none ticked is refused here, in the page's words.
+    if (!boxes.some((b) => b.checked)) throw new Error(t('train.nofeatures'));
+    return (on.length ? on : ['x1']).join(',');
+  }
+
+  /** Ticks the boxes of dataset `d`'s features (x₁, x₂ without one), unless `keep`; a
+   * 1-D dataset disables the x₂ ones. */
+  function syncFeatures(d, keep) {
+    const flat = d && app.vocab.datasets.some((k) => k.name === d.kind && k.inputs === 1);
+    for (const b of $('ds-features').querySelectorAll('input')) {
+      b.disabled = Boolean(flat && b.dataset.x2);
+      if (!keep) b.checked = (d?.features || ['x1', 'x2']).includes(b.value);
+    }
+  }
+
   function applyData() {
     guarded(() => {
-      app.lab.set_dataset($('ds-kind').value, number('ds-points', t('train.points'), true), number('ds-noise', t('train.noise')),
-        number('ds-test', t('train.test')), number('ds-seed', t('train.seed'), true));
-      app.onNetworkChange();
+      syncFeatures({ kind: $('ds-kind').value }, true);
+      try {
+        app.lab.set_dataset($('ds-kind').value, number('ds-points', t('train.points'), true), number('ds-noise', t('train.noise')),
+          number('ds-test', t('train.test')), number('ds-seed', t('train.seed'), true), features());
+        app.onNetworkChange();
+      } finally {
+        syncFeatures(JSON.parse(app.lab.export_state()).dataset);
+      }
     });
   }
 
@@ -112,6 +137,7 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
     $('tr-new').addEventListener('click', () => { stop(); guarded(() => { app.lab.new_weights(); app.onNetworkChange(); }); });
     $('ds-apply').addEventListener('click', () => { stop(); applyData(); });
     $('ds-kind').addEventListener('change', () => { stop(); applyData(); });
+    $('ds-features').addEventListener('change', () => { stop(); applyData(); });
     $('tr-batch').addEventListener('change', (e) => guarded(() => app.lab.set_batch_size(Number(e.target.value))));
     $('tr-init').addEventListener('change', (e) => { stop(); guarded(() => { app.lab.set_init(e.target.value); app.onNetworkChange(); }); });
     $('tr-l2').addEventListener('change', () => guarded(() => app.lab.set_weight_decay(number('tr-l2', 'λ'))));
@@ -137,6 +163,7 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
       $('ds-test').value = d.test_fraction;
       $('ds-seed').value = d.seed;
     }
+    syncFeatures(d);
     $('tr-batch').value = String(saved.training.batch_size);
     if (![...$('tr-batch').options].some((o) => o.value === String(saved.training.batch_size))) {
       $('tr-batch').append(el('option', { value: saved.training.batch_size }, String(saved.training.batch_size)));
@@ -205,6 +232,11 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
       if ([...sel.options].some((o) => o.value === String(cur))) sel.value = String(cur);
     };
     fill('ds-kind', vocab.datasets.map((d) => [d.name, t(`dataset.${d.name}`)]), 'xor');
+    // The features' checkboxes, labelled by their formulas (the same in both languages).
+    const box = $('ds-features');
+    if (!box.children.length) {
+      replace(box, vocab.features.map((f) => el('label', {}, el('input', { type: 'checkbox', value: f.name, dataset: f.uses_x2 ? { x2: 1 } : {} }), f.formula)));
+    }
     fill('tr-init', vocab.inits.map((i) => [i.name, i.label]), 'xavier');
     fill('tr-batch', vocab.batch_sizes.map((n) => [n, n === 1 ? t('train.online') : n === 0 ? t('train.full') : String(n)]), '1');
     fill('tr-speed', vocab.speeds.map((n) => [n, String(n)]), '10');
@@ -225,9 +257,13 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
       setClass(status, 'diverged', false);
     } else {
       const last = tr.last_loss;
+      // Accuracy in %, or a regression's R².
+      const pc = (v) => (v === null ? '·' : `${fmt(v * 100, 3)} %`);
+      const score = tr.train_accuracy !== null ? t('train.acc', { train: pc(tr.train_accuracy), test: pc(tr.test_accuracy) })
+        : tr.train_r2 !== null ? t('train.r2', { train: fmt(tr.train_r2, 3), test: fmt(tr.test_r2, 3) }) : '';
       setText(status, t('train.status', {
         updates: tr.updates, examples: tr.examples, epoch: tr.epoch ?? 0,
-        train: last ? fmt(last[0]) : '·', test: last && tr.has_test ? fmt(last[1]) : '·', rate: run.rate,
+        train: last ? fmt(last[0]) : '·', test: last && tr.has_test ? fmt(last[1]) : '·', rate: run.rate, score,
       }));
       setClass(status, 'diverged', false);
     }

@@ -13,6 +13,8 @@ use serde::Serialize;
 
 #[cfg(feature = "full")]
 pub mod cnn;
+#[cfg(feature = "full")]
+pub mod feature;
 
 /// Longest sum written out term by term; longer ones show the ends and `…`.
 const MAX_TERMS: usize = 8;

@@ -13,8 +13,9 @@ pub use workbench::{Change, Split, Workbench};
 
 use crate::document::{self, Format};
 use crate::error::{Error, ErrorKind};
+use crate::feature::{self, Feature, Source};
 use crate::lang::Lang;
-use crate::state::{self, SavedState};
+use crate::state::{self, Data, SavedState};
 use crate::trace::{Granularity, Trace};
 
 /// The state of one page.
@@ -36,11 +37,57 @@ impl Session {
         }
         let workbench = Workbench::new(&saved)?;
         let stepper = Stepper::new(&saved.problem, saved.view.granularity, saved.view.cursor);
-        Ok(Session {
+        let mut s = Session {
             saved,
             stepper,
             workbench,
+        };
+        s.trace_source();
+        Ok(s)
+    }
+
+    /// The features the network's inputs are computed with from each raw point: the
+    /// dataset's, else the raw inputs (the point itself).
+    pub fn features(&self) -> &[Feature] {
+        match &self.saved.dataset {
+            Some(Data::Generated(spec)) => &spec.features,
+            _ => feature::raw(self.saved.problem.net.inputs()),
+        }
+    }
+
+    /// Where the problem's input came from when the inputs are features: the features and
+    /// the point of the data that gives this input (none once it was edited by hand).
+    /// `None` on the raw inputs.
+    pub fn source(&self) -> Option<Source> {
+        let Some(Data::Generated(spec)) = &self.saved.dataset else {
+            return None;
+        };
+        if feature::is_raw(&spec.features, spec.kind.inputs()) {
+            return None;
+        }
+        let d = self.workbench.data();
+        let input = &self.saved.problem.input;
+        let point = d
+            .train
+            .inputs
+            .iter()
+            .chain(&d.test.inputs)
+            .zip(d.points())
+            .find(|(x, _)| *x == input)
+            .map(|(_, p)| feature::point(p));
+        Some(Source {
+            features: spec.features.clone(),
+            point,
         })
+    }
+
+    /// Tells the stepper where the input came from (after a load, a change or an edit).
+    fn trace_source(&mut self) {
+        #[cfg(feature = "full")]
+        {
+            let source = self.source();
+            self.stepper.set_source(source);
+        }
     }
 
     /// A session on a preset.
@@ -100,6 +147,7 @@ impl Session {
         self.stepper.rebuild(&next.problem);
         self.workbench.edited(&next, split);
         self.saved = next;
+        self.trace_source();
         Ok(())
     }
 
@@ -110,6 +158,7 @@ impl Session {
         self.workbench.change(&mut self.saved, c)?;
         if !batch_only {
             self.stepper = Stepper::new(&self.saved.problem, self.saved.view.granularity, 0);
+            self.trace_source();
         }
         Ok(())
     }
@@ -170,8 +219,11 @@ impl Session {
     /// The worked example as a document, numbers to 9 significant digits.
     pub fn document(&self, format: Format, lang: Lang) -> String {
         let t = self.trace();
-        let t = Trace::build(t.pass.clone(), t.granularity, 9);
-        document::render(&t, format, lang)
+        #[allow(unused_mut)]
+        let mut doc = Trace::build(t.pass.clone(), t.granularity, 9);
+        #[cfg(feature = "full")]
+        doc.set_source(t.source().cloned());
+        document::render(&doc, format, lang)
     }
 
     /// What step `i` asks a student to predict, checked against `guess`.

@@ -3,6 +3,7 @@
 //! can.
 
 use crate::error::{Error, ErrorKind, Thing};
+use crate::feature::Source;
 use crate::problem::Problem;
 use crate::trace::{Granularity, Phase, Trace};
 
@@ -81,9 +82,20 @@ impl Stepper {
         self.cursor = self.trace.first_of(phase).unwrap_or(0);
     }
 
-    /// The pass of an edited `problem`, the cursor kept (clamped).
+    /// The pass of an edited `problem`, the cursor kept (clamped), the input's source
+    /// kept (see [`Stepper::set_source`]).
     pub fn rebuild(&mut self, problem: &Problem) {
+        // (The first module's inputs are never features: it keeps no source.)
+        #[cfg(feature = "full")]
+        let source = self.trace.source().cloned();
         *self = Stepper::new(problem, self.trace.granularity, self.cursor);
+        #[cfg(feature = "full")]
+        self.trace.set_source(source);
+    }
+
+    /// Where the problem's input came from when its entries are features of a point.
+    pub fn set_source(&mut self, source: Option<Source>) {
+        self.trace.set_source(source);
     }
 
     /// The same pass at another granularity; the cursor stays on the same part of the
@@ -95,7 +107,10 @@ impl Stepper {
         let old = &self.trace.steps[self.cursor];
         let (phase, kind, layer) = (old.phase, old.kind, old.layer);
         let at_end = self.cursor + 1 == self.trace.len();
-        let trace = Trace::build(problem.pass(), g, UI_DIGITS);
+        #[allow(unused_mut)]
+        let mut trace = Trace::build(problem.pass(), g, UI_DIGITS);
+        #[cfg(feature = "full")]
+        trace.set_source(self.trace.source().cloned());
         self.cursor = if at_end {
             trace.len() - 1
         } else {

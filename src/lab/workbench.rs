@@ -20,11 +20,63 @@ pub const MAX_UNITS: usize = 16;
 /// Most examples one blocking `train(n)` call may touch.
 pub const MAX_EXAMPLES_PER_CALL: u64 = 10_000_000;
 
-/// The training and test sets a problem works on.
+/// The training and test sets a problem works on, with the raw point and the label each
+/// example came from: the views plot over the plane of (x₁, x₂) even when the network's
+/// inputs are features of the point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Split {
     pub train: Dataset,
     pub test: Dataset,
+    /// The raw point of each training example ((x₁, x₂), or (x)), index for index; for
+    /// given data and the one example, the inputs themselves.
+    pub train_points: Vec<Vec<f64>>,
+    /// The same for the test examples.
+    pub test_points: Vec<Vec<f64>>,
+    /// The label of each training example: class 0/1, or y for a regression (given data:
+    /// see [`label_of`]).
+    pub train_labels: Vec<f64>,
+    /// The same for the test examples.
+    pub test_labels: Vec<f64>,
+}
+
+impl Split {
+    /// A split of examples whose inputs are their points (given data, the one example).
+    /// The first module draws no data view: it keeps no points.
+    fn of_inputs(train: Dataset, test: Dataset) -> Split {
+        let full = cfg!(feature = "full");
+        let points = |d: &Dataset| if full { d.inputs.clone() } else { vec![] };
+        let labels = |d: &Dataset| {
+            let labels = d.targets.iter().map(|t| label_of(t));
+            labels.filter(|_| full).collect()
+        };
+        Split {
+            train_points: points(&train),
+            test_points: points(&test),
+            train_labels: labels(&train),
+            test_labels: labels(&test),
+            train,
+            test,
+        }
+    }
+
+    /// The training then the test examples' raw points.
+    pub fn points(&self) -> impl Iterator<Item = &Vec<f64>> {
+        self.train_points.iter().chain(&self.test_points)
+    }
+
+    /// Dimension of the raw points: 2 for a plane, 1 for sine (0 with no example).
+    pub fn point_dims(&self) -> usize {
+        self.points().next().map_or(0, Vec::len)
+    }
+}
+
+/// The label of a given target: the value of a one-unit target (0/1, ±1 or y: the views
+/// colour it by its sign), the class of a one-hot target (its largest entry).
+fn label_of(t: &[f64]) -> f64 {
+    match t {
+        [v] => *v,
+        _ => crate::metric::predicted_class(t, crate::metric::Decision::Argmax) as f64,
+    }
 }
 
 /// A change to what the network is trained on, or to its shape.
@@ -74,22 +126,27 @@ pub fn split(saved: &SavedState, problem: &Problem) -> Result<Split, Error> {
         #[cfg(feature = "full")]
         Some(Data::Generated(spec)) => {
             let out = problem.net.output_activation();
+            let samples = dataset::generate(spec);
             let (train, test) =
-                dataset::split(spec, &dataset::generate(spec), problem.net.outputs(), out);
-            Split { train, test }
+                dataset::split_parts(spec, &samples, &spec.features, problem.net.outputs(), out);
+            Split {
+                train: train.data,
+                test: test.data,
+                train_points: train.points,
+                test_points: test.points,
+                train_labels: train.labels,
+                test_labels: test.labels,
+            }
         }
-        Some(Data::Given(d)) => Split {
-            train: d.clone(),
-            test: none(),
-        },
+        Some(Data::Given(d)) => Split::of_inputs(d.clone(), none()),
         None => {
-            return Ok(Split {
-                train: Dataset {
+            return Ok(Split::of_inputs(
+                Dataset {
                     inputs: vec![problem.input.clone()],
                     targets: vec![problem.target.clone()],
                 },
-                test: none(),
-            })
+                none(),
+            ))
         }
     };
     check_examples(problem, &s)?;

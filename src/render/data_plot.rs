@@ -4,14 +4,16 @@
 
 use super::{err, Theme};
 use crate::engine::Net;
+use crate::feature::{self, Feature};
 use crate::lang::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// A data point: input, target, and whether it is held out for testing.
+/// A data point: its raw point (x₁, x₂) or (x), its label (class 0/1, or y), and
+/// whether it is held out for testing.
 pub struct Point<'a> {
     pub x: &'a [f64],
-    pub t: &'a [f64],
+    pub label: f64,
     pub test: bool,
 }
 
@@ -24,10 +26,18 @@ pub fn class(t: &[f64]) -> bool {
     }
 }
 
-/// The fitted curve y = f(x) and the points of a 1-D regression.
+/// The colour side of a label: class 1 (or a positive y, as the heatmap colours a
+/// regression's output by its sign) is the positive colour.
+pub fn side(label: f64) -> bool {
+    label > 0.0
+}
+
+/// The fitted curve y = f(x) and the points of a 1-D regression; the network takes the
+/// `features` of each x (read as x₁).
 pub fn draw_fit<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     net: &Net,
+    features: &[Feature],
     points: &[Point],
     theme: &Theme,
     lang: Lang,
@@ -44,11 +54,14 @@ pub fn draw_fit<DB: DrawingBackend>(
     let mut ws = crate::engine::Workspace::default();
     let curve: Vec<(f64, f64)> = (0..=200)
         .map(|k| x0 + (x1 - x0) * k as f64 / 200.0)
-        .map(|x| (x, net.forward_into(&[x], &mut ws)[0]))
+        .map(|x| {
+            let input = feature::inputs(features, [x, 0.0]);
+            (x, net.forward_into(&input, &mut ws)[0])
+        })
         .collect();
     let ys = points
         .iter()
-        .map(|p| p.t[0])
+        .map(|p| p.label)
         .chain(curve.iter().map(|c| c.1))
         .filter(|v| v.is_finite());
     let (lo, hi) = ys.fold((-1.2f64, 1.2f64), |(a, b), v| (a.min(v), b.max(v)));
@@ -75,7 +88,7 @@ pub fn draw_fit<DB: DrawingBackend>(
         .draw_series(
             points
                 .iter()
-                .map(|p| (p.x[0], p.t[0], p.test))
+                .map(|p| (p.x[0], p.label, p.test))
                 .filter(|&(x, y, _)| inside(&(x, y)))
                 .map(|(x, y, test)| {
                     if test {

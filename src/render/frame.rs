@@ -223,8 +223,28 @@ pub fn has_data_view(s: &Session) -> bool {
     if cfg!(not(feature = "full")) {
         return false;
     }
+    // The data's raw points, whatever features the network takes of them.
+    let dims = s.workbench().data().point_dims();
     let net = &s.trace().pass.net;
-    net.is_mlp() && (net.inputs() == 2 || (net.inputs() == 1 && net.outputs() == 1))
+    net.is_mlp() && (dims == 2 || (dims == 1 && net.outputs() == 1))
+}
+
+/// Whether the examples are points of a plane (x₁, x₂) that a dataset gives: the unit
+/// maps show what each unit computes over it.
+fn has_plane(s: &Session) -> bool {
+    s.saved().dataset.is_some() && s.workbench().data().point_dims() == 2
+}
+
+/// The part of the plane the data view and the unit maps show: TensorFlow Playground's
+/// fixed square (±6) for its datasets, else the data's bounding box with a margin.
+#[cfg(feature = "full")]
+fn plane(s: &Session) -> Domain {
+    match &s.saved().dataset {
+        Some(crate::state::Data::Generated(spec)) if spec.kind.extent().is_some() => {
+            Domain::square(spec.kind.extent().unwrap_or(crate::dataset::TFP_EXTENT))
+        }
+        _ => Domain::around(s.workbench().data().points()),
+    }
 }
 
 /// Whether `view` applies to session `s`: the network view and the computation graph
@@ -372,10 +392,7 @@ pub fn picture(
             );
             // Inside each unit, what it computes over the input plane: while training, or
             // at rest on the start step (stepping shows the unit's values instead).
-            let maps = o.unit_maps
-                && (o.training || c == 0)
-                && t.pass.net.inputs() == 2
-                && s.saved().dataset.is_some();
+            let maps = o.unit_maps && (o.training || c == 0) && has_plane(s);
             pic.ops = record(&|root| {
                 network::draw(root, t, c, o.selected.as_ref(), &lay, &theme, lang, maps)
             })?;
@@ -406,8 +423,21 @@ pub fn picture(
                 Some(tr) => (tr.history.points.clone(), !tr.test.is_empty()),
                 None => (vec![], false),
             };
-            pic.ops =
-                record(&|root| loss_curve::draw(root, &points, has_test, o.log, &theme, lang))?;
+            // Accuracy (or R²) beside the loss once the run has any.
+            #[cfg(not(feature = "full"))]
+            let scores = None;
+            #[cfg(feature = "full")]
+            let scores = s
+                .workbench()
+                .trainer()
+                .filter(|tr| tr.scores.points.iter().any(|p| p.1.is_finite()))
+                .map(|tr| loss_curve::Scores {
+                    points: &tr.scores.points,
+                    r2: crate::metric::decision(&tr.train, tr.net.output_activation()).is_none(),
+                });
+            pic.ops = record(&|root| {
+                loss_curve::draw(root, &points, has_test, o.log, scores, &theme, lang)
+            })?;
         }
         View::Gradients => {
             let (d, w) = gradient_norms(s, o.training);
@@ -431,35 +461,37 @@ pub fn picture(
     Ok(pic)
 }
 
-/// The decision-boundary heatmap and the points (2-D inputs), or the fitted curve (1-D).
+/// The decision-boundary heatmap and the points (a plane), or the fitted curve (1-D):
+/// drawn over the raw points, the network evaluated on their features.
+#[cfg(feature = "full")]
 fn data(s: &Session, o: &Options, pic: &mut Picture, record: &Record<'_>) -> Result<(), Error> {
     let net = &s.saved().problem.net;
+    let features = s.features();
     let split = s.workbench().data();
-    let points: Vec<data_plot::Point> = split
-        .train
-        .inputs
-        .iter()
-        .zip(&split.train.targets)
-        .map(|(x, t)| data_plot::Point { x, t, test: false })
-        .chain(
-            split
-                .test
-                .inputs
-                .iter()
-                .zip(&split.test.targets)
-                .map(|(x, t)| data_plot::Point { x, t, test: true }),
-        )
-        .collect();
+    let points: Vec<data_plot::Point> = [
+        (&split.train_points, &split.train_labels, false),
+        (&split.test_points, &split.test_labels, true),
+    ]
+    .into_iter()
+    .flat_map(|(points, labels, test)| {
+        points
+            .iter()
+            .zip(labels)
+            .map(move |(x, &label)| data_plot::Point { x, label, test })
+    })
+    .collect();
     let theme = pic.theme;
-    if net.inputs() == 1 && net.outputs() == 1 {
-        pic.ops = record(&|root| data_plot::draw_fit(root, net, &points, &theme, o.lang))?;
+    let dims = split.point_dims();
+    if dims == 1 && net.outputs() == 1 {
+        pic.ops =
+            record(&|root| data_plot::draw_fit(root, net, features, &points, &theme, o.lang))?;
         return Ok(());
     }
-    if net.inputs() != 2 {
+    if dims != 2 {
         return Err(Error::new(ErrorKind::ViewNeedsInputs));
     }
     let (w, h) = pic.size;
-    let dom = Domain::around(split.train.inputs.iter().chain(&split.test.inputs));
+    let dom = plane(s);
     // Coarser cells while training keep a frame short; finer at rest.
     let cell = ((if o.training { 8.0 } else { 4.0 }) * o.dpr)
         .round()
@@ -470,7 +502,7 @@ fn data(s: &Session, o: &Options, pic: &mut Picture, record: &Record<'_>) -> Res
         y: 0.0,
         width: (nx * cell) as u32,
         height: (ny * cell) as u32,
-        rgba: heatmap::output_rgba(net, &dom, nx, ny, cell, &theme),
+        rgba: heatmap::output_rgba(net, features, &dom, nx, ny, cell, &theme),
         on_top: false,
     });
     let radius = if points.len() > 50 { 4.0 } else { 6.0 } * theme.scale;
@@ -479,7 +511,7 @@ fn data(s: &Session, o: &Options, pic: &mut Picture, record: &Record<'_>) -> Res
             .iter()
             .map(|p| {
                 let (x, y) = dom.to_px(p.x, w as f64, h as f64);
-                (x, y, data_plot::class(p.t), p.test)
+                (x, y, data_plot::side(p.label), p.test)
             })
             .collect(),
         radius,
@@ -487,20 +519,23 @@ fn data(s: &Session, o: &Options, pic: &mut Picture, record: &Record<'_>) -> Res
     Ok(())
 }
 
-/// What each unit computes over the input plane, a square inside its circle.
+/// What each unit computes over the plane of the raw points, a square inside its
+/// circle: an input unit its feature, a layer's unit its activation.
+#[cfg(feature = "full")]
 fn unit_maps(s: &Session, lay: &layout::Layout, theme: &Theme) -> Vec<Patch> {
     let net = &s.trace().pass.net;
-    let split = s.workbench().data();
-    let dom = Domain::around(split.train.inputs.iter().chain(&split.test.inputs));
+    let features = s.features();
+    let dom = plane(s);
     let side = (lay.radius * 1.3).floor().max(4.0);
     let n = 16usize;
     let cell = ((side / n as f64).floor() as usize).max(1);
     let px = (n * cell) as f64;
-    let maps = heatmap::unit_rgba(net, &dom, n, cell, theme);
+    let inputs = heatmap::feature_rgba(features, &dom, n, cell, theme);
+    let maps = heatmap::unit_rgba(net, features, &dom, n, cell, theme);
     let mut out = Vec::new();
-    for (l, units) in maps.into_iter().enumerate() {
+    for (l, units) in std::iter::once(inputs).chain(maps).enumerate() {
         for (i, rgba) in units.into_iter().enumerate() {
-            let (x, y) = lay.columns[l + 1][i];
+            let (x, y) = lay.columns[l][i];
             out.push(Patch {
                 x: (x - px / 2.0).round(),
                 y: (y - px / 2.0).round(),

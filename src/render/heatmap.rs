@@ -5,6 +5,7 @@
 use super::Theme;
 use crate::activation::Activation;
 use crate::engine::{Net, Workspace};
+use crate::feature::{self, Feature};
 use plotters::style::RGBColor;
 
 /// The part of the input plane shown.
@@ -17,6 +18,17 @@ pub struct Domain {
 }
 
 impl Domain {
+    /// The square [−e, e]²: TensorFlow Playground's fixed plane for its datasets (e = 6),
+    /// the same whatever the points.
+    pub fn square(e: f64) -> Domain {
+        Domain {
+            x0: -e,
+            x1: e,
+            y0: -e,
+            y1: e,
+        }
+    }
+
     /// The data's bounding box with a 20 % margin (at least ±0.5 around the data).
     pub fn around<'a>(inputs: impl IntoIterator<Item = &'a Vec<f64>>) -> Domain {
         let (mut x0, mut x1, mut y0, mut y1) = (
@@ -93,10 +105,12 @@ fn colour(theme: &Theme, v: f64) -> [u8; 4] {
     [mix(br, c.0), mix(bg, c.1), mix(bb, c.2), 255]
 }
 
-/// The output score over an nx × ny grid, each cell `cell` pixels square: RGBA bytes of
-/// a (nx·cell) × (ny·cell) picture.
+/// The output score over an nx × ny grid of the raw plane, each cell `cell` pixels
+/// square: RGBA bytes of a (nx·cell) × (ny·cell) picture. The network takes the
+/// `features` of each point (the raw inputs: the point itself).
 pub fn output_rgba(
     net: &Net,
+    features: &[Feature],
     dom: &Domain,
     nx: usize,
     ny: usize,
@@ -105,20 +119,47 @@ pub fn output_rgba(
 ) -> Vec<u8> {
     let mut grid = Vec::with_capacity(nx * ny);
     let mut ws = Workspace::default();
+    let mut x = Vec::with_capacity(features.len());
     for j in 0..ny {
         for i in 0..nx {
-            let y = net.forward_into(&dom.at(i, j, nx, ny), &mut ws);
+            feature::inputs_into(features, dom.at(i, j, nx, ny), &mut x);
+            let y = net.forward_into(&x, &mut ws);
             grid.push(colour(theme, score(net, y)));
         }
     }
     expand(&grid, nx, ny, cell)
 }
 
-/// What every unit computes over an n × n grid: for layer l and unit i, the RGBA bytes
-/// of an (n·cell)² picture. Bounded activations map their range, unbounded ones are
-/// scaled by their largest magnitude on the grid.
+/// What each input feature is over an n × n grid of the raw plane (an input unit's map):
+/// the RGBA bytes of an (n·cell)² picture per feature, each scaled by its largest
+/// magnitude on the grid (x₁² is pale at the centre, strong at the edges).
+pub fn feature_rgba(
+    features: &[Feature],
+    dom: &Domain,
+    n: usize,
+    cell: usize,
+    theme: &Theme,
+) -> Vec<Vec<u8>> {
+    features
+        .iter()
+        .map(|f| {
+            let v: Vec<f64> = (0..n * n)
+                .map(|k| f.value(dom.at(k % n, k / n, n, n)))
+                .collect();
+            let max = v.iter().fold(0.0f64, |m, x| m.max(x.abs())).max(1e-12);
+            let px: Vec<[u8; 4]> = v.iter().map(|&a| colour(theme, a / max)).collect();
+            expand(&px, n, n, cell)
+        })
+        .collect()
+}
+
+/// What every unit computes over an n × n grid of the raw plane (the network taking the
+/// `features` of each point): for layer l and unit i, the RGBA bytes of an (n·cell)²
+/// picture. Bounded activations map their range, unbounded ones are scaled by their
+/// largest magnitude on the grid.
 pub fn unit_rgba(
     net: &Net,
+    features: &[Feature],
     dom: &Domain,
     n: usize,
     cell: usize,
@@ -129,9 +170,11 @@ pub fn unit_rgba(
         .map(|l| vec![Vec::with_capacity(n * n); l.width()])
         .collect();
     let mut ws = Workspace::default();
+    let mut x = Vec::with_capacity(features.len());
     for j in 0..n {
         for i in 0..n {
-            net.forward_into(&dom.at(i, j, n, n), &mut ws);
+            feature::inputs_into(features, dom.at(i, j, n, n), &mut x);
+            net.forward_into(&x, &mut ws);
             // a(l) is the output of engine layer 2l + 1.
             for (l, a) in ws.outputs.iter().skip(1).step_by(2).enumerate() {
                 for (u, v) in a.iter().enumerate() {
@@ -193,13 +236,37 @@ mod tests {
     fn buffer_sizes_and_colours() {
         let net = preset::get("xor").unwrap().problem.net;
         let dom = Domain::around(&[vec![0.0, 1.0]]);
-        let buf = output_rgba(&net, &dom, 10, 8, 3, &Theme::light());
+        let raw = &feature::RAW_2D;
+        let buf = output_rgba(&net, raw, &dom, 10, 8, 3, &Theme::light());
         assert_eq!(buf.len(), 30 * 24 * 4);
         assert!(buf.chunks(4).all(|p| p[3] == 255));
-        let units = unit_rgba(&net, &dom, 6, 2, &Theme::light());
+        let units = unit_rgba(&net, raw, &dom, 6, 2, &Theme::light());
         assert_eq!(units.len(), 2);
         assert_eq!(units[0].len(), 3);
         assert_eq!(units[0][0].len(), 12 * 12 * 4);
+    }
+
+    #[test]
+    fn feature_maps_show_each_feature_over_the_plane() {
+        let theme = Theme::light();
+        let dom = Domain::square(6.0);
+        let fs = [Feature::X1, Feature::X1Sq];
+        let maps = feature_rgba(&fs, &dom, 4, 1, &theme);
+        assert_eq!(maps.len(), 2);
+        let px = |m: &[u8], i: usize, j: usize| m[(j * 4 + i) * 4..(j * 4 + i) * 4 + 3].to_vec();
+        let RGBColor(br, bg, bb) = theme.background;
+        let bg = vec![br, bg, bb];
+        // x₁: the negative hue on the left, the positive on the right.
+        assert_ne!(px(&maps[0], 0, 1), px(&maps[0], 3, 1));
+        // x₁²: the same at both edges, paler at the centre.
+        assert_eq!(px(&maps[1], 0, 1), px(&maps[1], 3, 1));
+        let d = |a: &[u8]| {
+            a.iter()
+                .zip(&bg)
+                .map(|(x, y)| x.abs_diff(*y) as u32)
+                .sum::<u32>()
+        };
+        assert!(d(&px(&maps[1], 1, 1)) < d(&px(&maps[1], 0, 1)));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The loss curve of a training run: training and test loss against examples seen,
-//! on a linear or a log scale.
+//! on a linear or a log scale; beside them, dashed on their own axis (0 to 100 % on the
+//! right), the accuracy of a classifier or the R² of a regression.
 
 use super::{err, Theme};
 use crate::lang::Lang;
@@ -7,12 +8,24 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Draws `points` = (examples seen, train loss, test loss); `has_test` draws the test line.
+/// The accuracy (or R²) of a run, point for point beside its loss curve.
+#[derive(Clone, Copy, Debug)]
+pub struct Scores<'a> {
+    /// (examples seen, train, test), from 0 to 1; NaN where there is none.
+    pub points: &'a [(u64, f64, f64)],
+    /// R² of a regression (else a classifier's accuracy, shown in %).
+    pub r2: bool,
+}
+
+/// Draws `points` = (examples seen, train loss, test loss); `has_test` draws the test
+/// line; `scores` adds the accuracy (or R²) on the right axis.
+#[allow(clippy::too_many_arguments)]
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     points: &[(u64, f64, f64)],
     has_test: bool,
     log: bool,
+    scores: Option<Scores<'_>>,
     theme: &Theme,
     lang: Lang,
 ) -> Result<(), String> {
@@ -65,8 +78,15 @@ pub fn draw<DB: DrawingBackend>(
         .map(|p| (p.0 as f64, p.2))
         .collect();
     let mut chart = theme.chart(area, title, 52.0);
+    // Room for the scores' axis (a right label area would repeat the loss's labels).
+    #[cfg(feature = "full")]
+    if scores.is_some() {
+        chart.margin_right(theme.font(44.0) as i32);
+    }
     let (pc, nc) = (theme.positive, theme.negative);
     let width = (2.0 * s) as u32;
+    // The plot's pixel rectangle, for the scores' own axis.
+    let plot;
     // The mesh and the two lines, the same on either y scale.
     macro_rules! lines {
         ($c:expr $(, $tweak:ident($($arg:tt)*))?) => {{
@@ -83,6 +103,7 @@ pub fn draw<DB: DrawingBackend>(
             if has_test {
                 c.draw_series(LineSeries::new(test, nc.stroke_width(width))).map_err(err)?;
             }
+            plot = c.plotting_area().get_pixel_range();
         }};
     }
     if log {
@@ -96,11 +117,28 @@ pub fn draw<DB: DrawingBackend>(
         let c = chart.build_cartesian_2d(0f64..x1, 0f64..hi).map_err(err)?;
         lines!(c);
     }
-    // Legend drawn as plain text (see curves.rs on why not plotters' legend).
-    let (w, _) = area.dim_in_pixel();
+    // The scores (the first module has no training run, so none) and what the legend
+    // adds for them: " · 98.4 %".
+    #[cfg(feature = "full")]
+    let suffix = match scores {
+        Some(sc) => draw_scores(area, sc, has_test, x1, &plot, theme, lang)?,
+        None => Default::default(),
+    };
+    // Legend drawn as plain text (see curves.rs on why not plotters' legend); beside the
+    // rising scores, half way down.
+    let (w, h) = area.dim_in_pixel();
     let f = text(12.0).pos(Pos::new(HPos::Left, VPos::Center));
-    let x0 = w as i32 - (120.0 * s) as i32;
-    let y0 = (32.0 * s) as i32;
+    // With scores it ends inside the plot, clear of the right axis's labels.
+    let x0 = if scores.is_some() {
+        plot.0.end - (175.0 * s) as i32
+    } else {
+        w as i32 - (120.0 * s) as i32
+    };
+    let y0 = if scores.is_some() {
+        (h as f64 * 0.45) as i32
+    } else {
+        (32.0 * s) as i32
+    };
     for (k, (label, c)) in [(tr, pc), (te, nc)]
         .into_iter()
         .enumerate()
@@ -117,13 +155,109 @@ pub fn draw<DB: DrawingBackend>(
         } else {
             points.last().map(|p| p.2)
         };
-        let label = format!(
+        #[allow(unused_mut)]
+        let mut label = format!(
             "{label} {}",
             last.map(|v| crate::number::fmt(v, 3)).unwrap_or_default()
         );
+        #[cfg(feature = "full")]
+        label.push_str(&suffix[k]);
         area.draw(&Text::new(label, (x0 + (24.0 * s) as i32, y), f.clone()))
             .map_err(err)?;
     }
     area.present().map_err(err)?;
     Ok(())
+}
+
+/// A score as the legend writes it: `98.4 %`, or `R² 0.973`.
+#[cfg(feature = "full")]
+fn score_text(v: f64, r2: bool) -> String {
+    if r2 {
+        format!("R² {}", crate::number::fmt(v, 3))
+    } else {
+        format!("{} %", crate::number::fmt(v * 100.0, 3))
+    }
+}
+
+/// The scores, dashed, on their own axis at the right: 0 at the bottom of the plot, 1
+/// at its top (an R² below 0 is drawn at 0), whatever the loss's scale. Returns what
+/// the legend adds to the train and test lines: their last score.
+#[cfg(feature = "full")]
+fn draw_scores<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sc: Scores<'_>,
+    has_test: bool,
+    x1: f64,
+    plot: &(std::ops::Range<i32>, std::ops::Range<i32>),
+    theme: &Theme,
+    lang: Lang,
+) -> Result<[String; 2], String> {
+    let s = theme.scale;
+    let (xs, ys) = (plot.0.start as f64, plot.1.start as f64);
+    let (w, h) = (
+        (plot.0.end - plot.0.start) as f64,
+        (plot.1.end - plot.1.start) as f64,
+    );
+    let at = |x: f64, v: f64| {
+        (
+            (xs + x / x1 * w).round() as i32,
+            (ys + (1.0 - v.clamp(0.0, 1.0)) * h).round() as i32,
+        )
+    };
+    let f = theme
+        .text_style(11.0)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for v in [0.0, 0.5, 1.0] {
+        let (_, y) = at(0.0, v);
+        let label = if sc.r2 {
+            crate::number::fmt(v, 2)
+        } else {
+            format!("{} %", v * 100.0)
+        };
+        area.draw(&Text::new(
+            label,
+            (plot.0.end + (4.0 * s) as i32, y),
+            f.clone(),
+        ))
+        .map_err(err)?;
+    }
+    let name = match (sc.r2, lang) {
+        (true, _) => "R²",
+        (false, Lang::Zh) => "准确率",
+        (false, _) => "accuracy",
+    };
+    let top = (plot.1.start - (8.0 * s) as i32).max(0);
+    let name_style = theme
+        .text_style(11.0)
+        .pos(Pos::new(HPos::Right, VPos::Bottom));
+    area.draw(&Text::new(
+        name,
+        (area.dim_in_pixel().0 as i32, top),
+        name_style,
+    ))
+    .map_err(err)?;
+    let width = (1.5 * s).max(1.0) as u32;
+    let (dash, gap) = ((6.0 * s) as i32, (4.0 * s) as i32);
+    for (test, colour) in [(false, theme.positive), (true, theme.negative)] {
+        if test && !has_test {
+            continue;
+        }
+        let line: Vec<(i32, i32)> = sc
+            .points
+            .iter()
+            .map(|p| (p.0 as f64, if test { p.2 } else { p.1 }))
+            .filter(|p| p.1.is_finite())
+            .map(|(x, v)| at(x, v))
+            .collect();
+        for e in DashedLineSeries::new(line, dash, gap, colour.stroke_width(width)) {
+            area.draw(&e).map_err(err)?;
+        }
+    }
+    let last = |v: Option<f64>| {
+        v.filter(|v| v.is_finite())
+            .map(|v| format!(" · {}", score_text(v, sc.r2)))
+            .unwrap_or_default()
+    };
+    let end = sc.points.last();
+    Ok([last(end.map(|p| p.1)), last(end.map(|p| p.2))])
 }

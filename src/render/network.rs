@@ -204,7 +204,7 @@ pub fn draw<DB: DrawingBackend>(
         };
         area.draw(&Circle::new(px((x, y)), r as i32, ring))
             .map_err(err)?;
-        if r >= 10.0 * s {
+        if r >= 10.0 * s && !unit_maps {
             area.draw(&Text::new(
                 fmt(v, 3),
                 px((x, y)),
@@ -212,12 +212,20 @@ pub fn draw<DB: DrawingBackend>(
             ))
             .map_err(err)?;
         }
-        area.draw(&Text::new(
-            format!("x{}", j + 1),
-            px((x - r - 16.0 * s, y)),
-            font(small, theme.muted),
-        ))
-        .map_err(err)?;
+        let (label, fs, lx) = (format!("x{}", j + 1), small, x - r - 16.0 * s);
+        // On features, the feature's formula (x₁², sin x₁), shrunk to fit left of the unit.
+        #[cfg(feature = "full")]
+        let (label, fs, lx) = match trace.source().and_then(|src| src.features.get(j)) {
+            Some(f) => {
+                let chars = f.formula().chars().count() as f64;
+                let fs = small.min((x - r - 6.0 * s) / (chars * 0.56 * s)).max(7.0);
+                let lx = lx.min(x - r - 4.0 * s - chars * 0.28 * fs * s);
+                (f.formula().to_string(), fs, lx)
+            }
+            None => (label, fs, lx),
+        };
+        area.draw(&Text::new(label, px((lx, y)), font(fs, theme.muted)))
+            .map_err(err)?;
     }
 
     // Layer units: z/a in the forward pass, δ in the backward pass.

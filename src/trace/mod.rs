@@ -13,6 +13,7 @@
 //! cursor over the steps, and stepping back is moving the cursor, never recomputing.
 
 use crate::explain::{self, Explanation};
+use crate::feature::Source;
 use crate::notation::Notation;
 use crate::pass::Pass;
 use crate::vocab::named;
@@ -176,6 +177,10 @@ pub struct Trace {
     pub blob_dims: Vec<Vec<usize>>,
     /// The nesting of every layer's weights (`[o, c, k, k]`, `[units, inputs]`, or none).
     pub weight_dims: Vec<Vec<usize>>,
+    /// Where the input vector came from when the inputs are features of a data point
+    /// (`None`: the input is the point itself, or no point): the start step says how
+    /// each was computed, the network view labels its input units with them.
+    source: Option<Source>,
 }
 
 static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -214,14 +219,39 @@ impl Trace {
             steps,
             reveal,
             revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            source: None,
         }
+    }
+
+    /// Where the input vector came from (see [`Source`]); the step texts follow it.
+    pub fn set_source(&mut self, source: Option<Source>) {
+        if self.source != source {
+            self.source = source;
+            self.texts = vec![OnceCell::new(); self.steps.len()];
+            self.briefs = vec![OnceCell::new(); self.steps.len()];
+        }
+    }
+
+    /// Where the input vector came from, when its entries are features of a point.
+    pub fn source(&self) -> Option<&Source> {
+        self.source.as_ref()
+    }
+
+    /// Step `i` explained, lists cut after `max` lines, TeX with `tex`; the start step
+    /// of a network on features says how they were computed.
+    fn explain(&self, i: usize, max: usize, tex: bool) -> Explanation {
+        #[allow(unused_mut)]
+        let mut e = explain::explain(&self.pass, &self.steps[i], self.digits, max, tex);
+        #[cfg(feature = "full")]
+        if let Some(source) = &self.source {
+            explain::feature::start(&mut e, source, &self.steps[i], self.digits);
+        }
+        e
     }
 
     /// The explanation of step `i` (title, note, formulas in plain text and TeX).
     pub fn text(&self, i: usize) -> &Explanation {
-        self.texts[i].get_or_init(|| {
-            explain::explain(&self.pass, &self.steps[i], self.digits, usize::MAX, true)
-        })
+        self.texts[i].get_or_init(|| self.explain(i, usize::MAX, true))
     }
 
     /// Every step's explanation (a document reads them all).
@@ -245,7 +275,7 @@ impl Trace {
     }
 
     fn write_brief(&self, i: usize, max: usize) -> (Explanation, bool) {
-        let mut text = explain::explain(&self.pass, &self.steps[i], self.digits, max, false);
+        let mut text = self.explain(i, max, false);
         let mut more = false;
         for list in [&mut text.plain.symbols, &mut text.plain.numbers] {
             more |= list.len() > max;

@@ -234,6 +234,37 @@ pub struct TrainingView {
     pub batch_size: usize,
     /// The last (training, test) loss of the loss curve.
     pub last_loss: Option<[f64; 2]>,
+    /// The share of the training examples a classifier gets right, 0 to 1, with the
+    /// current weights (null for a regression, or without a dataset).
+    pub train_accuracy: Option<f64>,
+    /// The same on the test examples (null too with none held out).
+    pub test_accuracy: Option<f64>,
+    /// A regression's R² on the training examples: 1 − MSE / (the targets' variance),
+    /// the share of the variance explained (null for a classification).
+    pub train_r2: Option<f64>,
+    /// The same on the test examples.
+    pub test_r2: Option<f64>,
+}
+
+/// Accuracy (a classification) or R² (a regression) of the current weights on the
+/// training and test sets: `[train_accuracy, test_accuracy, train_r2, test_r2]`, null
+/// where they do not apply. Only a dataset has them (the first module has none).
+fn scores(s: &crate::lab::Session) -> [Option<f64>; 4] {
+    #[cfg(feature = "full")]
+    if s.saved().dataset.is_some() {
+        let net = &s.saved().problem.net;
+        let d = s.workbench().data();
+        let mut ws = crate::engine::Workspace::default();
+        let (_, train) = crate::metric::evaluate(net, &d.train, &mut ws);
+        let (_, test) = crate::metric::evaluate(net, &d.test, &mut ws);
+        return if crate::metric::decision(&d.train, net.output_activation()).is_some() {
+            [train, test, None, None]
+        } else {
+            [None, None, train, test]
+        };
+    }
+    let _ = s;
+    [None; 4]
 }
 
 /// `state()` of the embedding API (and, with [`Fields::Frame`], the page's frame).
@@ -295,6 +326,7 @@ pub fn mlp_state(s: &crate::lab::Session, fields: Fields) -> StateView<'_> {
 pub fn training(s: &crate::lab::Session) -> TrainingView {
     let batch_size = s.saved().training.batch_size;
     let has_test = !s.workbench().data().test.is_empty();
+    let [train_accuracy, test_accuracy, train_r2, test_r2] = scores(s);
     match s.workbench().trainer() {
         None => TrainingView {
             updates: 0,
@@ -305,6 +337,10 @@ pub fn training(s: &crate::lab::Session) -> TrainingView {
             has_test,
             batch_size,
             last_loss: None,
+            train_accuracy,
+            test_accuracy,
+            train_r2,
+            test_r2,
         },
         Some(t) => TrainingView {
             updates: t.updates,
@@ -315,6 +351,10 @@ pub fn training(s: &crate::lab::Session) -> TrainingView {
             has_test,
             batch_size,
             last_loss: t.history.points.last().map(|p| [p.1, p.2]),
+            train_accuracy,
+            test_accuracy,
+            train_r2,
+            test_r2,
         },
     }
 }
@@ -678,6 +718,16 @@ pub struct DatasetItem {
     pub regression: bool,
 }
 
+/// An input feature as the training panel lists it (a checkbox labelled `formula`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FeatureItem {
+    pub name: &'static str,
+    /// As the input unit is labelled: `x₁²`, `sin x₂`.
+    pub formula: &'static str,
+    /// It reads x₂, so a 1-D dataset (sine) cannot offer it.
+    pub uses_x2: bool,
+}
+
 /// An initialisation as the training panel lists it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InitItem {
@@ -693,6 +743,8 @@ pub struct Vocabulary {
     pub activations: Vec<&'static str>,
     pub losses: Vec<&'static str>,
     pub datasets: Vec<DatasetItem>,
+    /// TensorFlow Playground's input features, in its order.
+    pub features: Vec<FeatureItem>,
     pub inits: Vec<InitItem>,
     pub granularities: Vec<&'static str>,
     pub phases: Vec<&'static str>,
@@ -743,6 +795,14 @@ pub fn vocabulary() -> Vocabulary {
                 name: k.name(),
                 inputs: k.inputs(),
                 regression: k.is_regression(),
+            })
+            .collect(),
+        features: crate::feature::Feature::ALL
+            .iter()
+            .map(|f| FeatureItem {
+                name: f.name(),
+                formula: f.formula(),
+                uses_x2: f.uses_x2(),
             })
             .collect(),
         inits: crate::init::Init::ALL
