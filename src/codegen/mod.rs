@@ -48,6 +48,10 @@ impl Target {
     }
 }
 
+/// How many monospace columns the Code tab's panel shows without wrapping (at the
+/// page's usual width; a longer line still wraps, under its own indent).
+const TAB_COLUMNS: usize = 62;
+
 /// Significant digits of η in the step titles the blocks are headed by.
 const TITLE_DIGITS: usize = 6;
 
@@ -70,11 +74,11 @@ impl Block {
         out
     }
 
-    /// The same lines with each comment just after the block's longest line (the Code
-    /// tab is narrow).
+    /// The same lines for the Code tab, [`TAB_COLUMNS`] wide: each comment beside its
+    /// line when it fits, else above it.
     pub fn compact_lines(&self) -> Vec<String> {
         let mut out = vec![format!("# {}", self.title)];
-        out.extend(self.code.render_from(0));
+        out.extend(self.code.render_narrow(TAB_COLUMNS));
         out
     }
 }
@@ -224,7 +228,7 @@ pub fn step_code(trace: &Trace, i: usize, lang: Lang) -> StepCode {
             out.extend(b.compact_lines());
         }
         if let Some(hint) = part_hint(p, step, lang) {
-            out.extend(hint.render_from(0));
+            out.extend(hint.render_narrow(TAB_COLUMNS));
         }
         out
     };
@@ -449,11 +453,45 @@ mod tests {
         let t = Trace::build(pass("mazur"), Granularity::Neuron, 4);
         let z12 = t.steps.iter().position(|s| s.label == "z(1)_2").unwrap();
         let c = step_code(&t, z12, Lang::En);
-        assert!(
-            c.numpy.last().unwrap().starts_with("z1[1] "),
-            "{:?}",
-            c.numpy
-        );
-        assert!(c.pytorch.last().unwrap().starts_with("z1[1] "));
+        for lines in [&c.numpy, &c.pytorch] {
+            // The element, its comment naming the step's unit beside it or just above.
+            let n = lines.len();
+            assert!(lines[n - 1].starts_with("z1[1]"), "{lines:?}");
+            assert!(lines[n - 2..].concat().contains("# z(1)_2: "), "{lines:?}");
+        }
+    }
+
+    /// The Code tab's lines fit its panel: a comment too long to sit beside its code goes
+    /// on the line above, indented like it; nothing is dropped.
+    #[test]
+    fn the_tabs_lines_fit_the_panel() {
+        for name in ["mazur", "softmax-3class", "cnn-edge", "lenet-tiny"] {
+            for lang in Lang::ALL {
+                let t = Trace::build(pass(name), Granularity::Layer, 4);
+                for i in 0..t.len() {
+                    let c = step_code(&t, i, lang);
+                    for line in c.numpy.iter().chain(&c.pytorch) {
+                        // A comment beside code (not a comment line of its own).
+                        let beside = !line.trim_start().starts_with('#') && line.contains("  # ");
+                        if beside {
+                            assert!(
+                                python::width(line) <= TAB_COLUMNS,
+                                "{name} step {i}: {line}"
+                            );
+                        }
+                    }
+                }
+                let s = script(&pass(name), Target::Numpy, lang);
+                let b = &s.blocks[s.blocks.len() - 1];
+                let comments = |v: Vec<String>| {
+                    v.iter()
+                        .filter_map(|l| l.find("# ").map(|k| l[k..].to_string()))
+                        .collect::<Vec<_>>()
+                };
+                let (wide, narrow) = (comments(b.lines()), comments(b.compact_lines()));
+                assert_eq!(wide.len(), narrow.len(), "{name}");
+                assert!(wide.iter().all(|c| narrow.contains(c)), "{name}");
+            }
+        }
     }
 }

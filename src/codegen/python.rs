@@ -127,10 +127,8 @@ impl Code {
         self.render_from(COMMENT_COLUMN)
     }
 
-    /// The lines with the comments at a common column from `min` on (the Code tab's
-    /// narrow panel puts them just after the longest line).
-    pub fn render_from(&self, min: usize) -> Vec<String> {
-        let width = |s: &str| s.chars().count();
+    /// The lines with the comments at a common column from `min` on.
+    fn render_from(&self, min: usize) -> Vec<String> {
         let col = self
             .lines
             .iter()
@@ -150,6 +148,57 @@ impl Code {
             })
             .collect()
     }
+
+    /// The lines for a panel `columns` wide (the Code tab): a comment beside its line,
+    /// at a common column just after the longest such line, when the whole fits; else
+    /// on a line of its own above the code, indented like it, so no line wraps into
+    /// the next one's comment column.
+    pub fn render_narrow(&self, columns: usize) -> Vec<String> {
+        let fits =
+            |code: &str, col: usize, m: &str| col.max(width(code) + 2) + 2 + width(m) <= columns;
+        // The widest code that can still have its comment beside it at its own column.
+        let col = self
+            .lines
+            .iter()
+            .filter_map(|(c, m)| m.as_ref().filter(|m| fits(c, 0, m)).map(|_| width(c) + 2))
+            .max()
+            .unwrap_or(0);
+        let mut out = Vec::new();
+        for (code, comment) in &self.lines {
+            match comment {
+                None => out.push(code.clone()),
+                Some(m) if fits(code, col, m) => {
+                    let gap = col.saturating_sub(width(code)).max(2);
+                    out.push(format!("{code}{}# {m}", " ".repeat(gap)));
+                }
+                Some(m) if fits(code, 0, m) => out.push(format!("{code}  # {m}")),
+                Some(m) => {
+                    let indent = code.len() - code.trim_start().len();
+                    out.push(format!("{}# {m}", &code[..indent]));
+                    out.push(code.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How many columns `s` takes in a monospace font: CJK ideographs and full-width
+/// punctuation two, everything else one.
+pub(super) fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if ('\u{2E80}'..='\u{A4CF}').contains(&c)
+                || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+                || ('\u{F900}'..='\u{FAFF}').contains(&c)
+                || ('\u{FF00}'..='\u{FF60}').contains(&c)
+            {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
 }
 
 /// One field of a JSON object as a Python dict writes it: `"z": z1.tolist()`.
