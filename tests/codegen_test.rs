@@ -282,7 +282,8 @@ fn numpy_scripts_reproduce_every_preset_and_fixture() {
         .fold((0.0, String::new()), |w, d| if d.0 > w.0 { d } else { w });
     let variants = jobs.iter().filter(|j| j.0.starts_with("variant ")).count();
     eprintln!(
-        "NumPy scripts: {presets} presets, {variants} variants and {} fixtures reproduced; largest deviation {worst:.1e} ({at})",
+        "NumPy scripts run by {}: {presets} presets, {variants} variants and {} fixtures reproduced; largest deviation {worst:.1e} ({at})",
+        interpreter().unwrap().0,
         jobs.len() - presets - variants
     );
 }
