@@ -22,8 +22,8 @@ export function createCode(app, box) {
   function choose(lib) {
     chosen = lib;
     for (const [k] of LIBS) {
+      // Both tabs stay in the Tab order: the arrow keys step the pass on this page.
       tabs[k].setAttribute('aria-selected', String(k === lib));
-      tabs[k].tabIndex = k === lib ? 0 : -1;
       setShown(panels[k], k === lib);
     }
   }

@@ -88,6 +88,22 @@ test('the Code tab shows the step\'s NumPy and PyTorch lines, loading the full l
   await expect(page.locator('#code-pytorch pre')).toContainText('autograd：');
 });
 
+test('the Code tab works from the keyboard: the summary opens it, Tab reaches both tabs, Enter picks one', async ({ page }) => {
+  await open(page, '?preset=mazur');
+  await page.locator('#step-code summary').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#step-code')).toHaveAttribute('open', '');
+  await expect(page.locator('#code-numpy pre')).toContainText('import numpy as np');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#code-tab-numpy')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#code-tab-pytorch')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#code-tab-pytorch')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('#code-pytorch pre')).toContainText('import torch');
+  await expect(page.locator('#code-numpy')).toBeHidden();
+});
+
 test('a unit\'s step names its element, and a CNN step shows its loops and F.conv2d', async ({ page }) => {
   await open(page, '?preset=mazur');
   await page.locator('#granularity').selectOption('neuron');
