@@ -3,6 +3,7 @@
 // and Chinese, and the two scripts as downloads. The NumPy download, run with
 // the first of python3, /usr/bin/python3 that imports numpy, prints the page's own numbers.
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, copyFileSync } from 'node:fs';
 import { test, expect, open } from './helpers.mjs';
 import { download } from './util3.mjs';
 
@@ -102,6 +103,43 @@ test('the Code tab works from the keyboard: the summary opens it, Tab reaches bo
   await expect(page.locator('#code-tab-pytorch')).toHaveAttribute('aria-selected', 'true');
   await expect(page.locator('#code-pytorch pre')).toContainText('import torch');
   await expect(page.locator('#code-numpy')).toBeHidden();
+});
+
+const SHOTS = new URL('../../test-results/screenshots/', import.meta.url);
+
+test('the Code tab in English and Chinese, kept for review; at 400 px it fits the window', async ({ page }, testInfo) => {
+  mkdirSync(SHOTS, { recursive: true });
+  const keep = async (name) => {
+    const path = testInfo.outputPath(name);
+    await page.locator('#panel-step').screenshot({ path });
+    copyFileSync(path, new URL(name, SHOTS));
+  };
+  await open(page, '?preset=mazur');
+  await seek(page, 7);
+  await openCode(page);
+  await page.locator('#code-tab-pytorch').click();
+  await expect(page.locator('.code-note')).toContainText('W2.grad');
+  await keep('code-en-pytorch.png');
+  await page.selectOption('#lang', 'zh');
+  await page.locator('#code-tab-numpy').click();
+  await expect(page.locator('#code-numpy pre')).toContainText('# 反向传播');
+  await keep('code-zh-numpy.png');
+
+  await page.setViewportSize({ width: 400, height: 800 });
+  await seek(page, 10);
+  await expect(page.locator('#code-numpy pre')).toContainText('W1 -= lr * dW1');
+  // The tab stays inside the window and a long line wraps under its indent: nothing in
+  // it is wider than its box.
+  const fit = await page.evaluate(() => {
+    const box = document.getElementById('step-code');
+    const shown = [box, ...box.querySelectorAll('*')].filter((e) => e.offsetParent);
+    return {
+      right: box.getBoundingClientRect().right - window.innerWidth,
+      wider: shown.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.outerHTML.slice(0, 80)),
+    };
+  });
+  expect(fit.right, 'the Code tab is no wider than the window').toBeLessThanOrEqual(0);
+  expect(fit.wider, 'no line wider than its box').toEqual([]);
 });
 
 test('a unit\'s step names its element, and a CNN step shows its loops and F.conv2d', async ({ page }) => {
