@@ -39,7 +39,15 @@ setup-browser:
 	  echo "installing Debian's chromium, chromium-driver and a CJK font (for the Chinese interface)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; fi
 
-setup: setup-web setup-browser
+## numpy for the NumPy scripts' test (tests/codegen_test.rs runs them with the first of
+## `python3` and /usr/bin/python3 that imports numpy): Debian's python3-numpy when neither does.
+.PHONY: setup-python
+setup-python:
+	@if ! python3 -c 'import numpy' 2>/dev/null && ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then \
+	  echo "installing Debian's python3-numpy (the NumPy scripts' test)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy >/dev/null; fi
+
+setup: setup-web setup-browser setup-python
 
 ## ---- build and serve ------------------------------------------------------------
 
@@ -66,7 +74,7 @@ serve: dist
 ## ---- tests ----------------------------------------------------------------------
 
 ## Native tests: the core, the CLI, the fixtures.
-test-native:
+test-native: setup-python
 	$(CARGO) test --all-targets
 
 ## Every fixture that ../shared/fixtures holds (more may appear there) through `check`.

@@ -12,6 +12,8 @@ pub mod batch;
 #[cfg(target_arch = "wasm32")]
 pub mod canvas;
 pub mod chain;
+#[cfg(feature = "full")]
+pub mod codegen;
 pub mod dataset;
 pub mod document;
 pub mod engine;

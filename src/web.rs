@@ -639,6 +639,28 @@ impl Lab {
             .map_err(|e| self.js(e))
     }
 
+    /// The Code tab of step `i`: its lines in NumPy and in PyTorch, and what PyTorch's
+    /// `backward()` did there, as JSON `{numpy, pytorch, pytorch_note}`.
+    pub fn code_step(&self, i: usize) -> Result<String, JsValue> {
+        let t = self.s.trace();
+        if i >= t.len() {
+            return Err(self.js(Error::new(ErrorKind::NoSuch {
+                thing: crate::error::Thing::Step,
+                index: i,
+                count: t.len(),
+            })));
+        }
+        Ok(json(&crate::codegen::step_code(t, i, self.lang)))
+    }
+
+    /// The pass as a Python script, `numpy` or `pytorch`, its comments in the page's
+    /// language (what `backprop-lab export` writes).
+    pub fn code_script(&self, format: &str) -> Result<String, JsValue> {
+        Named::parse(format)
+            .map(|f| crate::codegen::script(&self.s.trace().pass, f, self.lang).text())
+            .map_err(|e| self.js(e))
+    }
+
     /// A view at the cursor as an SVG document, drawn by the same code as the canvas.
     pub fn svg(&self, view: &str, width: u32, height: u32) -> Result<String, JsValue> {
         let o = Options {

@@ -517,3 +517,60 @@ fn gradcheck_names_parameters_as_the_trace_does() {
     );
     assert!(stdout(&run(&["trace", "spiral"])).contains("W(1)_10,1"));
 }
+
+#[test]
+fn export_writes_the_numpy_and_the_pytorch_script() {
+    let o = run(&["export", "mazur", "--format", "numpy"]);
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+    let np = stdout(&o);
+    for line in [
+        "import numpy as np",
+        "W1 = np.array([",
+        "z1 = W1 @ x + b1",
+        "delta2 = (a2 - t) * a2 * (1 - a2)",
+        "W1 -= lr * dW1",
+    ] {
+        assert!(np.contains(line), "{line}: {np}");
+    }
+    assert!(np.trim_end().ends_with("}))"), "the JSON print comes last");
+    // A fixture file, in Chinese, for PyTorch.
+    let zh = stdout(&run(&[
+        "export",
+        "tests/fixtures/mazur-2-2-2.json",
+        "--format",
+        "pytorch",
+        "--lang",
+        "zh",
+    ]));
+    assert!(
+        zh.contains("loss.backward()") && zh.contains("# 前向传播 · 第 1 层"),
+        "{zh}"
+    );
+    let dir = std::env::temp_dir().join(format!("bpl-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("step.py");
+    let file = file.to_str().unwrap();
+    let o = run(&["export", "cnn-edge", "--format=pytorch", "--out", file]);
+    assert_eq!(stdout(&o), format!("wrote {file}\n"));
+    assert!(std::fs::read_to_string(file)
+        .unwrap()
+        .contains("F.conv2d(x[None], K1, b1"));
+    assert!(bad(&["export", "mazur"]).contains("--format numpy|pytorch is required"));
+    let err = bad(&["export", "mazur", "--format", "julia"]);
+    assert!(
+        err.contains("\"julia\"") && err.contains("numpy or pytorch"),
+        "{err}"
+    );
+    assert!(bad(&[
+        "export",
+        "mazur",
+        "--format",
+        "numpy",
+        "--out",
+        "/nonexistent/x.py"
+    ])
+    .contains("cannot write"));
+    assert!(bad(&["export", "missing.json", "--format", "numpy"]).contains("missing.json"));
+    assert!(stdout(&run(&["--help"]))
+        .contains("  backprop-lab export FILE|PRESET --format numpy|pytorch"));
+}

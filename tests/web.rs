@@ -226,3 +226,45 @@ fn numbers_read_back_bit_for_bit_with_the_browsers_parse_float() {
         .to_string()
         .contains("number out of range"));
 }
+
+/// The Code tab's step code and the Python exports cross the binding in the page's
+/// language; a step out of range and an unknown format are messages.
+#[wasm_bindgen_test]
+fn code_crosses_the_binding() {
+    let mut lab = Lab::new("mazur").unwrap();
+    let c: serde_json::Value = serde_json::from_str(&lab.code_step(6).unwrap()).unwrap();
+    let lines = |k: &str| {
+        c[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(lines("numpy")[0], "# Backward · layer 2: δ(2) = ∂L/∂z");
+    assert!(lines("pytorch")
+        .iter()
+        .any(|l| l.starts_with("delta2 = z2.grad")));
+    assert!(c["pytorch_note"].as_str().unwrap().contains("z2.grad"));
+    assert!(lab
+        .code_step(11)
+        .unwrap_err()
+        .as_string()
+        .unwrap()
+        .contains("11"));
+    lab.set_lang("zh").unwrap();
+    let numpy = lab.code_script("numpy").unwrap();
+    assert!(
+        numpy.contains("# 前向传播 · 第 1 层：加权和 z(1)\nz1 = W1 @ x + b1"),
+        "{numpy}"
+    );
+    assert!(lab
+        .code_script("pytorch")
+        .unwrap()
+        .contains("loss.backward()"));
+    assert!(lab
+        .code_script("julia")
+        .unwrap_err()
+        .as_string()
+        .unwrap()
+        .contains("julia"));
+}

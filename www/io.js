@@ -1,5 +1,6 @@
 // Export and import: PNG of any view, SVG of the recorded views (drawn by the core),
-// the worked example as Markdown / LaTeX / JSON, the state as JSON; opening a state or
+// the worked example as Markdown / LaTeX / JSON, the pass as a NumPy or PyTorch script,
+// the state as JSON; opening a state or
 // fixture file by picker or drag-and-drop, validated like every load.
 
 import { t } from './i18n.js';
@@ -56,6 +57,18 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
     }
   }
 
+  /** The pass as a Python script (`numpy` or `pytorch`), shown and offered as a file. */
+  function python(format) {
+    try {
+      const text = app.lab.code_script(format);
+      $('io-out').hidden = false;
+      $('io-out').value = text;
+      download(new Blob([text], { type: 'text/x-python;charset=utf-8' }), `backprop-lab-${format}.py`);
+    } catch (e) {
+      showMessage(String(e.message || e));
+    }
+  }
+
   function save() {
     const text = JSON.stringify(app.fullState(), null, 2);
     download(new Blob([text], { type: 'application/json' }), 'backprop-lab-state.json');
@@ -86,6 +99,8 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
   $('io-md').addEventListener('click', full(() => trace('markdown', 'md')));
   $('io-tex').addEventListener('click', full(() => trace('latex', 'tex')));
   $('io-json').addEventListener('click', full(() => trace('json', 'json')));
+  $('io-numpy').addEventListener('click', full(() => python('numpy')));
+  $('io-pytorch').addEventListener('click', full(() => python('pytorch')));
   $('io-save').addEventListener('click', save);
   $('io-file').addEventListener('change', (e) => { open(e.target.files[0]); e.target.value = ''; });
   let depth = 0;

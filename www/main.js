@@ -144,6 +144,7 @@ function loadCnn() {
   });
   return cnnLoading;
 }
+let code = null; // the step's Code tab (code.js), fetched when first opened
 
 /** The next step; in quiz mode a step first asks for its value. */
 function forward() {
@@ -336,6 +337,7 @@ function draw() {
       renderTimeline($('steps'), view.steps, state.cursor.index, (i) => { try { goTo(i); } catch (e) { handleError(e); } });
       setText($('step-count'), t('step.of', { i: state.cursor.index, n: state.cursor.count - 1 }));
       renderStep({ phase: $('step-phase'), title: $('step-title'), note: $('step-note'), symbols: $('step-symbols'), numbers: $('step-numbers'), live: $('live') }, out.step, state);
+      if (code) code.draw(state.cursor.index, out.revision);
       const more = $('step-more');
       setShown(more, out.step.long);
       setText(more, view.allLines ? t('step.fewer') : t('step.more'));
@@ -693,6 +695,11 @@ function wire() {
   $('btn-end').addEventListener('click', () => goTo(app.lab.count() - 1));
   $('btn-play').addEventListener('click', togglePlay);
   $('step-more').addEventListener('click', () => { view.allLines = !view.allLines; render(); });
+  $('step-code').addEventListener('toggle', () => {
+    if (!$('step-code').open) return;
+    if (code) render();
+    else import('./code.js').then((m) => { code ??= m.createCode(app, $('step-code')); render(); }, handleError);
+  });
   $('message-close').addEventListener('click', hideMessage);
   $('fatal-reload').addEventListener('click', () => location.reload());
   $('preset').addEventListener('change', (e) => app.load(e.target.value).catch(() => {}));

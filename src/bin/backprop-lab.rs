@@ -5,6 +5,8 @@
 //! command's `--help` and the argument errors are all written from it.
 
 use backprop_lab::activation::Activation;
+#[cfg(feature = "full")]
+use backprop_lab::codegen;
 use backprop_lab::document::{self, Format};
 use backprop_lab::error::Error;
 use backprop_lab::lab::Session;
@@ -166,6 +168,15 @@ const COMMANDS: &[Command] = &[
             opt("digits", Meta("N"), "the key's significant digits (default 4)"),
         ],
         about: "a new homework problem; with --key, its answer key instead" },
+    #[cfg(feature = "full")]
+    Command { name: "export", operands: Operands::Source, run: export, opts: &[
+            opt("format", Choice(codegen::Target::names), "the library the script is written for").needs(Required),
+            LANG,
+            opt("out", Meta("FILE"), "where to write the script (default: standard output)"),
+        ],
+        about: "the pass as a Python script: NumPy written out one line per formula, or PyTorch \
+                with loss.backward(); both print the numbers as JSON in a fixture's \
+                \"expected\" keys" },
     Command { name: "presets", operands: Operands::None, run: presets, opts: &[],
         about: "list the presets" },
 ];
@@ -620,6 +631,23 @@ fn exercise(a: &Args) -> Result<Out, Fail> {
         return Ok(document::render(&trace, a.format()?, lang).into());
     }
     Ok(exercise::statement(&p, seed, lang).into())
+}
+
+/// The pass as a NumPy or PyTorch script, on standard output or into `--out`.
+#[cfg(feature = "full")]
+fn export(a: &Args) -> Result<Out, Fail> {
+    let s = a.source()?;
+    let target =
+        codegen::Target::parse(a.required("format")).map_err(|e| a.fail(e.or_at("--format")))?;
+    let text = codegen::script(&s.problem.pass(), target, a.lang()?).text();
+    match a.get("out") {
+        None => Ok(text.into()),
+        Some(out) => {
+            std::fs::write(out, text)
+                .map_err(|e| usage_error(format!("{out}: cannot write: {e}")))?;
+            Ok(format!("wrote {out}\n").into())
+        }
+    }
 }
 
 fn presets(_: &Args) -> Result<Out, Fail> {

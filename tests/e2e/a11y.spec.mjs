@@ -75,6 +75,15 @@ test.describe('axe-core', () => {
     await stepTo(page, 'ArrowRight', 'delta');
     expect(await axeViolations(page), 'axe on step 6 (backward)').toEqual([]);
   });
+
+  test('no serious or critical violations: the Code tab open, PyTorch chosen, in Chinese', async ({ page }) => {
+    await open(page, '?preset=mazur&lang=zh');
+    await page.evaluate(() => window.backpropLab.seek(6));
+    await page.locator('#step-code summary').click();
+    await page.locator('#code-tab-pytorch').click();
+    await expect(page.locator('.code-note')).toBeVisible();
+    expect(await axeViolations(page), 'axe with the Code tab open').toEqual([]);
+  });
 });
 
 test('keyboard: each of the first 25 tab stops shows a visible focus ring', async ({ page }) => {

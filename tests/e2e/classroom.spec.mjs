@@ -367,6 +367,7 @@ test('presenter mode: P, blank screen with B, PageDown, Escape; a 1280×720 scre
 // Runs of Latin letters that are not English words a translator missed, and why:
 const ALLOWED = new Set([
   'PNG', 'SVG', 'JSON', 'Markdown', 'LaTeX', // file formats, named so in Chinese software too
+  'Python', 'NumPy', 'PyTorch', // the language and the libraries of the exported scripts and the Code tab
   'Mazur', 'Xavier', 'He', 'LeNet', 'TensorFlow', 'Playground', // proper names: the author of the worked example, the initialisations' authors, LeCun's network, the tool students come from
   'English', // the language switch names each language in that language
   'Home', 'End', 'PageDown', 'PageUp', 'Ctrl', // key caps, as printed on the keyboard
