@@ -12,6 +12,8 @@ pub mod batch;
 #[cfg(target_arch = "wasm32")]
 pub mod canvas;
 pub mod chain;
+#[cfg(feature = "full")]
+pub mod cost;
 pub mod dataset;
 pub mod document;
 pub mod engine;
@@ -21,6 +23,8 @@ pub mod explain;
 pub mod fastmath;
 pub mod feature;
 pub mod fixture;
+#[cfg(feature = "full")]
+pub mod forward_mode;
 pub mod gradcheck;
 pub mod images;
 pub mod init;
