@@ -44,7 +44,7 @@ function costPart(cost) {
   const rows = cost.rows.map((r) => el('tr', { dataset: { method: r.method } },
     el('th', { scope: 'row' }, r.name),
     el('td', {}, r.passes),
-    el('td', { class: 'count' }, r.count, el('div', { class: 'how' }, r.how)),
+    el('td', { class: 'macs' }, r.count, el('div', { class: 'how' }, r.how)),
     el('td', { class: 'ratio' }, r.ratio_text)));
   return [
     el('h3', {}, cost.title),
