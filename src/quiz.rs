@@ -45,8 +45,10 @@ pub fn question(t: &Trace, i: usize) -> Option<Question> {
 }
 
 /// A CNN step's question: a forward step asks for the first output cell it makes; a
-/// backward step for ∂L/∂ of the first input cell its part reaches (after a max pool,
-/// 0 unless that cell won a window: which cell gets the gradient is the lesson).
+/// backward step for ∂L/∂ of the first input cell its part reaches, except through a max
+/// pool: there it asks for the last cell of the first window that passes a gradient on,
+/// which gets δ if it won the window and 0 if not (which cell gets the gradient is the
+/// lesson).
 fn cnn_question(t: &Trace, i: usize) -> Option<Question> {
     let step = &t.steps[i];
     let p = &t.pass;
@@ -81,9 +83,13 @@ fn cnn_question(t: &Trace, i: usize) -> Option<Question> {
                 return None;
             }
             let dims = &t.blob_dims[k];
+            let at = match &p.net.layers[k] {
+                crate::engine::Layer::MaxPool(q) => pooled_cell(q, p, k).unwrap_or(0),
+                _ => 0,
+            };
             Some(Question {
-                symbol: format!("∂L/∂a({k})[{}]", cell(dims, 0)),
-                value: p.grad_inputs[k][0],
+                symbol: format!("∂L/∂a({k})[{}]", cell(dims, at)),
+                value: p.grad_inputs[k][at],
             })
         }
         (Kind::Loss, _) => Some(Question {
@@ -104,6 +110,23 @@ fn cnn_question(t: &Trace, i: usize) -> Option<Question> {
         }),
         _ => None,
     }
+}
+
+/// The input cell (flat) of max-pool layer `k` its question asks about: the last cell,
+/// in row-major order, of the first window whose δ is not 0 (`None`: every δ is 0).
+fn pooled_cell(q: &crate::engine::Pool, p: &crate::engine::Pass, k: usize) -> Option<usize> {
+    let input = p.shapes[k];
+    let (_, h, w) = input.chw();
+    let (_, oh, ow) = p.shapes[k + 1].chw();
+    let delta = &p.grad_inputs[k + 1];
+    let o = delta.iter().position(|d| *d != 0.0)?;
+    let (c, i, j) = (o / (oh * ow), o / ow % oh, o % ow);
+    let last = q
+        .window(input, i, j)
+        .iter()
+        .rev()
+        .find_map(|cell| cell.index)?;
+    Some(c * h * w + last)
 }
 
 /// A prediction checked: whether it was close enough, the value and its symbol.
@@ -156,5 +179,38 @@ mod tests {
         assert!(close_enough(0.00044, 0.000438567734));
         assert!(!close_enough(0.001, 0.000438567734));
         assert!(!close_enough(f64::NAN, 0.0));
+    }
+
+    /// Through a max pool the question asks for a cell of a window that passes a
+    /// gradient on: the winner gets δ (all of it, or the sum of the windows it won), a
+    /// loser 0. The presets hold both cases, so the answer is never given away.
+    #[test]
+    fn a_max_pool_question_asks_which_cell_gets_the_gradient() {
+        let mut answers = vec![];
+        for name in ["cnn-edge", "lenet-tiny", "pooling-max"] {
+            let t = Trace::build(
+                crate::preset::get(name).unwrap().problem.pass(),
+                Granularity::Layer,
+                4,
+            );
+            for i in 0..t.len() {
+                let step = &t.steps[i];
+                let Some(k) = step.layer else { continue };
+                if step.kind != Kind::Backward
+                    || !matches!(t.pass.net.layers[k], crate::engine::Layer::MaxPool(_))
+                {
+                    continue;
+                }
+                let q = question(&t, i).unwrap();
+                let at = match &t.pass.net.layers[k] {
+                    crate::engine::Layer::MaxPool(p) => pooled_cell(p, &t.pass, k).unwrap(),
+                    _ => unreachable!(),
+                };
+                assert_eq!(q.value, t.pass.grad_inputs[k][at], "{name}: {}", q.symbol);
+                answers.push(q.value);
+            }
+        }
+        assert!(answers.contains(&0.0), "a loser: {answers:?}");
+        assert!(answers.iter().any(|v| *v != 0.0), "a winner: {answers:?}");
     }
 }

@@ -1061,3 +1061,20 @@ fn graph_rows() {
     assert_eq!(graph::rows(2, 1200.0), 1);
     assert!(graph::rows(7, 800.0) > 2);
 }
+
+/// A CNN's gradient bars are named by the layers that have parameters, as the layer
+/// stack numbers them: cnn-edge's conv layer 1 and dense layer 5, not "1" and "2".
+#[test]
+fn cnn_gradient_bars_carry_the_engine_layer_numbers() {
+    let mut s = Session::from_preset("cnn-edge").unwrap();
+    s.stepper_mut().end();
+    let svg = parse(&frame::svg(&s, View::Gradients, (640, 400), &en()).unwrap());
+    assert!(svg.has(|t| t == "layer 1") && svg.has(|t| t == "layer 5"));
+    assert!(
+        !svg.has(|t| t == "layer 2"),
+        "bars are numbered by engine layer"
+    );
+    let s = Session::from_preset("mazur").unwrap();
+    let svg = parse(&frame::svg(&s, View::Gradients, (640, 400), &en()).unwrap());
+    assert!(svg.has(|t| t == "layer 1") && svg.has(|t| t == "layer 2"));
+}

@@ -3,13 +3,17 @@
 // drag paints the input image, with a mouse or a finger) and the im2col matrices.
 // The core lays the maps out and says what is under a point; this file only routes.
 
+import { el, replace, fmt } from './dom.js';
+import { t, getLang } from './i18n.js';
+
 const $ = (id) => document.getElementById(id);
 
 /**
  * Wires the CNN panels of `app`; `select(sel)` picks a chain rule, `render()` redraws,
- * `cssSize(canvas)` is the canvas's CSS size, `setInput(index, value)` edits the image.
+ * `cssSize(canvas)` is the canvas's CSS size, `setInput(index, value)` edits the image and
+ * `typed(index, text, input)` commits a typed value (with the page's checks).
  */
-export function createCnn(app, { render, select, cssSize, setInput }) {
+export function createCnn(app, { render, select, cssSize, setInput, typed }) {
   const maps = $('maps-canvas');
   const im2col = $('im2col-canvas');
   const toggle = $('im2col-toggle');
@@ -78,6 +82,33 @@ export function createCnn(app, { render, select, cssSize, setInput }) {
   maps.addEventListener('pointerup', end);
   maps.addEventListener('pointercancel', end);
 
+  // The image as a grid of number boxes: the keyboard's way to draw it, and exact values.
+  const grid = $('maps-input-grid');
+  let gridKey = '';
+  function drawGrid(state) {
+    if (!$('maps-input').open || state.kind !== 'cnn') return;
+    const x = state.input;
+    const key = JSON.stringify([state.input_shape, getLang()]);
+    if (key !== gridKey) {
+      gridKey = key;
+      let index = 0;
+      replace(grid, x.map((channel, c) => el('table', { class: 'values image' },
+        el('caption', {}, t('maps.channel', { c: c + 1 })),
+        el('tbody', {}, channel.map((row, i) => el('tr', {}, row.map((_, j) => {
+          const k = index++;
+          const box = el('input', { type: 'text', inputmode: 'decimal', size: 4, 'aria-label': t('maps.cell', { c: c + 1, i: i + 1, j: j + 1 }), dataset: { k } });
+          box.addEventListener('change', () => typed(k, box.value, box));
+          box.addEventListener('keydown', (e) => { e.stopPropagation(); if (e.key === 'Enter') box.dispatchEvent(new Event('change')); });
+          return el('td', {}, box);
+        })))))));
+    }
+    const flat = x.flat(Infinity);
+    for (const box of grid.querySelectorAll('input')) {
+      if (box !== document.activeElement && !box.classList.contains('invalid')) box.value = fmt(flat[Number(box.dataset.k)], 4);
+    }
+  }
+  $('maps-input').addEventListener('toggle', render);
+
   return {
     /** Asks the frame for the CNN canvases whose panels are shown. */
     show(req, show) {
@@ -86,8 +117,9 @@ export function createCnn(app, { render, select, cssSize, setInput }) {
       req.im2col(toggle.checked);
       show(req, 'im2col', im2col);
     },
-    /** Sizes the canvases that set their own height. */
+    /** Sizes the canvases that set their own height; refills the image's number boxes. */
     draw(out) {
+      drawGrid(out.state);
       for (const [name, h] of [['layers', out.layers_height], ['maps', out.maps_height]]) {
         if (!h) continue;
         const c = $(`${name}-canvas`);

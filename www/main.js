@@ -8,8 +8,6 @@ import { setSymbols, wSym, bSym, kernelSymbols, renderTimeline, scrollTimeline, 
 import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
-import { createQuiz } from './quiz.js';
-import { createCnn } from './cnn.js';
 import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
 
 const $ = (id) => document.getElementById(id);
@@ -122,11 +120,32 @@ const app = {
 
 let training = null;
 let quiz = null;
+/** The CNN panels' code (www/cnn.js), imported with the first convolutional network. */
 let cnn = null;
+let cnnLoading = null;
+
+function loadCnn() {
+  cnnLoading ??= import('./cnn.js').then(({ createCnn }) => {
+    cnn = createCnn(app, {
+      render,
+      cssSize,
+      setInput: (index, v) => edit('input', [index], String(v), null),
+      typed: (index, text, box) => edit('input', [index], text, box),
+      select: (sel) => {
+        view.selected = sel;
+        const pick = JSON.stringify(sel);
+        $('chain-pick').value = [...$('chain-pick').options].some((o) => o.value === pick) ? pick : '';
+        render();
+      },
+    });
+    render();
+  });
+  return cnnLoading;
+}
 
 /** The next step; in quiz mode a step first asks for its value. */
 function forward() {
-  if (view.mode === 'quiz' && quiz.next()) return;
+  if (view.mode === 'quiz' && quiz && quiz.next()) return;
   app.lab.next();
   render();
 }
@@ -134,7 +153,7 @@ function forward() {
 /** Moves to step `i`; in quiz mode never past the first question not yet answered
  * (that one is asked instead), so no value is seen before it is predicted. */
 function goTo(i) {
-  if (view.mode === 'quiz') {
+  if (view.mode === 'quiz' && quiz) {
     const stop = quiz.firstOpen(app.lab.cursor(), i);
     if (stop !== null) {
       app.lab.seek(stop - 1);
@@ -267,7 +286,7 @@ function prepare(req) {
   show(req, 'curves', $('curves-canvas'));
   show(req, 'graph', $('graph-canvas'));
   training.show(req, show);
-  cnn.show(req, show);
+  if (cnn) cnn.show(req, show);
 }
 
 function draw() {
@@ -306,7 +325,8 @@ function draw() {
       const gh = `${out.graph_height}px`;
       if (graph.style.height !== gh) graph.style.height = gh;
     }
-    cnn.draw(out);
+    if (cnn) cnn.draw(out);
+    else if (kind === 'cnn') loadCnn();
     const key = stateKey(state);
     const archChanged = view.stateKey !== key || Boolean(out.symbols);
     training.draw(state, archChanged, out.has_data_view);
@@ -335,7 +355,7 @@ function draw() {
       renderGradcheck($('gradcheck'), out.gradcheck, render);
       view.gradLang = getLang();
     }
-    quiz.draw(state, view.mode);
+    if (quiz) quiz.draw(state, view.mode);
     updateLink(state, out.revision);
     const sel = view.selected;
     // With nothing chosen the panel is a fixed hint: not rebuilt at every step.
@@ -377,7 +397,7 @@ function fullState() {
  * language, panels and mode apply only if it carried them (a fixture file does not). */
 function afterLoad(hasView) {
   training.stop();
-  quiz.reset();
+  if (quiz) quiz.reset();
   if (hasView) applyLoadedView();
   app.onNetworkChange();
 }
@@ -437,9 +457,13 @@ function showNote(text) {
 }
 
 function setMode(mode) {
-  // The quiz's questions are the full lab's.
-  if (mode === 'quiz' && !isFull()) {
-    app.upgrade().then(() => setMode(mode), () => {});
+  // The quiz's questions are the full lab's, its code a module of its own: both are
+  // loaded on the first quiz.
+  if (mode === 'quiz' && (!isFull() || !quiz)) {
+    Promise.all([app.upgrade(), import('./quiz.js')]).then(([, { createQuiz }]) => {
+      quiz ??= createQuiz(app, { render, showMessage });
+      setMode(mode);
+    }, () => {});
     return;
   }
   if (mode === 'quiz' && view.mode !== 'quiz') {
@@ -670,7 +694,7 @@ function wire() {
   $('message-close').addEventListener('click', hideMessage);
   $('fatal-reload').addEventListener('click', () => location.reload());
   $('preset').addEventListener('change', (e) => app.load(e.target.value).catch(() => {}));
-  $('granularity').addEventListener('change', (e) => { try { app.act(() => app.lab.set_granularity(e.target.value)); quiz.reset(); } catch { /* shown */ } });
+  $('granularity').addEventListener('change', (e) => { try { app.act(() => app.lab.set_granularity(e.target.value)); if (quiz) quiz.reset(); } catch { /* shown */ } });
   $('lang').addEventListener('change', (e) => setLanguage(e.target.value));
   $('btn-link').addEventListener('click', copyLink);
   window.addEventListener('pagehide', flushLink);
@@ -747,18 +771,6 @@ async function main() {
   $('lang').value = getLang();
   app.fullState = fullState;
   app.vocab = VOCAB;
-  quiz = createQuiz(app, { render, showMessage });
-  cnn = createCnn(app, {
-    render,
-    cssSize,
-    setInput: (index, v) => edit('input', [index], String(v), null),
-    select: (sel) => {
-      view.selected = sel;
-      const pick = JSON.stringify(sel);
-      $('chain-pick').value = [...$('chain-pick').options].some((o) => o.value === pick) ? pick : '';
-      render();
-    },
-  });
   if (view.mode === 'quiz' && !location.hash) {
     view.mode = 'normal';
     setMode('quiz');

@@ -25,8 +25,8 @@ pub fn get(name: &str) -> Option<Preset> {
             include_str!("cnn-edge.json"),
             b("A vertical edge: conv, ReLU, max pool", "竖直边缘：卷积、ReLU、最大池化"),
             b(
-                "A 5×5 image with a vertical edge, one 2×2 edge kernel, ReLU, 2×2 max pooling (the last row and column fit no window), a dense layer and softmax: small enough to check every number on paper.",
-                "一幅带竖直边缘的 5×5 图像，一个 2×2 的边缘卷积核，ReLU，2×2 最大池化（最后一行和一列放不下窗口），再接全连接层和 softmax：小到每个数都能在纸上验算。",
+                "A 5×5 image with a vertical edge, one 2×2 edge kernel (4×4 map), ReLU, 2×2 max pooling with stride 2 (a 2×2 map), a dense layer and softmax: small enough to check every number on paper.",
+                "一幅带竖直边缘的 5×5 图像，一个 2×2 的边缘卷积核（得到 4×4 特征图），ReLU，步长 2 的 2×2 最大池化（得到 2×2），再接全连接层和 softmax：小到每个数都能在纸上验算。",
             ),
         ),
         "lenet-tiny" => (

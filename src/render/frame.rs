@@ -411,7 +411,8 @@ pub fn picture(
         }
         View::Gradients => {
             let (d, w) = gradient_norms(s, o.training);
-            pic.ops = record(&|root| gradient_flow::draw(root, &d, &w, &theme, lang))?;
+            let layers = gradient_layers(s);
+            pic.ops = record(&|root| gradient_flow::draw(root, &d, &w, &layers, &theme, lang))?;
         }
         #[cfg(feature = "full")]
         View::Layers => pic.ops = record(&|root| layers::draw(root, t, c, &theme, lang))?,
@@ -584,6 +585,19 @@ fn maps_click(s: &Session, css: (f64, f64), o: &Options, x: f64, y: f64) -> Opti
             MapHit::Cell { blob, c, i, j } => MapsClick::Cell { blob, c, i, j },
         },
     )
+}
+
+/// The layer number (1-based, as the notation writes it) of each bar of the gradient
+/// chart: every layer of a fully connected network, a CNN's layers with parameters.
+pub fn gradient_layers(s: &Session) -> Vec<usize> {
+    let net = &s.trace().pass.net;
+    if net.is_mlp() {
+        return (1..=net.depth()).collect();
+    }
+    (0..net.layers.len())
+        .filter(|&k| net.layers[k].params().is_some())
+        .map(|k| k + 1)
+        .collect()
 }
 
 /// ‖δ(l)‖ and ‖∂L/∂W(l)‖ per layer at the cursor (`None` before they are computed), or

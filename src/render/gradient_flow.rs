@@ -12,6 +12,7 @@ pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     delta: &[Option<f64>],
     weights: &[Option<f64>],
+    layers: &[usize],
     theme: &Theme,
     lang: Lang,
 ) -> Result<(), String> {
@@ -42,7 +43,10 @@ pub fn draw<DB: DrawingBackend>(
         .mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
         .x_labels(n)
-        .x_label_formatter(&|v| format!("{layer} {}", v.round() as i64))
+        .x_label_formatter(&|v| {
+            let k = (v.round() as usize).saturating_sub(1);
+            format!("{layer} {}", layers.get(k).copied().unwrap_or(k + 1))
+        })
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .y_labels(6)
         .draw()

@@ -279,12 +279,29 @@ pub fn gradcheck(p: &Pass) -> super::GradcheckView {
     }
 }
 
+/// The 1-based input row (or column) that kernel tap `u` (1-based) reads at output row
+/// `var` (1-based) with stride `s` and padding `p`: s·var + u − s − p, written short
+/// ("i", "i+1", "2i−3").
+fn tap(var: &str, s: usize, u: usize, p: usize) -> String {
+    let off = u as i64 - s as i64 - p as i64;
+    let lead = if s == 1 {
+        var.to_string()
+    } else {
+        format!("{s}{var}")
+    };
+    match off {
+        0 => lead,
+        o if o > 0 => format!("{lead}+{o}"),
+        o => format!("{lead}−{}", -o),
+    }
+}
+
 /// Most terms a kernel weight's chain rule writes out.
 const MAX_TERMS: usize = 64;
 
 /// The chain rule of kernel weight K(l)[o,c,u,v] (`index`, flat, of conv layer `k`):
-/// ∂L/∂K = Σ_i,j δ(l)[o,i,j] · a(l−1)[c, i·s+u−p, j·s+v−p], every term with its value,
-/// beside the central difference.
+/// ∂L/∂K = Σ_i,j δ(l)[o,i,j] · a(l−1)[c, s·i+u−s−p, s·j+v−s−p] (1-based, as on screen),
+/// every term with its value, beside the central difference.
 pub fn chain(
     s: &crate::lab::Session,
     k: usize,
@@ -370,14 +387,10 @@ pub fn chain(
         factors: vec![],
         paths,
         numbers: vec![format!(
-            "∂L/∂{sym} = Σ_i,j δ({l})[{lo},i,j] · a({k})[{},i·{}+{}−{},j·{}+{}−{}] = {}",
+            "∂L/∂{sym} = Σ_i,j δ({l})[{lo},i,j] · a({k})[{},{},{}] = {}",
             at[1] + 1,
-            conv.stride,
-            at[2],
-            conv.padding,
-            conv.stride,
-            at[3],
-            conv.padding,
+            tap("i", conv.stride, at[2] + 1, conv.padding),
+            tap("j", conv.stride, at[3] + 1, conv.padding),
             n.num(value)
         )],
         value,
@@ -385,4 +398,19 @@ pub fn chain(
         rel_error: crate::gradcheck::rel(value, numeric),
         revealed: t.backward_progress(k, s.stepper().cursor()) == crate::trace::Progress::Done,
     })
+}
+
+#[cfg(test)]
+mod tap_tests {
+    use super::tap;
+
+    #[test]
+    fn taps_read_the_rows_the_window_covers() {
+        // Stride 1, no padding: tap 1 reads row i, tap 2 row i + 1.
+        assert_eq!(tap("i", 1, 1, 0), "i");
+        assert_eq!(tap("i", 1, 2, 0), "i+1");
+        // Stride 2, padding 1: output row 1's taps read rows 0 (padding), 1, 2.
+        assert_eq!(tap("i", 2, 1, 1), "2i−2");
+        assert_eq!(tap("j", 2, 3, 1), "2j");
+    }
 }

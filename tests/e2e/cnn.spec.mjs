@@ -159,3 +159,16 @@ test('in Chinese the CNN panels and the step are Chinese', async ({ page }) => {
   await seekTo(page, 'backward', 0);
   await expect(page.locator('#step-title')).toContainText('反向');
 });
+
+test('the input image as number boxes: typing changes the image, a bad value is refused', async ({ page }) => {
+  await open(page, '?preset=cnn-edge');
+  await page.locator('#maps-input summary').click();
+  const box = page.getByRole('textbox', { name: 'x[1,1,2]' });
+  await box.fill('0.75');
+  await box.press('Enter');
+  await expect.poll(async () => (await state(page)).input[0][0][1]).toBe(0.75);
+  await box.fill('abc');
+  await box.press('Enter');
+  await expect(page.locator('#message-text')).toContainText('abc');
+  expect((await state(page)).input[0][0][1], 'the image keeps its value').toBe(0.75);
+});
