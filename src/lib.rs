@@ -14,6 +14,8 @@ pub mod canvas;
 pub mod chain;
 #[cfg(feature = "full")]
 pub mod codegen;
+#[cfg(feature = "full")]
+pub mod cost;
 pub mod dataset;
 pub mod document;
 pub mod engine;
@@ -23,6 +25,8 @@ pub mod explain;
 pub mod fastmath;
 pub mod feature;
 pub mod fixture;
+#[cfg(feature = "full")]
+pub mod forward_mode;
 pub mod gradcheck;
 pub mod images;
 pub mod init;

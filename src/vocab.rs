@@ -137,6 +137,8 @@ pub enum Panel {
     Gradcheck,
     Training,
     Chain,
+    /// Forward-mode differentiation beside backprop, and the work each takes.
+    Forward,
     Edit,
     Io,
     /// A CNN's layer stack, Caffe style.
@@ -148,18 +150,19 @@ pub enum Panel {
 named!(Panel, Panel, [
     Network => "network", Graph => "graph", Curves => "curves", Step => "step",
     Timeline => "timeline", Values => "values", Gradcheck => "gradcheck",
-    Training => "training", Chain => "chain", Edit => "edit", Io => "io",
+    Training => "training", Chain => "chain", Forward => "forward", Edit => "edit", Io => "io",
     Layers => "layers", Maps => "maps",
 ]);
 
 impl Panel {
     /// What presenter mode shows of the panels asked for.
-    pub const PRESENTER: [Panel; 7] = [
+    pub const PRESENTER: [Panel; 8] = [
         Panel::Network,
         Panel::Step,
         Panel::Graph,
         Panel::Timeline,
         Panel::Curves,
+        Panel::Forward,
         Panel::Layers,
         Panel::Maps,
     ];
@@ -170,6 +173,8 @@ impl Panel {
         match self {
             Panel::Network | Panel::Graph | Panel::Values => "mlp",
             Panel::Layers | Panel::Maps => "cnn",
+            // Forward mode covers fully connected networks, and says so on a CNN.
+            Panel::Forward => "any",
             _ => "any",
         }
     }

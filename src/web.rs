@@ -672,6 +672,27 @@ impl Lab {
             .map_err(|e| self.js(e))
     }
 
+    /// ∂L/∂W(l)_ij (`j` < 0: ∂L/∂b(l)_i), 0-based, by forward mode: the pass with
+    /// tangents step by step, beside backprop's value, as JSON in the page's language.
+    pub fn forward_mode(&self, layer: usize, i: usize, j: i32) -> Result<String, JsValue> {
+        use crate::forward_mode::MlpParam;
+        let wrt = match usize::try_from(j) {
+            Ok(j) => MlpParam::weight(layer, i, j),
+            Err(_) => MlpParam::bias(layer, i),
+        };
+        view::forward::forward_mode(&self.s, wrt, self.lang)
+            .map(|v| json(&v))
+            .map_err(|e| self.js(e))
+    }
+
+    /// The work of every gradient three ways (backprop, forward mode, finite
+    /// differences) for the current network, in multiply-adds, as JSON.
+    pub fn cost_table(&self) -> Result<String, JsValue> {
+        view::forward::cost(&self.s, self.lang)
+            .map(|v| json(&v))
+            .map_err(|e| self.js(e))
+    }
+
     /// What the maps view has at CSS pixel (x, y) of a `width` × `height` canvas, as
     /// JSON (`null` for nothing): a kernel weight, an input cell, a cell of a blob.
     pub fn hit_maps(&self, x: f64, y: f64, width: f64, height: f64, f: &Frame) -> String {

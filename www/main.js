@@ -105,7 +105,10 @@ const app = {
     $('note').hidden = true;
     // At start-up (a link or preset that needs the full lab) the page is not wired yet.
     if (training) {
+      // The network is the same one: the selected weight stays selected.
+      const selected = view.selected;
       app.onNetworkChange();
+      view.selected = selected;
       render();
     }
   },
@@ -381,6 +384,8 @@ function draw() {
       renderChain($('chain'), chosen ? out.chain : null, chosen ? sel : null, state, edit);
       view.chainKey = chainKey;
     }
+    // The forward-mode panel, once its module is loaded (it redraws only what changed).
+    if (app.drawForward) app.drawForward({ state, revision: out.revision, selected: view.selected, mode: view.mode });
     setText($('btn-play').querySelector('.icon'), view.playing ? '❚❚' : '▶');
     setText($('btn-play').querySelector('.label'), view.playing ? t('btn.pause') : t('btn.play'));
     timed('layout', () => scrollTimeline($('steps')));
@@ -531,6 +536,16 @@ function fillChainPick(state) {
   }
   replace($('chain-pick'), opts);
   $('chain-pick').value = view.selected ? JSON.stringify(view.selected) : '';
+}
+
+/** The forward-mode panel's code is fetched the first time the panel is opened: it is
+ * not part of the first screen. */
+async function openForward(e) {
+  if (e.target.open && !app.drawForward) {
+    const { createForward } = await import('./forward.js');
+    app.drawForward ??= createForward(app, $('forward'), render);
+  }
+  render();
 }
 
 // ---- edits ---------------------------------------------------------------------
@@ -711,6 +726,7 @@ function wire() {
   $('btn-presenter').addEventListener('click', () => setMode(view.mode === 'presenter' ? 'normal' : 'presenter'));
   $('btn-quiz').addEventListener('click', () => setMode(view.mode === 'quiz' ? 'normal' : 'quiz'));
   $('blank').addEventListener('click', toggleBlank);
+  $('forward-open').addEventListener('toggle', openForward);
   swipe($('network-canvas'));
   swipe($('panel-step'));
   document.addEventListener('keydown', onKey);

@@ -8,7 +8,7 @@ import { t } from './i18n.js';
 const PANEL_IDS = {
   network: 'panel-network', graph: 'panel-graph', curves: 'panel-curves', step: 'panel-step',
   timeline: 'panel-timeline', values: 'panel-values', gradcheck: 'gradcheck', training: 'panel-training',
-  chain: 'panel-chain', edit: 'panel-edit', io: 'panel-io', layers: 'panel-layers', maps: 'panel-maps',
+  chain: 'panel-chain', forward: 'panel-forward', edit: 'panel-edit', io: 'panel-io', layers: 'panel-layers', maps: 'panel-maps',
 };
 
 /** Parses a comma-separated panel list; throws on a name not in `known`. */

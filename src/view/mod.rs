@@ -10,6 +10,8 @@ use crate::vocab::Named;
 use serde::Serialize;
 
 pub mod cnn;
+#[cfg(feature = "full")]
+pub mod forward;
 
 /// A value shown only once the pass has reached it (`None` is written as null).
 pub type Shown<T> = Option<T>;
