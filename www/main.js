@@ -9,6 +9,7 @@ import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
 import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
+import { fitFormulas, copyPlain } from './math.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -364,7 +365,10 @@ function draw() {
     }
     setText($('btn-play').querySelector('.icon'), view.playing ? '❚❚' : '▶');
     setText($('btn-play').querySelector('.label'), view.playing ? t('btn.pause') : t('btn.play'));
-    timed('layout', () => scrollTimeline($('steps')));
+    timed('layout', () => {
+      scrollTimeline($('steps'));
+      fitFormulas(document.body);
+    });
   } catch (e) {
     handleError(e);
   }
@@ -701,6 +705,7 @@ function wire() {
     render();
   });
   resizer.observe(document.body);
+  copyPlain(document.body);
 }
 
 async function main() {

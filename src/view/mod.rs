@@ -359,13 +359,17 @@ pub fn steps(t: &Trace) -> Vec<StepItem<'_>> {
 /// Formula lines the step panel shows per list until every line is asked for.
 pub const BRIEF_LINES: usize = 24;
 
-/// One step's words in one language: title, note, the formula lines in plain text.
+/// One step's words in one language: title, note, the formula lines in plain text and
+/// typeset.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepText {
     pub title: String,
     pub note: String,
     pub symbols: Vec<String>,
     pub numbers: Vec<String>,
+    /// The same lines typeset (MathML from the TeX); the plain text stays for the
+    /// announcement and for copying.
+    pub math: crate::mathml::MathLines,
     /// True when a list has more than [`BRIEF_LINES`] lines: the brief text leaves the
     /// rest out, the whole text can be cut back to it.
     pub long: bool,
@@ -383,6 +387,7 @@ pub fn step_text(t: &Trace, i: usize, lang: crate::lang::Lang, all: bool) -> Ste
     StepText {
         title: e.title.get(lang).to_string(),
         note: e.note.get(lang).to_string(),
+        math: crate::mathml::lines(&e.tex),
         symbols: e.plain.symbols,
         numbers: e.plain.numbers,
         long,
@@ -484,6 +489,16 @@ pub struct ChainView {
     pub rel_error: f64,
     /// True once the cursor has reached this gradient.
     pub revealed: bool,
+    /// The factors' symbols, the paths and the numbers typeset.
+    pub math: ChainMath,
+}
+
+/// A chain rule's formulas typeset (MathML from their TeX).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ChainMath {
+    pub factors: Vec<crate::mathml::Formula>,
+    pub paths: Vec<crate::mathml::Formula>,
+    pub numbers: Vec<crate::mathml::Formula>,
 }
 
 /// One factor of a chain rule.
@@ -527,6 +542,19 @@ pub fn chain(
         numeric,
         rel_error: crate::gradcheck::rel(c.value, numeric),
         revealed: t.shows_grads(l, i, s.stepper().cursor()),
+        math: ChainMath {
+            factors: c
+                .factors
+                .iter()
+                .map(|f| crate::mathml::formula(&f.tex))
+                .collect(),
+            paths: c
+                .paths
+                .iter()
+                .map(|p| crate::mathml::formula(&p.tex))
+                .collect(),
+            numbers: crate::mathml::formulas(&c.text.tex.numbers),
+        },
     })
 }
 
