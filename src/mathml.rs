@@ -366,7 +366,9 @@ impl Parser<'_> {
                 // Any other character: punctuation, a parenthesis, or text (UTF-8).
                 let ch = self.src[self.at..].chars().next()?;
                 self.at += ch.len_utf8();
-                if ch.is_alphabetic() {
+                // Greek letters are identifiers; other symbols operators (no Unicode
+                // tables: the TeX is the core's, ASCII but for these).
+                if ('\u{391}'..='\u{3c9}').contains(&ch) {
                     Node::token("mi", ch.to_string())
                 } else {
                     Node::token("mo", ch.to_string())
