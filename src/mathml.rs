@@ -35,11 +35,11 @@ pub struct Node {
 pub type Formula = Vec<Node>;
 
 impl Node {
-    fn token(tag: &'static str, text: impl Into<String>) -> Node {
+    fn token(tag: &'static str, text: &str) -> Node {
         Node {
             tag,
             attrs: Vec::new(),
-            text: text.into(),
+            text: text.to_string(),
             kids: Vec::new(),
             brk: false,
             fence: false,
@@ -188,28 +188,51 @@ struct Parser<'a> {
     at: usize,
 }
 
-/// A Greek letter or symbol command, as the character it stands for, and whether it is
-/// an operator (`mo`) or an identifier (`mi`).
-fn symbol(name: &str) -> Option<(&'static str, bool)> {
-    Some(match name {
-        "delta" => ("δ", false),
-        "sigma" => ("σ", false),
-        "eta" => ("η", false),
-        "lambda" => ("λ", false),
-        "Sigma" => ("Σ", false),
-        "partial" => ("∂", false),
-        "infty" => ("∞", false),
-        "cdot" => ("⋅", true),
-        "times" => ("×", true),
-        "leftarrow" => ("←", true),
-        "odot" => ("⊙", true),
-        "in" => ("∈", true),
-        "cdots" => ("⋯", true),
-        "ldots" => ("…", true),
-        "le" | "leq" => ("≤", true),
-        "ge" | "geq" => ("≥", true),
-        _ => return None,
-    })
+/// The commands that stand for one token: name, text, and how it is set (a table, not
+/// a `match`: a match on strings compiles to far more wasm).
+const SYMBOLS: [(&str, &str, Set); 27] = [
+    ("delta", "δ", Set::Ident),
+    ("sigma", "σ", Set::Ident),
+    ("eta", "η", Set::Ident),
+    ("lambda", "λ", Set::Ident),
+    ("Sigma", "Σ", Set::Ident),
+    ("partial", "∂", Set::Ident),
+    ("infty", "∞", Set::Ident),
+    ("log", "log", Set::Ident),
+    ("exp", "exp", Set::Ident),
+    ("tanh", "tanh", Set::Ident),
+    ("sin", "sin", Set::Ident),
+    ("cos", "cos", Set::Ident),
+    ("max", "max", Set::Limits),
+    ("min", "min", Set::Limits),
+    ("sum", "∑", Set::LargeOp),
+    ("cdot", "⋅", Set::Op),
+    ("times", "×", Set::Op),
+    ("in", "∈", Set::Op),
+    ("cdots", "⋯", Set::Op),
+    ("ldots", "…", Set::Op),
+    ("le", "≤", Set::Op),
+    ("leq", "≤", Set::Op),
+    ("ge", "≥", Set::Op),
+    ("geq", "≥", Set::Op),
+    ("leftarrow", "←", Set::Break),
+    ("odot", "⊙", Set::Break),
+    ("to", "→", Set::Op),
+];
+
+/// How a symbol command is set.
+#[derive(Clone, Copy, PartialEq)]
+enum Set {
+    /// `mi`.
+    Ident,
+    /// `mi` with its limits under it (`\max_{u,v}`).
+    Limits,
+    /// `mo` with limits under it (`\sum_k`).
+    LargeOp,
+    /// `mo`; a place to break when spaced (`\cdot`).
+    Op,
+    /// `mo`, a place to break.
+    Break,
 }
 
 impl Parser<'_> {
@@ -259,7 +282,7 @@ impl Parser<'_> {
             // `\tfrac12`: one digit each.
             Some(c) if c.is_ascii_digit() => {
                 self.at += 1;
-                Node::token("mn", (c as char).to_string())
+                Node::token("mn", &self.src[self.at - 1..self.at])
             }
             _ => self
                 .atom(false, None)
@@ -339,7 +362,7 @@ impl Parser<'_> {
             b'0'..=b'9' | b'.' => self.number(),
             b'a'..=b'z' | b'A'..=b'Z' => {
                 self.at += 1;
-                Node::token("mi", (c as char).to_string())
+                Node::token("mi", &self.src[self.at - 1..self.at])
             }
             b'-' | b'+' => {
                 self.at += 1;
@@ -369,9 +392,9 @@ impl Parser<'_> {
                 // Greek letters are identifiers; other symbols operators (no Unicode
                 // tables: the TeX is the core's, ASCII but for these).
                 if ('\u{391}'..='\u{3c9}').contains(&ch) {
-                    Node::token("mi", ch.to_string())
+                    Node::token("mi", &self.src[self.at - ch.len_utf8()..self.at])
                 } else {
-                    Node::token("mo", ch.to_string())
+                    Node::token("mo", &self.src[self.at - ch.len_utf8()..self.at])
                 }
             }
         })
@@ -435,7 +458,7 @@ impl Parser<'_> {
                 ',' => Node::elem("mspace", vec![]).attr("width", "0.1667em"),
                 ';' => Node::elem("mspace", vec![]).attr("width", "0.2778em"),
                 ' ' => Node::elem("mspace", vec![]).attr("width", "0.25em"),
-                _ => Node::token("mo", c.to_string()),
+                _ => Node::token("mo", &self.src[self.at - c.len_utf8()..self.at]),
             });
         }
         let name = &self.src[start..self.at];
@@ -467,40 +490,35 @@ impl Parser<'_> {
                 n
             }
             "operatorname" => {
-                let text = self.raw_arg().to_string();
-                let n = Node::token("mi", text);
+                let n = Node::token("mi", self.raw_arg());
                 if star {
                     n.attr("data-limits", "1")
                 } else {
                     n
                 }
             }
+            // The core writes ℝ only.
             "mathbb" => {
-                let text: String = self
-                    .raw_arg()
-                    .chars()
-                    .map(|c| match c {
-                        'R' => 'ℝ',
-                        'N' => 'ℕ',
-                        'Z' => 'ℤ',
-                        c => c,
-                    })
-                    .collect();
-                Node::token("mi", text)
+                self.raw_arg();
+                Node::token("mi", "ℝ")
             }
-            "text" => Node::token("mtext", self.raw_arg().to_string()),
-            "sum" => Node::token("mo", "∑"),
-            "max" | "min" => Node::token("mi", name.to_string()).attr("data-limits", "1"),
-            "log" | "exp" | "tanh" | "sin" | "cos" => Node::token("mi", name.to_string()),
-            _ => match symbol(name) {
-                Some((text, true)) => {
-                    let mut n = Node::token("mo", text);
+            "text" => Node::token("mtext", self.raw_arg()),
+            _ => match SYMBOLS.iter().find(|e| e.0 == name) {
+                Some(&(_, text, set)) => {
+                    let tag = if matches!(set, Set::Ident | Set::Limits) {
+                        "mi"
+                    } else {
+                        "mo"
+                    };
+                    let mut n = Node::token(tag, text);
                     // A spaced dot joins factors; a tight one (`W\cdot a`) one term.
-                    n.brk = matches!(name, "leftarrow" | "odot") || (name == "cdot" && spaced);
+                    n.brk = set == Set::Break || (set == Set::Op && name == "cdot" && spaced);
+                    if set == Set::Limits {
+                        n = n.attr("data-limits", "1");
+                    }
                     n
                 }
-                Some((text, false)) => Node::token("mi", text),
-                None => Node::token("mi", name.to_string()),
+                None => Node::token("mi", name),
             },
         })
     }
@@ -515,7 +533,7 @@ impl Parser<'_> {
         if c == '.' {
             Node::elem("mrow", vec![])
         } else {
-            Node::token("mo", c.to_string())
+            Node::token("mo", &self.src[self.at - c.len_utf8()..self.at])
         }
     }
 }

@@ -378,7 +378,12 @@ pub fn chain(
                 };
                 format!(
                     "{}{dot}{} = {}{dot}{x} = {}",
-                    n.cell("δ", l, &[at[0], t.i, t.j]),
+                    // Written out, not with `cell` (whose index check would bring
+                    // Unicode tables into the first module).
+                    match n.style {
+                        Style::Plain => format!("δ({l})[{lo},{},{}]", t.i + 1, t.j + 1),
+                        Style::Tex => format!(r"\delta^{{({l})}}_{{{lo},{},{}}}", t.i + 1, t.j + 1),
+                    },
                     // Not `cell`: a padding cell's row or column may be negative.
                     match n.style {
                         Style::Plain =>
@@ -413,7 +418,17 @@ pub fn chain(
     )];
     let numbers_tex = vec![format!(
         r"{} = \sum_{{i,j}} \delta^{{({l})}}_{{{lo},i,j}} \cdot a^{{({k})}}_{{{c1},{ti},{tj}}} = {}",
-        tex.d("L", &tex.cell("K", k + 1, &at)),
+        tex.d(
+            "L",
+            &format!(
+                "K^{{({})}}_{{{},{},{},{}}}",
+                k + 1,
+                at[0] + 1,
+                at[1] + 1,
+                at[2] + 1,
+                at[3] + 1
+            )
+        ),
         tex.num(value)
     )];
     let mut probe = p.net.clone();
