@@ -28,7 +28,6 @@ pub mod json;
 pub mod lab;
 pub mod lang;
 pub mod loss;
-pub mod mathml;
 pub mod metric;
 pub mod network;
 pub mod notation;

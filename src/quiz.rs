@@ -1,7 +1,6 @@
 //! Predict, then reveal: the value a step is about to reveal, and whether a student's
 //! prediction of it is close enough.
 
-use crate::mathml::Formula;
 use crate::notation::Notation;
 use crate::trace::{Kind, Trace};
 use serde::Serialize;
@@ -16,8 +15,8 @@ pub const ABSOLUTE: f64 = 5e-5;
 pub struct Question {
     /// The quantity in symbols, e.g. `z(1)_1`.
     pub symbol: String,
-    /// The same typeset (MathML of its TeX).
-    pub math: Formula,
+    /// The same in TeX, which the page typesets.
+    pub tex: String,
     #[serde(skip)]
     pub value: f64,
 }
@@ -26,7 +25,7 @@ impl Question {
     fn new(symbol: String, tex: &str, value: f64) -> Question {
         Question {
             symbol,
-            math: crate::mathml::formula(tex),
+            tex: tex.to_string(),
             value,
         }
     }
@@ -147,8 +146,8 @@ pub struct Verdict {
     pub correct: bool,
     pub value: f64,
     pub symbol: String,
-    /// The symbol typeset.
-    pub math: Formula,
+    /// The symbol in TeX, which the page typesets.
+    pub tex: String,
 }
 
 /// Checks `guess` against what step `i` reveals (`None`: the step asks nothing).
@@ -158,7 +157,7 @@ pub fn check(t: &Trace, i: usize, guess: f64) -> Option<Verdict> {
         correct: close_enough(guess, q.value),
         value: q.value,
         symbol: q.symbol,
-        math: q.math,
+        tex: q.tex,
     })
 }
 

@@ -8,10 +8,10 @@ import { setFormula } from './math.js';
 const $ = (id) => document.getElementById(id);
 
 /** Writes message `key` into `box` with its {symbol} typeset (`plain` its text). */
-function say(box, key, vars, plain, math) {
+function say(box, key, vars, plain, tex) {
   const [before, after = ''] = t(key, { ...vars, symbol: '\u0000' }).split('\u0000');
   const sym = document.createElement('span');
-  setFormula(sym, math, plain);
+  setFormula(sym, tex, plain);
   box.replaceChildren(before, sym, after);
 }
 
@@ -38,7 +38,7 @@ export function createQuiz(app, { render, showMessage }) {
       return true;
     }
     q.asking = k;
-    say($('quiz-question'), 'quiz.ask', {}, question.symbol, question.math);
+    say($('quiz-question'), 'quiz.ask', {}, question.symbol, question.tex);
     $('quiz-guess').value = '';
     $('quiz-form').hidden = false;
     $('quiz-result').textContent = '';
@@ -55,7 +55,7 @@ export function createQuiz(app, { render, showMessage }) {
     q.asking = null;
     q.asked += 1;
     const value = fmt(res.value, 6);
-    const result = (key, vars) => say($('quiz-result'), key, { value, ...vars }, res.symbol, res.math);
+    const result = (key, vars) => say($('quiz-result'), key, { value, ...vars }, res.symbol, res.tex);
     if (guess === null) {
       result('quiz.shown');
     } else if (res.correct) {

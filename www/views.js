@@ -60,8 +60,8 @@ export function renderStep(parts, step, state) {
   parts.phase.className = `phase phase-${c.phase}`;
   setText(parts.title, step.title);
   setText(parts.note, step.note);
-  setFormulas(parts.symbols, step.symbols, step.math.symbols);
-  setFormulas(parts.numbers, step.numbers, step.math.numbers);
+  setFormulas(parts.symbols, step.symbols, step.tex.symbols);
+  setFormulas(parts.numbers, step.numbers, step.tex.numbers);
   // Announce a step once (not at every redraw while training).
   const announce = `${step.title}. ${step.numbers.join('; ')}`;
   const key = `${c.index}|${lang}|${announce.length}`;
@@ -277,18 +277,18 @@ export function renderChain(box, chain, selected, state, edit) {
   const [value, numeric, ...factors] = fmtAll([chain.value, chain.numeric, ...chain.factors.map((f) => f.value)], 8);
   const relErr = fmt(chain.rel_error, 2);
   const parts = [el('p', { class: 'note' }, chain.note)];
-  const math = (tag, attrs, plain, chunks) => {
+  const math = (tag, attrs, plain, tex) => {
     const e = el(tag, attrs);
-    setFormula(e, chunks, plain);
+    setFormula(e, tex, plain);
     return e;
   };
   parts.push(el('table', { class: 'factors' }, el('tbody', {}, chain.factors.map((f, k) =>
-    el('tr', {}, math('td', { class: 'sym' }, f.symbol, chain.math.factors[k]), el('td', { class: 'val' }, factors[k]), el('td', { class: 'what' }, f.name))))));
+    el('tr', {}, math('td', { class: 'sym' }, f.symbol, chain.tex.factors[k]), el('td', { class: 'val' }, factors[k]), el('td', { class: 'what' }, f.name))))));
   if (chain.paths.length) {
     parts.push(el('h4', {}, t('chain.paths')));
-    parts.push(el('ul', { class: 'paths formula' }, chain.paths.map((line, k) => math('li', {}, line, chain.math.paths[k]))));
+    parts.push(el('ul', { class: 'paths formula' }, chain.paths.map((line, k) => math('li', {}, line, chain.tex.paths[k]))));
   }
-  parts.push(el('div', { class: 'formula numbers' }, chain.numbers.map((s, k) => math('div', {}, s, chain.math.numbers[k]))));
+  parts.push(el('div', { class: 'formula numbers' }, chain.numbers.map((s, k) => math('div', {}, s, chain.tex.numbers[k]))));
   parts.push(el('p', { class: 'check' },
     `${t('chain.backprop')}: ${value} · ${t('chain.numeric')}: ${numeric} · ${t('chain.relerr')} ${relErr}`));
   replace(box.body, parts);

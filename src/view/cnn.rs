@@ -447,10 +447,10 @@ pub fn chain(
             "一个卷积核权重在窗口的每个位置都被使用：它的梯度是对该通道所有输出单元求和，每一项是该单元的 δ 乘以这个权重在那里所乘的输入（输入与 δ 的互相关）。".into(),
         ),
         factors: vec![],
-        math: super::ChainMath {
+        tex: super::ChainTex {
             factors: vec![],
-            paths: crate::mathml::formulas(&paths_tex),
-            numbers: crate::mathml::formulas(&numbers_tex),
+            paths: paths_tex,
+            numbers: numbers_tex,
         },
         paths,
         numbers,

@@ -367,9 +367,9 @@ pub struct StepText {
     pub note: String,
     pub symbols: Vec<String>,
     pub numbers: Vec<String>,
-    /// The same lines typeset (MathML from the TeX); the plain text stays for the
-    /// announcement and for copying.
-    pub math: crate::mathml::MathLines,
+    /// The same lines in TeX, which the page typesets (www/math.js); the plain text
+    /// stays for the announcement and for copying.
+    pub tex: crate::explain::Lines,
     /// True when a list has more than [`BRIEF_LINES`] lines: the brief text leaves the
     /// rest out, the whole text can be cut back to it.
     pub long: bool,
@@ -387,7 +387,7 @@ pub fn step_text(t: &Trace, i: usize, lang: crate::lang::Lang, all: bool) -> Ste
     StepText {
         title: e.title.get(lang).to_string(),
         note: e.note.get(lang).to_string(),
-        math: crate::mathml::lines(&e.tex),
+        tex: e.tex,
         symbols: e.plain.symbols,
         numbers: e.plain.numbers,
         long,
@@ -489,16 +489,16 @@ pub struct ChainView {
     pub rel_error: f64,
     /// True once the cursor has reached this gradient.
     pub revealed: bool,
-    /// The factors' symbols, the paths and the numbers typeset.
-    pub math: ChainMath,
+    /// The factors' symbols, the paths and the numbers in TeX, which the page typesets.
+    pub tex: ChainTex,
 }
 
-/// A chain rule's formulas typeset (MathML from their TeX).
+/// A chain rule's formulas in TeX, one per factor, path and number line.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ChainMath {
-    pub factors: Vec<crate::mathml::Formula>,
-    pub paths: Vec<crate::mathml::Formula>,
-    pub numbers: Vec<crate::mathml::Formula>,
+pub struct ChainTex {
+    pub factors: Vec<String>,
+    pub paths: Vec<String>,
+    pub numbers: Vec<String>,
 }
 
 /// One factor of a chain rule.
@@ -542,18 +542,10 @@ pub fn chain(
         numeric,
         rel_error: crate::gradcheck::rel(c.value, numeric),
         revealed: t.shows_grads(l, i, s.stepper().cursor()),
-        math: ChainMath {
-            factors: c
-                .factors
-                .iter()
-                .map(|f| crate::mathml::formula(&f.tex))
-                .collect(),
-            paths: c
-                .paths
-                .iter()
-                .map(|p| crate::mathml::formula(&p.tex))
-                .collect(),
-            numbers: crate::mathml::formulas(&c.text.tex.numbers),
+        tex: ChainTex {
+            factors: c.factors.iter().map(|f| f.tex.clone()).collect(),
+            paths: c.paths.iter().map(|p| p.tex.clone()).collect(),
+            numbers: c.text.tex.numbers.clone(),
         },
     })
 }
