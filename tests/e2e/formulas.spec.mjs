@@ -1,4 +1,4 @@
-// Typeset formulas (MathML, built by www/math.js from the core's trees): every formula
+// Typeset formulas (MathML, built by www/math.js from the core's TeX): every formula
 // line of the step panel and the chain rule is <math>, none runs out of its panel at
 // any width from 400 px up or in presenter mode, copying gives the plain text; the
 // network view's edge labels never overlap; the course page's graph stays readable.
