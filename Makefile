@@ -35,9 +35,9 @@ setup-web:
 	@[ -x $(WASM_OPT) ] && [ -x $(ESBUILD) ] && [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund
 
 setup-browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list | grep -qi wqy; then \
-	  echo "installing Debian's chromium, chromium-driver and a CJK font (for the Chinese interface)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; fi
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list | grep -qi wqy || ! fc-list | grep -qi "DejaVu Math"; then \
+	  echo "installing Debian's chromium, chromium-driver, a CJK font (for the Chinese interface) and a math font (for the formulas)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei fonts-texgyre-math >/dev/null; fi
 
 ## numpy for the NumPy scripts' test (tests/codegen_test.rs runs them with the first of
 ## `python3` and /usr/bin/python3 that imports numpy): Debian's python3-numpy when neither does.

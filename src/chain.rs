@@ -4,6 +4,7 @@
 use crate::error::{Error, ErrorKind, Thing};
 use crate::explain::{self, Bilingual, Explanation, Lines};
 use crate::loss::Loss;
+use crate::notation::Notation;
 use crate::pass::Pass;
 use serde::Serialize;
 
@@ -14,6 +15,8 @@ pub struct Factor {
     pub name: Bilingual,
     /// The factor in symbols, e.g. `∂a(2)_1/∂z(2)_1`.
     pub symbol: String,
+    /// The same in TeX, e.g. `\frac{\partial a^{(2)}_{1}}{\partial z^{(2)}_{1}}`.
+    pub tex: String,
     pub value: f64,
 }
 
@@ -27,6 +30,21 @@ pub struct PathTerm {
     pub product: f64,
     /// The term written out: `W(2)_11 · δ(2)_1 = 0.4 · 0.1385 = 0.0554`.
     pub line: String,
+    /// The same in TeX.
+    pub tex: String,
+}
+
+/// The term W(l+1)_ki · δ(l+1)_k of a path, written out in notation `n`.
+fn path_line(n: &Notation, l: usize, k: usize, i: usize, w: f64, d: f64) -> String {
+    format!(
+        "{}{dot}{} = {}{dot}{} = {}",
+        n.w(l + 1, k, i),
+        n.delta(l + 1, k),
+        n.factor(w),
+        n.factor(d),
+        n.num(w * d),
+        dot = n.dot()
+    )
 }
 
 /// ∂L/∂W(l)_ij (or ∂L/∂b(l)_i when `from` is `None`).
@@ -74,11 +92,17 @@ pub fn chain_rule(
             return no(Thing::Input, j, layer.fan_in());
         }
     }
-    let plain = crate::notation::Notation::plain(digits);
+    let plain = Notation::plain(digits);
+    let tex = Notation::tex(digits);
     let (a_sym, z_sym) = (plain.a(l + 1, i), plain.z(l, i));
     let param = match from {
         Some(j) => plain.w(l, i, j),
         None => plain.b(l, i),
+    };
+    let (a_tex, z_tex) = (tex.a(l + 1, i), tex.z(l, i));
+    let param_tex = match from {
+        Some(j) => tex.w(l, i, j),
+        None => tex.b(l, i),
     };
     let (z, a) = (p.z(l)[i], p.a(l)[i]);
     let act = layer.activation;
@@ -88,7 +112,8 @@ pub fn chain_rule(
     if output && act.is_softmax() {
         factors.push(Factor {
             name: Bilingual::new("error of the unit, δ = ∂L/∂z", "神经元的误差 δ = ∂L/∂z"),
-            symbol: format!("∂L/∂{z_sym}"),
+            symbol: plain.d("L", &z_sym),
+            tex: tex.d("L", &z_tex),
             value: p.delta(l)[i],
         });
     } else {
@@ -108,14 +133,8 @@ pub fn chain_rule(
                         weight: w,
                         delta: d,
                         product,
-                        line: format!(
-                            "{} · {} = {} · {} = {}",
-                            plain.w(l + 1, k, i),
-                            plain.delta(l + 1, k),
-                            plain.factor(w),
-                            plain.factor(d),
-                            plain.num(product)
-                        ),
+                        line: path_line(&plain, l, k, i, w, d),
+                        tex: path_line(&tex, l, k, i, w, d),
                     }
                 })
                 .collect();
@@ -130,12 +149,14 @@ pub fn chain_rule(
                     "损失随该神经元输出的变化率：经过上一层各条路径之和",
                 )
             },
-            symbol: format!("∂L/∂{a_sym}"),
+            symbol: plain.d("L", &a_sym),
+            tex: tex.d("L", &a_tex),
             value: dl_da,
         });
         factors.push(Factor {
             name: Bilingual::new("slope of the activation at z", "激活函数在 z 处的斜率"),
-            symbol: format!("∂{a_sym}/∂{z_sym}"),
+            symbol: plain.d(&a_sym, &z_sym),
+            tex: tex.d(&a_tex, &z_tex),
             value: act.df_from(z, a),
         });
     }
@@ -144,7 +165,8 @@ pub fn chain_rule(
             Some(_) => Bilingual::new("the input this weight multiplies", "该权重所乘的输入"),
             None => Bilingual::new("a bias adds 1·b", "偏置的系数为 1"),
         },
-        symbol: format!("∂{z_sym}/∂{param}"),
+        symbol: plain.d(&z_sym, &param),
+        tex: tex.d(&z_tex, &param_tex),
         value: match from {
             Some(j) => p.a_prev(l)[j],
             None => 1.0,

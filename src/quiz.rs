@@ -15,8 +15,20 @@ pub const ABSOLUTE: f64 = 5e-5;
 pub struct Question {
     /// The quantity in symbols, e.g. `z(1)_1`.
     pub symbol: String,
+    /// The same in TeX, which the page typesets.
+    pub tex: String,
     #[serde(skip)]
     pub value: f64,
+}
+
+impl Question {
+    fn new(symbol: String, tex: &str, value: f64) -> Question {
+        Question {
+            symbol,
+            tex: tex.to_string(),
+            value,
+        }
+    }
 }
 
 /// The question of step `i`: the first value it reveals (None for the start step).
@@ -26,22 +38,26 @@ pub fn question(t: &Trace, i: usize) -> Option<Question> {
     if !p.net.is_mlp() {
         return cnn_question(t, i);
     }
-    let n = Notation::plain(4);
     let l = step.layer;
     let u = step.neuron.unwrap_or(0);
-    let (symbol, value) = match (step.kind, l) {
-        (Kind::WeightedSum, Some(l)) => (n.z(l, u), p.z(l)[u]),
-        (Kind::Activation, Some(l)) => (n.a(l + 1, u), p.a(l)[u]),
-        (Kind::Loss, _) => ("L".to_string(), p.loss),
-        (Kind::Delta, Some(l)) => (n.delta(l, u), p.delta(l)[u]),
-        (Kind::Gradients, Some(l)) => (n.d("L", &n.w(l, u, 0)), p.grad_w(l, u, 0)),
-        (Kind::Update, _) => (
-            format!("{}{}", n.w(0, 0, 0), n.after()),
-            p.updated.mlp(0).w(0, 0),
-        ),
-        _ => return None,
+    // The quantity in notation `n`, and its value.
+    let ask = |n: &Notation| -> Option<(String, f64)> {
+        Some(match (step.kind, l) {
+            (Kind::WeightedSum, Some(l)) => (n.z(l, u), p.z(l)[u]),
+            (Kind::Activation, Some(l)) => (n.a(l + 1, u), p.a(l)[u]),
+            (Kind::Loss, _) => ("L".to_string(), p.loss),
+            (Kind::Delta, Some(l)) => (n.delta(l, u), p.delta(l)[u]),
+            (Kind::Gradients, Some(l)) => (n.d("L", &n.w(l, u, 0)), p.grad_w(l, u, 0)),
+            (Kind::Update, _) => (
+                format!("{}{}", n.w(0, 0, 0), n.after()),
+                p.updated.mlp(0).w(0, 0),
+            ),
+            _ => return None,
+        })
     };
-    Some(Question { symbol, value })
+    let (symbol, value) = ask(&Notation::plain(4))?;
+    let (tex, _) = ask(&Notation::tex(4))?;
+    Some(Question::new(symbol, &tex, value))
 }
 
 /// A CNN step's question: a forward step asks for the first output cell it makes; a
@@ -52,17 +68,16 @@ pub fn question(t: &Trace, i: usize) -> Option<Question> {
 fn cnn_question(t: &Trace, i: usize) -> Option<Question> {
     let step = &t.steps[i];
     let p = &t.pass;
-    let cell = |dims: &[usize], flat: usize| -> String {
+    let (plain, tex) = (Notation::plain(4), Notation::tex(4));
+    // Flat cell `flat` of a blob shaped `dims`, as `name(layer)[c,i,j]` in both styles.
+    let cell = |name: &str, layer: usize, dims: &[usize], flat: usize| -> (String, String) {
         let mut idx = vec![0; dims.len()];
         let mut k = flat;
         for (slot, d) in idx.iter_mut().zip(dims).rev() {
             *slot = k % d.max(&1);
             k /= d.max(&1);
         }
-        idx.iter()
-            .map(|v| (v + 1).to_string())
-            .collect::<Vec<_>>()
-            .join(",")
+        (plain.cell(name, layer, &idx), tex.cell(name, layer, &idx))
     };
     match (step.kind, step.layer) {
         (Kind::Forward, Some(k)) => {
@@ -70,10 +85,8 @@ fn cnn_question(t: &Trace, i: usize) -> Option<Question> {
             let per = p.shapes[k + 1].len() / dims[0].max(1);
             let flat = step.neuron.unwrap_or(0) * if dims.len() > 1 { per } else { 0 }
                 + step.window.unwrap_or(0);
-            Some(Question {
-                symbol: format!("a({})[{}]", k + 1, cell(dims, flat)),
-                value: p.outputs[k][flat],
-            })
+            let (symbol, t) = cell("a", k + 1, dims, flat);
+            Some(Question::new(symbol, &t, p.outputs[k][flat]))
         }
         (Kind::Backward, Some(k)) => {
             // ∂L/∂(input) is complete only at the layer's last backward step (a conv
@@ -87,25 +100,23 @@ fn cnn_question(t: &Trace, i: usize) -> Option<Question> {
                 crate::engine::Layer::MaxPool(q) => pooled_cell(q, p, k).unwrap_or(0),
                 _ => 0,
             };
-            Some(Question {
-                symbol: format!("∂L/∂a({k})[{}]", cell(dims, at)),
-                value: p.grad_inputs[k][at],
-            })
+            let (symbol, t) = cell("a", k, dims, at);
+            Some(Question::new(
+                plain.d("L", &symbol),
+                &tex.d("L", &t),
+                p.grad_inputs[k][at],
+            ))
         }
-        (Kind::Loss, _) => Some(Question {
-            symbol: "L".into(),
-            value: p.loss,
-        }),
+        (Kind::Loss, _) => Some(Question::new("L".into(), "L", p.loss)),
         (Kind::Update, _) => p.updated.layers.iter().enumerate().find_map(|(k, l)| {
-            l.params().map(|(w, _)| Question {
-                symbol: format!(
-                    "{}⁺",
-                    crate::view::cnn::param_symbol(
-                        &p.net,
-                        crate::engine::Param::Weight { layer: k, index: 0 }
-                    )
-                ),
-                value: w[0],
+            l.params().map(|(w, _)| {
+                let param = crate::engine::Param::Weight { layer: k, index: 0 };
+                let t = crate::view::cnn::param_tex(&p.net, param);
+                Question::new(
+                    format!("{}⁺", crate::view::cnn::param_symbol(&p.net, param)),
+                    &format!("{t}^{{+}}"),
+                    w[0],
+                )
             })
         }),
         _ => None,
@@ -135,6 +146,8 @@ pub struct Verdict {
     pub correct: bool,
     pub value: f64,
     pub symbol: String,
+    /// The symbol in TeX, which the page typesets.
+    pub tex: String,
 }
 
 /// Checks `guess` against what step `i` reveals (`None`: the step asks nothing).
@@ -144,6 +157,7 @@ pub fn check(t: &Trace, i: usize, guess: f64) -> Option<Verdict> {
         correct: close_enough(guess, q.value),
         value: q.value,
         symbol: q.symbol,
+        tex: q.tex,
     })
 }
 

@@ -693,6 +693,26 @@ impl Lab {
             .map_err(|e| self.js(e))
     }
 
+    /// The network view's edge labels on a `width` × `height` CSS canvas drawn with
+    /// `f`'s look, as JSON `[[x, y, w, h], …]` (centre and size, CSS pixels): the page's
+    /// tests check that no two overlap.
+    pub fn network_labels(&self, width: f64, height: f64, f: &Frame) -> String {
+        let (t, o) = (self.s.trace(), &f.options);
+        if !t.pass.net.is_mlp() {
+            return "[]".into();
+        }
+        let d = o.dpr;
+        let lay = layout::layout(&t.pass.net.sizes(), width * d, height * d, d * o.zoom);
+        let cursor = self.s.stepper().cursor();
+        let labels =
+            crate::render::network::edge_labels(t, cursor, o.selected.as_ref(), &lay, d * o.zoom);
+        let boxes: Vec<[f64; 4]> = labels
+            .iter()
+            .map(|b| [b.x / d, b.y / d, b.w / d, b.h / d])
+            .collect();
+        json(&boxes)
+    }
+
     /// What the maps view has at CSS pixel (x, y) of a `width` × `height` canvas, as
     /// JSON (`null` for nothing): a kernel weight, an input cell, a cell of a blob.
     pub fn hit_maps(&self, x: f64, y: f64, width: f64, height: f64, f: &Frame) -> String {

@@ -547,8 +547,9 @@ fn under<'a>(svg: &'a Svg, name: &str) -> Vec<&'a Text> {
 #[test]
 fn graph_at_a_backward_step_shows_the_deltas_and_the_sum_over_paths() {
     let theme = Theme::light();
-    let svg = draw(&mazur_at(8), View::Graph, (1200, 360), &en());
-    assert_eq!(svg.w, 1200.0);
+    // Wide enough for a 2-vector at the graph's smallest text size (narrower, its norm).
+    let svg = draw(&mazur_at(8), View::Graph, (1400, 360), &en());
+    assert_eq!(svg.w, 1400.0);
     assert_eq!(
         graph_nodes(&svg),
         [
@@ -1077,4 +1078,182 @@ fn cnn_gradient_bars_carry_the_engine_layer_numbers() {
     let s = Session::from_preset("mazur").unwrap();
     let svg = parse(&frame::svg(&s, View::Gradients, (640, 400), &en()).unwrap());
     assert!(svg.has(|t| t == "layer 1") && svg.has(|t| t == "layer 2"));
+}
+
+/// The shapes of a picture with their colours and sizes (its texts left out), to compare.
+fn paint_of(svg: &Svg) -> Vec<String> {
+    let mut out: Vec<String> = svg
+        .circles
+        .iter()
+        .map(|c| {
+            format!(
+                "circle {} {} {} {:?} {:?} {}",
+                c.cx, c.cy, c.r, c.fill, c.stroke, c.opacity
+            )
+        })
+        .collect();
+    out.extend(
+        svg.lines
+            .iter()
+            .map(|l| format!("line {:?} {} {}", l.pts, l.stroke, l.width)),
+    );
+    out.extend(svg.rects.iter().map(|r| {
+        format!(
+            "rect {} {} {} {} {:?} {:?}",
+            r.x, r.y, r.w, r.h, r.fill, r.stroke
+        )
+    }));
+    out
+}
+
+/// The network's colours are scaled by the values revealed so far: a problem that
+/// differs only in a value revealed later (a large a(1)_2, or a large δ(2)_2 from
+/// another target) draws the same colours until that value appears, and other ones
+/// once it has (so the comparison can tell).
+#[test]
+fn network_colours_do_not_give_away_values_still_to_come() {
+    use backprop_lab::lab::Edit;
+    use backprop_lab::trace::Granularity;
+    let session = |edit: Option<Edit>| {
+        let mut s = Session::from_preset("mazur").unwrap();
+        s.set_granularity(Granularity::Neuron);
+        if let Some(e) = edit {
+            s.edit(e).unwrap();
+        }
+        s
+    };
+    // Each edit changes one value of layer `l`, unit 2, a (forward) or δ (backward), and
+    // no colour before it: the weights stay, the bias and the target are written as text.
+    let cases = [
+        (Edit::bias(0, 1, 5.0), 0, false),
+        (
+            Edit::Target {
+                index: 1,
+                value: -5.0,
+            },
+            1,
+            true,
+        ),
+    ];
+    for (edit, l, backward) in cases {
+        let (mut a, mut b) = (session(None), session(Some(edit)));
+        let mut same = 0;
+        let mut differ = false;
+        for k in 0..a.stepper().len() {
+            a.stepper_mut().seek(k).unwrap();
+            b.stepper_mut().seek(k).unwrap();
+            let t = a.trace();
+            let revealed = if backward {
+                t.shows_delta(l, 1, k)
+            } else {
+                t.shows_a(l, 1, k)
+            };
+            let (pa, pb) = (
+                paint_of(&draw(&a, View::Network, NET, &en())),
+                paint_of(&draw(&b, View::Network, NET, &en())),
+            );
+            if revealed {
+                differ |= pa != pb;
+                break;
+            }
+            assert_eq!(
+                pa, pb,
+                "step {k}: colours differ before the value is revealed"
+            );
+            same += 1;
+        }
+        assert!(
+            same >= 3 && differ,
+            "{same} steps compared; differ once revealed: {differ}"
+        );
+    }
+}
+
+/// The edge labels' boxes (the filled rectangles of the network view less its
+/// background) never overlap one another, at every step of the fully connected presets
+/// with labels, at the sizes the page gives the view (from a phone to 1440 px, and
+/// presenter mode's larger type).
+#[test]
+fn edge_labels_never_overlap() {
+    let mut checked = 0;
+    for name in [
+        "mazur",
+        "softmax-3class",
+        "xor",
+        "dead-relu",
+        "mazur-frozen-bias",
+    ] {
+        let mut s = Session::from_preset(name).unwrap();
+        // Presenter mode (zoom 1.5) is for a projector: 1280 × 720 and up.
+        let sizes = [
+            (
+                1.0,
+                vec![
+                    (360, 300),
+                    (520, 340),
+                    (700, 340),
+                    (900, 420),
+                    (1100, 420),
+                    (1400, 480),
+                ],
+            ),
+            (1.5, vec![(760, 418), (1000, 418), (1200, 520)]),
+        ];
+        for (zoom, sizes) in sizes {
+            for (w, h) in sizes {
+                for k in 0..s.stepper().len() {
+                    s.stepper_mut().seek(k).unwrap();
+                    let o = Options {
+                        zoom,
+                        ..Options::default()
+                    };
+                    let svg = draw(&s, View::Network, (w, h), &o);
+                    let boxes: Vec<&Rect> = svg
+                        .rects
+                        .iter()
+                        .filter(|r| r.fill.is_some() && (r.w < svg.w || r.h < svg.h))
+                        .collect();
+                    for (a, ra) in boxes.iter().enumerate() {
+                        for rb in &boxes[a + 1..] {
+                            let apart = ra.x + ra.w <= rb.x
+                                || rb.x + rb.w <= ra.x
+                                || ra.y + ra.h <= rb.y
+                                || rb.y + rb.h <= ra.y;
+                            assert!(
+                                apart,
+                                "{name} {w}×{h} zoom {zoom} step {k}: {ra:?} and {rb:?}"
+                            );
+                        }
+                    }
+                    checked += boxes.len();
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} labels checked");
+}
+
+/// The graph's text is never smaller than 11 px (a course page's iframe shows it at
+/// its own size): a narrow view wraps onto more rows instead.
+#[test]
+fn graph_text_is_at_least_11_px() {
+    for name in ["mazur", "vanishing", "softmax-3class"] {
+        let mut s = Session::from_preset(name).unwrap();
+        let last = s.stepper().len() - 1;
+        s.stepper_mut().seek(last).unwrap();
+        for w in [360u32, 700, 1040, 1440] {
+            let h = frame::graph_height(&s, w as f64, 1.0, Lang::En).ceil() as u32;
+            let svg = draw(&s, View::Graph, (w, h), &en());
+            // The SVG writes sizes in its own unit: the node names are 12.5 px.
+            let px = 12.5 / svg.one("z(1)").size;
+            let small: Vec<_> = svg
+                .texts
+                .iter()
+                .filter(|t| t.size * px < 11.0 - 1e-9)
+                .map(|t| (&t.s, t.size * px))
+                .collect();
+            assert!(small.is_empty(), "{name} at {w} px: {small:?}");
+            assert!(svg.texts.len() > 20, "{name} at {w} px");
+        }
+    }
 }

@@ -192,8 +192,8 @@ fn mazur_frozen_bias_matches_standard_backprop() {
 }
 
 /// The page asks for the first lines of a big step only: the brief text is the full
-/// plain text cut short (the update keeps the new loss on top), without TeX, and says
-/// when it was cut.
+/// text cut short (the update keeps the new loss on top), its TeX (which the page
+/// typesets) line for line with its plain text, and says when it was cut.
 #[test]
 fn brief_text_is_the_full_text_cut_short() {
     use backprop_lab::activation::Activation;
@@ -212,7 +212,7 @@ fn brief_text_is_the_full_text_cut_short() {
             (&full.title, &full.note, &full.plain),
             "step {i}"
         );
-        assert_eq!(brief.tex, Default::default(), "the page shows no TeX");
+        assert_eq!(brief.tex, full.tex, "step {i}: the page typesets the TeX");
     }
     let mut p = backprop_lab::preset::get("mazur").unwrap().problem;
     let layer = |w: usize, fan: usize| Layer {
@@ -237,7 +237,13 @@ fn brief_text_is_the_full_text_cut_short() {
         let (brief, more) = t.brief_text(i, 24);
         let full = t.text(i);
         assert!(more, "step {i} has more than 24 lines");
-        assert!(brief.tex.numbers.is_empty() && brief.tex.symbols.is_empty());
+        assert_eq!(
+            brief.tex.numbers.len(),
+            24,
+            "the TeX is cut as the plain text"
+        );
+        assert_eq!(brief.tex.symbols.len(), brief.plain.symbols.len());
+        assert_eq!(brief.tex.numbers[0].starts_with("L^{+}"), i == last);
         let (b, f) = (&brief.plain, &full.plain);
         assert_eq!(b.numbers.len(), 24);
         let kept: Vec<_> = b.numbers.iter().filter(|l| f.numbers.contains(l)).collect();

@@ -9,6 +9,7 @@ import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
 import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
+import { fitFormulas, copyPlain } from './math.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -388,7 +389,10 @@ function draw() {
     if (app.drawForward) app.drawForward({ state, revision: out.revision, selected: view.selected, mode: view.mode });
     setText($('btn-play').querySelector('.icon'), view.playing ? '❚❚' : '▶');
     setText($('btn-play').querySelector('.label'), view.playing ? t('btn.pause') : t('btn.play'));
-    timed('layout', () => scrollTimeline($('steps')));
+    timed('layout', () => {
+      scrollTimeline($('steps'));
+      fitFormulas(document.body);
+    });
   } catch (e) {
     handleError(e);
   }
@@ -741,6 +745,7 @@ function wire() {
     render();
   });
   resizer.observe(document.body);
+  copyPlain(document.body);
 }
 
 async function main() {

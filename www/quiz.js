@@ -3,8 +3,17 @@
 
 import { t } from './i18n.js';
 import { fmt, setText, setShown } from './dom.js';
+import { setFormula } from './math.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** Writes message `key` into `box` with its {symbol} typeset (`plain` its text). */
+function say(box, key, vars, plain, tex) {
+  const [before, after = ''] = t(key, { ...vars, symbol: '\u0000' }).split('\u0000');
+  const sym = document.createElement('span');
+  setFormula(sym, tex, plain);
+  box.replaceChildren(before, sym, after);
+}
 
 export function createQuiz(app, { render, showMessage }) {
   const q = { asking: null, right: 0, asked: 0, answered: new Set(), seed: 0 };
@@ -29,7 +38,7 @@ export function createQuiz(app, { render, showMessage }) {
       return true;
     }
     q.asking = k;
-    $('quiz-question').textContent = t('quiz.ask', { symbol: question.symbol });
+    say($('quiz-question'), 'quiz.ask', {}, question.symbol, question.tex);
     $('quiz-guess').value = '';
     $('quiz-form').hidden = false;
     $('quiz-result').textContent = '';
@@ -46,13 +55,14 @@ export function createQuiz(app, { render, showMessage }) {
     q.asking = null;
     q.asked += 1;
     const value = fmt(res.value, 6);
+    const result = (key, vars) => say($('quiz-result'), key, { value, ...vars }, res.symbol, res.tex);
     if (guess === null) {
-      $('quiz-result').textContent = t('quiz.shown', { symbol: res.symbol, value });
+      result('quiz.shown');
     } else if (res.correct) {
       q.right += 1;
-      $('quiz-result').textContent = t('quiz.right', { symbol: res.symbol, value });
+      result('quiz.right');
     } else {
-      $('quiz-result').textContent = t('quiz.wrong', { symbol: res.symbol, value, guess: String(guess) });
+      result('quiz.wrong', { guess: String(guess) });
     }
     $('quiz-form').hidden = true;
     app.lab.seek(k);

@@ -3,6 +3,7 @@
 
 import { el, replace, fmt, fmtAll, setText } from './dom.js';
 import { t, getLang } from './i18n.js';
+import { setFormulas, setFormula } from './math.js';
 
 /** The symbols of the inputs, targets and each layer's parameters as the core writes
  * them (`W(2)_12,1` once an index has two digits); set whenever the network's shape
@@ -59,8 +60,8 @@ export function renderStep(parts, step, state) {
   parts.phase.className = `phase phase-${c.phase}`;
   setText(parts.title, step.title);
   setText(parts.note, step.note);
-  setLines(parts.symbols, step.symbols);
-  setLines(parts.numbers, step.numbers);
+  setFormulas(parts.symbols, step.symbols, step.tex.symbols);
+  setFormulas(parts.numbers, step.numbers, step.tex.numbers);
   // Announce a step once (not at every redraw while training).
   const announce = `${step.title}. ${step.numbers.join('; ')}`;
   const key = `${c.index}|${lang}|${announce.length}`;
@@ -68,16 +69,6 @@ export function renderStep(parts, step, state) {
     parts.live.dataset.key = key;
     parts.live.textContent = announce;
   }
-}
-
-/** One div per line, reusing the divs already there: only changed lines are written
- * (new elements would each need their style computed). */
-function setLines(box, lines) {
-  while (box.children.length > lines.length) box.lastChild.remove();
-  lines.forEach((text, k) => {
-    const div = box.children[k] || box.appendChild(el('div'));
-    if (div.textContent !== text) div.textContent = text;
-  });
 }
 
 /** A text box for a number; commits on Enter or when it loses focus. */
@@ -286,13 +277,18 @@ export function renderChain(box, chain, selected, state, edit) {
   const [value, numeric, ...factors] = fmtAll([chain.value, chain.numeric, ...chain.factors.map((f) => f.value)], 8);
   const relErr = fmt(chain.rel_error, 2);
   const parts = [el('p', { class: 'note' }, chain.note)];
+  const math = (tag, attrs, plain, tex) => {
+    const e = el(tag, attrs);
+    setFormula(e, tex, plain);
+    return e;
+  };
   parts.push(el('table', { class: 'factors' }, el('tbody', {}, chain.factors.map((f, k) =>
-    el('tr', {}, el('td', { class: 'sym' }, f.symbol), el('td', { class: 'val' }, factors[k]), el('td', { class: 'what' }, f.name))))));
+    el('tr', {}, math('td', { class: 'sym' }, f.symbol, chain.tex.factors[k]), el('td', { class: 'val' }, factors[k]), el('td', { class: 'what' }, f.name))))));
   if (chain.paths.length) {
     parts.push(el('h4', {}, t('chain.paths')));
-    parts.push(el('ul', { class: 'paths' }, chain.paths.map((line) => el('li', {}, line))));
+    parts.push(el('ul', { class: 'paths formula' }, chain.paths.map((line, k) => math('li', {}, line, chain.tex.paths[k]))));
   }
-  parts.push(el('div', { class: 'formula numbers' }, chain.numbers.map((s) => el('div', {}, s))));
+  parts.push(el('div', { class: 'formula numbers' }, chain.numbers.map((s, k) => math('div', {}, s, chain.tex.numbers[k]))));
   parts.push(el('p', { class: 'check' },
     `${t('chain.backprop')}: ${value} · ${t('chain.numeric')}: ${numeric} · ${t('chain.relerr')} ${relErr}`));
   replace(box.body, parts);

@@ -28,8 +28,11 @@ enum Node {
     Loss,
 }
 
-/// Minimum width of one column, in CSS pixels.
-const COL: f64 = 84.0;
+/// Minimum width of one column, in CSS pixels: room for a value at [`MIN_TEXT`], so a
+/// narrow view wraps onto rows rather than shrinking its type.
+const COL: f64 = 96.0;
+/// The smallest text of the graph, in CSS pixels (readable in a course page's iframe).
+pub const MIN_TEXT: f64 = 11.0;
 /// Height of one row, in CSS pixels.
 const ROW: f64 = 150.0;
 
@@ -138,8 +141,8 @@ pub fn draw<DB: DrawingBackend>(
             .map(|(tw, _)| tw as f64)
             .unwrap_or(0.0)
     };
-    // Values (10 px) fit a column, less a small gap to the next one's text.
-    let fits_col = |text: &str| width_of(text, 10.0) <= col_w - 6.0 * s;
+    // Values fit a column, less a small gap to the next one's text.
+    let fits_col = |text: &str| width_of(text, MIN_TEXT) <= col_w - 6.0 * s;
     // A centred text's x, moved in just far enough to lie inside the picture.
     let inside = |text: &str, px: f64, x: f64| {
         let half = width_of(text, px) / 2.0;
@@ -271,12 +274,12 @@ pub fn draw<DB: DrawingBackend>(
                 theme.muted.stroke_width((1.5 * s).max(1.0) as u32),
             ))
             .map_err(err)?;
-            let lx = inside(&label, 10.5, x);
+            let lx = inside(&label, MIN_TEXT, x);
             area.draw(&Text::new(
                 label,
                 (lx as i32, py as i32),
                 font(
-                    10.5,
+                    MIN_TEXT,
                     if got && backward {
                         theme.negative
                     } else {
@@ -286,11 +289,11 @@ pub fn draw<DB: DrawingBackend>(
             ))
             .map_err(err)?;
             if lam > 0.0 {
-                let sx = inside("Σ: ∂L/∂W + λW", 10.0, x);
+                let sx = inside("Σ: ∂L/∂W + λW", MIN_TEXT, x);
                 area.draw(&Text::new(
                     "Σ: ∂L/∂W + λW",
                     (sx as i32, (py - 14.0 * s) as i32),
-                    font(10.0, theme.accent),
+                    font(MIN_TEXT, theme.accent),
                 ))
                 .map_err(err)?;
             }
@@ -330,25 +333,25 @@ pub fn draw<DB: DrawingBackend>(
         area.draw(&Text::new(
             name,
             (x as i32, name_y as i32),
-            font(if op { 11.0 } else { 12.5 }, theme.text),
+            font(if op { MIN_TEXT } else { 12.5 }, theme.text),
         ))
         .map_err(err)?;
         if let Some(v) = fwd {
-            let vx = inside(&v, 10.0, x);
+            let vx = inside(&v, MIN_TEXT, x);
             area.draw(&Text::new(
                 v,
                 (vx as i32, (y + 9.0 * s) as i32),
-                font(10.0, theme.positive),
+                font(MIN_TEXT, theme.positive),
             ))
             .map_err(err)?;
         }
         if backward {
             if let Some(g) = grad {
-                let gx = inside(&g, 10.0, x);
+                let gx = inside(&g, MIN_TEXT, x);
                 area.draw(&Text::new(
                     g,
                     (gx as i32, (y + bh + 22.0 * s) as i32),
-                    font(10.0, theme.negative),
+                    font(MIN_TEXT, theme.negative),
                 ))
                 .map_err(err)?;
             }
@@ -361,7 +364,7 @@ pub fn draw<DB: DrawingBackend>(
                 (w as f64 / 2.0) as i32,
                 ((10.0 + LEGEND_LINE * i as f64) * s) as i32,
             ),
-            font(11.0, theme.muted),
+            font(MIN_TEXT, theme.muted),
         ))
         .map_err(err)?;
     }

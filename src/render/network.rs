@@ -44,6 +44,138 @@ fn max_abs<'a>(vals: impl Iterator<Item = &'a f64>) -> f64 {
     vals.fold(0.0f64, |m, v| m.max(v.abs()))
 }
 
+/// The largest |v[i]| over the units `shown` at the cursor: colours are scaled by what
+/// is revealed, so a pale unit never gives away the size of a value still to come.
+fn max_shown(v: &[f64], shown: impl Fn(usize) -> bool) -> f64 {
+    max_abs(
+        v.iter()
+            .enumerate()
+            .filter(|(i, _)| shown(*i))
+            .map(|(_, x)| x),
+    )
+}
+
+/// An edge's label as drawn: its lines and its box (centre and size, device pixels).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeLabel {
+    pub layer: usize,
+    pub i: usize,
+    pub j: usize,
+    pub lines: Vec<String>,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl EdgeLabel {
+    fn overlaps(&self, x: f64, y: f64, w: f64, h: f64) -> bool {
+        (self.x - x).abs() * 2.0 < self.w + w && (self.y - y).abs() * 2.0 < self.h + h
+    }
+}
+
+/// The text size of the units' small labels, in CSS pixels.
+fn small_text(layout: &Layout, s: f64) -> f64 {
+    (12.5f64).min(layout.radius / s * 0.5).max(8.0)
+}
+
+/// The edge labels at `cursor` and where they go: the weight, and ∂L/∂w once computed
+/// in the backward pass. Each label slides along its edge, from the staggered place
+/// [`Layout::edge_label`] gives it, to the first place where its box meets no label
+/// placed before it and no unit; one that finds none is left out (the selected edge's
+/// label, placed first, always shows). So no two labels ever overlap.
+pub fn edge_labels(
+    trace: &Trace,
+    cursor: usize,
+    selected: Option<&Hit>,
+    layout: &Layout,
+    s: f64,
+) -> Vec<EdgeLabel> {
+    let p = &trace.pass;
+    let backward = matches!(trace.steps[cursor].phase, Phase::Backward | Phase::Update);
+    let params = if trace.shows_update(cursor) {
+        &p.updated
+    } else {
+        &p.net
+    };
+    let r = layout.radius;
+    let fs = small_text(layout, s) * 0.9;
+    let many_edges: usize = p.net.mlp_layers().map(|l| l.width() * l.fan_in()).sum();
+    let label_all = many_edges <= 24 && r >= 14.0 * s;
+    let mut edges: Vec<(usize, usize, usize)> = Vec::new();
+    if let Some(&Hit::Edge { layer, i, j }) = selected {
+        edges.push((layer, i, j));
+    }
+    if label_all {
+        for (l, layer) in params.mlp_layers().enumerate() {
+            for i in 0..layer.width() {
+                edges.extend((0..layer.fan_in()).map(|j| (l, i, j)));
+            }
+        }
+    }
+    let units: Vec<(f64, f64)> = layout.columns.iter().flatten().copied().collect();
+    let mut placed: Vec<EdgeLabel> = Vec::new();
+    for (k, &(l, i, j)) in edges.iter().enumerate() {
+        if k > 0 && edges[0] == (l, i, j) && selected.is_some() {
+            continue;
+        }
+        let Some(layer) = params.mlp_layers().nth(l) else {
+            continue;
+        };
+        let mut lines = vec![fmt(layer.w(i, j), 3)];
+        if backward && trace.shows_grads(l, i, cursor) {
+            lines.push(format!("∂{}", fmt(p.grad_w(l, i, j), 3)));
+        }
+        let wide = lines.iter().map(|t| t.chars().count()).max().unwrap_or(1) as f64;
+        let w = wide * fs * s * 0.56 + 6.0 * s;
+        let h = fs * s * 1.25 * lines.len() as f64 + 2.0 * s;
+        let (a, b) = (layout.columns[l][j], layout.columns[l + 1][i]);
+        let (x0, y0) = layout.edge_label(l, i, j);
+        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt().max(1.0);
+        let t0 = ((x0 - a.0) * (b.0 - a.0) + (y0 - a.1) * (b.1 - a.1)) / (len * len);
+        // Places along the edge, nearest the staggered one first, in steps of a third of
+        // the label's height, clear of the two units.
+        let step = h / 3.0 / len;
+        let ends = ((r + w.max(h) / 2.0) / len).min(0.5);
+        let free = |x: f64, y: f64| {
+            placed.iter().all(|q| !q.overlaps(x, y, w, h))
+                && units.iter().all(|u| {
+                    let dx = ((u.0 - x).abs() - w / 2.0).max(0.0);
+                    let dy = ((u.1 - y).abs() - h / 2.0).max(0.0);
+                    dx * dx + dy * dy >= r * r
+                })
+        };
+        let chosen = (0..200)
+            .map(|n| {
+                t0 + step
+                    * if n % 2 == 0 {
+                        n as f64 / 2.0
+                    } else {
+                        -(n as f64 + 1.0) / 2.0
+                    }
+            })
+            .filter(|t| *t >= ends && *t <= 1.0 - ends)
+            .map(|t| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t))
+            .find(|&(x, y)| free(x, y));
+        let (x, y) = match chosen {
+            Some(at) => at,
+            None if k == 0 && selected.is_some() => (x0, y0),
+            None => continue,
+        };
+        placed.push(EdgeLabel {
+            layer: l,
+            i,
+            j,
+            lines,
+            x,
+            y,
+            w,
+            h,
+        });
+    }
+    placed
+}
+
 /// Draws the network at the trace's cursor. `selected` is the clicked unit or edge;
 /// with `unit_maps` the caller puts a heatmap inside each unit, so no value is written there.
 #[allow(clippy::too_many_arguments)]
@@ -66,9 +198,7 @@ pub fn draw<DB: DrawingBackend>(
     let s = theme.scale;
     let r = layout.radius;
     let font = |px: f64, c: RGBColor| theme.centred(px, c);
-    let small = (12.5f64).min(r / s * 0.5).max(8.0);
-    let many_edges: usize = p.net.mlp_layers().map(|l| l.width() * l.fan_in()).sum();
-    let label_all = many_edges <= 24 && r >= 14.0 * s;
+    let small = small_text(layout, s);
 
     // Which units the current step writes (accent ring).
     let writes =
@@ -100,7 +230,14 @@ pub fn draw<DB: DrawingBackend>(
     let mut chosen = None;
     for (l, layer) in params.mlp_layers().enumerate() {
         let wmax = max_abs(layer.dense.weights.iter());
-        let gmax = max_abs(p.grad_ws(l).iter());
+        let fan = layer.fan_in();
+        let gmax = max_abs(
+            p.grad_ws(l)
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| trace.shows_grads(l, k / fan.max(1), cursor))
+                .map(|(_, g)| g),
+        );
         for i in 0..layer.width() {
             let show_grad = backward && trace.shows_grads(l, i, cursor);
             for j in 0..layer.fan_in() {
@@ -139,47 +276,36 @@ pub fn draw<DB: DrawingBackend>(
         area.draw(&PathElement::new(vec![a, b], style))
             .map_err(err)?;
     }
-    // Edge labels on top of all edges.
-    for (l, layer) in params.mlp_layers().enumerate() {
-        for i in 0..layer.width() {
-            let show_grad = trace.shows_grads(l, i, cursor);
-            for j in 0..layer.fan_in() {
-                let is_sel = selected == Some(&Hit::Edge { layer: l, i, j });
-                if !(label_all || is_sel) {
-                    continue;
-                }
-                let pos = layout.edge_label(l, i, j);
-                let mut lines = vec![fmt(layer.w(i, j), 3)];
-                if show_grad && backward {
-                    lines.push(format!("∂{}", fmt(p.grad_w(l, i, j), 3)));
-                }
-                let fs = small * 0.9;
-                let wide = lines.iter().map(|t| t.chars().count()).max().unwrap_or(1) as f64;
-                let w = wide * fs * s * 0.56 + 6.0 * s;
-                let lh = fs * s * 1.25;
-                let h = lh * lines.len() as f64 + 2.0 * s;
-                let (x, y) = pos;
-                area.draw(&Rectangle::new(
-                    [
-                        px((x - w / 2.0, y - h / 2.0)),
-                        px((x + w / 2.0, y + h / 2.0)),
-                    ],
-                    theme.background.mix(0.85).filled(),
-                ))
+    // Edge labels on top of all edges, where [`edge_labels`] puts them.
+    let fs = small * 0.9;
+    let lh = fs * s * 1.25;
+    for label in edge_labels(trace, cursor, selected, layout, s) {
+        let is_sel = selected
+            == Some(&Hit::Edge {
+                layer: label.layer,
+                i: label.i,
+                j: label.j,
+            });
+        let (x, y, w, h) = (label.x, label.y, label.w, label.h);
+        area.draw(&Rectangle::new(
+            [
+                px((x - w / 2.0, y - h / 2.0)),
+                px((x + w / 2.0, y + h / 2.0)),
+            ],
+            theme.background.mix(0.85).filled(),
+        ))
+        .map_err(err)?;
+        let top = y - lh * (label.lines.len() as f64 - 1.0) / 2.0;
+        for (k, text) in label.lines.into_iter().enumerate() {
+            let c = if is_sel {
+                theme.accent
+            } else if k == 1 {
+                theme.negative
+            } else {
+                theme.text
+            };
+            area.draw(&Text::new(text, px((x, top + lh * k as f64)), font(fs, c)))
                 .map_err(err)?;
-                let top = y - lh * (lines.len() as f64 - 1.0) / 2.0;
-                for (k, text) in lines.into_iter().enumerate() {
-                    let c = if is_sel {
-                        theme.accent
-                    } else if k == 1 {
-                        theme.negative
-                    } else {
-                        theme.text
-                    };
-                    area.draw(&Text::new(text, px((x, top + lh * k as f64)), font(fs, c)))
-                        .map_err(err)?;
-                }
-            }
         }
     }
 
@@ -212,7 +338,8 @@ pub fn draw<DB: DrawingBackend>(
             ))
             .map_err(err)?;
         }
-        let (label, fs, lx) = (format!("x{}", j + 1), small, x - r - 16.0 * s);
+        // Left of the unit, but inside the picture when a narrow view leaves no margin.
+        let (label, fs, lx) = (format!("x{}", j + 1), small, (x - r - 16.0 * s).max(8.0 * s));
         // On features, the feature's formula (x₁², sin x₁), shrunk to fit left of the unit.
         #[cfg(feature = "full")]
         let (label, fs, lx) = match trace.source().and_then(|src| src.features.get(j)) {
@@ -231,8 +358,8 @@ pub fn draw<DB: DrawingBackend>(
     // Layer units: z/a in the forward pass, δ in the backward pass.
     for (l, col) in layout.columns.iter().skip(1).enumerate() {
         let zs = &p.z(l);
-        let amax = max_abs(p.a(l).iter());
-        let dmax = max_abs(p.delta(l).iter());
+        let amax = max_shown(p.a(l), |i| trace.shows_a(l, i, cursor));
+        let dmax = max_shown(p.delta(l), |i| trace.shows_delta(l, i, cursor));
         for (i, &(x, y)) in col.iter().enumerate() {
             let has_a = trace.shows_a(l, i, cursor);
             let has_z = trace.shows_z(l, i, cursor);

@@ -260,7 +260,7 @@ impl Trace {
     }
 
     /// Step `i`'s explanation with each formula list cut to `max` lines, and whether any
-    /// list had more: the page's step panel, so in plain text only. Written only that
+    /// list had more: the page's step panel (plain text, and TeX to typeset). Written only that
     /// far (a big layer's step has hundreds of lines), once.
     pub fn brief_text(&self, i: usize, max: usize) -> (Explanation, bool) {
         match self.briefs[i].get() {
@@ -275,12 +275,15 @@ impl Trace {
     }
 
     fn write_brief(&self, i: usize, max: usize) -> (Explanation, bool) {
-        let mut text = self.explain(i, max, false);
+        let mut text = self.explain(i, max, true);
         let mut more = false;
         for list in [&mut text.plain.symbols, &mut text.plain.numbers] {
             more |= list.len() > max;
             list.truncate(max);
         }
+        // The TeX is typeset on the page: cut as the plain text is.
+        text.tex.symbols.truncate(max);
+        text.tex.numbers.truncate(max);
         (text, more)
     }
 

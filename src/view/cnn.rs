@@ -5,6 +5,7 @@
 use crate::engine::params::weight_dims;
 use crate::engine::shape::Nested;
 use crate::engine::{Layer, Net, Pass};
+use crate::notation::Style;
 use serde::Serialize;
 
 /// A layer's weights (nested as the fixtures nest them) and biases.
@@ -260,6 +261,23 @@ pub fn param_symbol(net: &Net, p: crate::engine::Param) -> String {
     }
 }
 
+/// [`param_symbol`] in TeX: `K^{(1)}_{1,1,2,2}`, `W^{(3)}_{12}`.
+pub fn param_tex(net: &Net, p: crate::engine::Param) -> String {
+    use crate::engine::Param;
+    let n = crate::notation::Notation::tex(4);
+    match p {
+        Param::Weight { layer, index } => match &net.layers[layer] {
+            Layer::Conv(_) => match kernel_at(net, layer, index) {
+                Some(at) => n.cell("K", layer + 1, &at),
+                None => String::new(),
+            },
+            Layer::Dense(d) => n.w(layer, index / d.inputs, index % d.inputs),
+            _ => String::new(),
+        },
+        Param::Bias { layer, index } => n.b(layer, index),
+    }
+}
+
 /// Backprop's gradients of every parameter of a CNN beside central finite
 /// differences, each named by its symbol.
 pub fn gradcheck(p: &Pass) -> super::GradcheckView {
@@ -345,30 +363,74 @@ pub fn chain(
     let delta = &p.grad_inputs[k + 1];
     let terms = conv.weight_grad_terms(p.shapes[k], p.layer_input(k), delta, at);
     let value = p.grads[k].weights[index];
-    let mut paths: Vec<String> = terms
-        .iter()
-        .take(MAX_TERMS)
-        .map(|t| {
-            let x = if t.padding {
-                lang.pick("0 (padding)".to_string(), "0（填充）".to_string())
-            } else {
-                n.factor(t.x)
-            };
-            format!(
-                "δ({l})[{lo},{},{}] · a({k})[{},{},{}] = {} · {x} = {}",
-                t.i + 1,
-                t.j + 1,
+    // Each term δ · a of the sum, in plain text and in TeX.
+    let path = |n: &crate::notation::Notation| -> Vec<String> {
+        let mut out: Vec<String> = terms
+            .iter()
+            .take(MAX_TERMS)
+            .map(|t| {
+                let x = match (t.padding, n.style) {
+                    (false, _) => n.factor(t.x),
+                    (true, Style::Plain) => lang.pick("0 (padding)", "0（填充）").to_string(),
+                    (true, Style::Tex) => lang
+                        .pick(r"0	ext{ (padding)}", r"0	ext{（填充）}")
+                        .to_string(),
+                };
+                format!(
+                    "{}{dot}{} = {}{dot}{x} = {}",
+                    // Written out, not with `cell` (whose index check would bring
+                    // Unicode tables into the first module).
+                    match n.style {
+                        Style::Plain => format!("δ({l})[{lo},{},{}]", t.i + 1, t.j + 1),
+                        Style::Tex => format!(r"\delta^{{({l})}}_{{{lo},{},{}}}", t.i + 1, t.j + 1),
+                    },
+                    // Not `cell`: a padding cell's row or column may be negative.
+                    match n.style {
+                        Style::Plain =>
+                            format!("a({k})[{},{},{}]", at[1] + 1, t.row + 1, t.col + 1),
+                        Style::Tex =>
+                            format!("a^{{({k})}}_{{{},{},{}}}", at[1] + 1, t.row + 1, t.col + 1),
+                    },
+                    n.factor(t.delta),
+                    n.num(t.delta * t.x),
+                    dot = n.dot()
+                )
+            })
+            .collect();
+        if terms.len() > MAX_TERMS {
+            out.push(n.dots().to_string());
+        }
+        out
+    };
+    let paths = path(&n);
+    let tex = crate::notation::Notation::tex(4);
+    let paths_tex = path(&tex);
+    // ∂L/∂K = Σ_i,j δ[o,i,j] · a[c, i·s+u−p, j·s+v−p], the indices as the stride and
+    // padding make them.
+    let (c1, ti, tj) = (
+        at[1] + 1,
+        tap("i", conv.stride, at[2] + 1, conv.padding),
+        tap("j", conv.stride, at[3] + 1, conv.padding),
+    );
+    let numbers = vec![format!(
+        "∂L/∂{sym} = Σ_i,j δ({l})[{lo},i,j] · a({k})[{c1},{ti},{tj}] = {}",
+        n.num(value)
+    )];
+    let numbers_tex = vec![format!(
+        r"{} = \sum_{{i,j}} \delta^{{({l})}}_{{{lo},i,j}} \cdot a^{{({k})}}_{{{c1},{ti},{tj}}} = {}",
+        tex.d(
+            "L",
+            &format!(
+                "K^{{({})}}_{{{},{},{},{}}}",
+                k + 1,
+                at[0] + 1,
                 at[1] + 1,
-                t.row + 1,
-                t.col + 1,
-                n.factor(t.delta),
-                n.num(t.delta * t.x)
+                at[2] + 1,
+                at[3] + 1
             )
-        })
-        .collect();
-    if terms.len() > MAX_TERMS {
-        paths.push(n.dots().to_string());
-    }
+        ),
+        tex.num(value)
+    )];
     let mut probe = p.net.clone();
     let mut ws = crate::engine::Workspace::default();
     let numeric = crate::gradcheck::central(&mut probe, &mut ws, &p.input, &p.target, param);
@@ -385,14 +447,13 @@ pub fn chain(
             "一个卷积核权重在窗口的每个位置都被使用：它的梯度是对该通道所有输出单元求和，每一项是该单元的 δ 乘以这个权重在那里所乘的输入（输入与 δ 的互相关）。".into(),
         ),
         factors: vec![],
+        tex: super::ChainTex {
+            factors: vec![],
+            paths: paths_tex,
+            numbers: numbers_tex,
+        },
         paths,
-        numbers: vec![format!(
-            "∂L/∂{sym} = Σ_i,j δ({l})[{lo},i,j] · a({k})[{},{},{}] = {}",
-            at[1] + 1,
-            tap("i", conv.stride, at[2] + 1, conv.padding),
-            tap("j", conv.stride, at[3] + 1, conv.padding),
-            n.num(value)
-        )],
+        numbers,
         value,
         numeric,
         rel_error: crate::gradcheck::rel(value, numeric),

@@ -401,13 +401,17 @@ pub fn steps(t: &Trace) -> Vec<StepItem<'_>> {
 /// Formula lines the step panel shows per list until every line is asked for.
 pub const BRIEF_LINES: usize = 24;
 
-/// One step's words in one language: title, note, the formula lines in plain text.
+/// One step's words in one language: title, note, the formula lines in plain text and
+/// typeset.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepText {
     pub title: String,
     pub note: String,
     pub symbols: Vec<String>,
     pub numbers: Vec<String>,
+    /// The same lines in TeX, which the page typesets (www/math.js); the plain text
+    /// stays for the announcement and for copying.
+    pub tex: crate::explain::Lines,
     /// True when a list has more than [`BRIEF_LINES`] lines: the brief text leaves the
     /// rest out, the whole text can be cut back to it.
     pub long: bool,
@@ -425,6 +429,7 @@ pub fn step_text(t: &Trace, i: usize, lang: crate::lang::Lang, all: bool) -> Ste
     StepText {
         title: e.title.get(lang).to_string(),
         note: e.note.get(lang).to_string(),
+        tex: e.tex,
         symbols: e.plain.symbols,
         numbers: e.plain.numbers,
         long,
@@ -526,6 +531,16 @@ pub struct ChainView {
     pub rel_error: f64,
     /// True once the cursor has reached this gradient.
     pub revealed: bool,
+    /// The factors' symbols, the paths and the numbers in TeX, which the page typesets.
+    pub tex: ChainTex,
+}
+
+/// A chain rule's formulas in TeX, one per factor, path and number line.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ChainTex {
+    pub factors: Vec<String>,
+    pub paths: Vec<String>,
+    pub numbers: Vec<String>,
 }
 
 /// One factor of a chain rule.
@@ -569,6 +584,11 @@ pub fn chain(
         numeric,
         rel_error: crate::gradcheck::rel(c.value, numeric),
         revealed: t.shows_grads(l, i, s.stepper().cursor()),
+        tex: ChainTex {
+            factors: c.factors.iter().map(|f| f.tex.clone()).collect(),
+            paths: c.paths.iter().map(|p| p.tex.clone()).collect(),
+            numbers: c.text.tex.numbers.clone(),
+        },
     })
 }
 

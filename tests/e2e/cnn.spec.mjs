@@ -1,7 +1,7 @@
 // A convolutional network in the page: the public CNN fixtures through load/seek/state,
 // the layer stack and maps panels, a kernel cell's chain rule by click, painting the
 // input image, the im2col matrices; in both languages, without console errors.
-import { test, expect, open, close, FIXTURES } from './helpers.mjs';
+import { test, expect, open, close, FIXTURES, plainLines, plainText } from './helpers.mjs';
 import { readFileSync, readdirSync } from 'node:fs';
 
 const CNN = new URL('cnn/', FIXTURES);
@@ -80,7 +80,7 @@ test('cnn-edge: the CNN panels replace the network ones, every backward step say
     await expect(page.locator('#step-count')).toContainText(String(i));
     if (c.phase !== 'backward') continue;
     // Each backward step writes its numbers out: lines with "=" and a number.
-    const lines = await page.locator('#step-numbers > div').allTextContents();
+    const lines = await plainLines(page.locator('#step-numbers > div'));
     expect(lines.length, `step ${i}`).toBeGreaterThan(0);
     expect(lines.some((l) => /=\s*-?[0-9.]+/.test(l)), `step ${i}: ${lines[0]}`).toBe(true);
   }
@@ -101,7 +101,7 @@ test('a click on a kernel cell shows its chain rule as a sum of δ·x terms', as
   const chain = page.locator('#chain');
   await expect(chain).toContainText('K(1)[1,1,1,1]');
   // The fixture's ∂L/∂K[0][0][0][0] at 4 digits, at the end of the sum.
-  await expect(chain).toContainText('-0.5751');
+  await expect.poll(() => plainText(chain)).toContain('-0.5751');
 });
 
 test('painting the input image recomputes the pass; a click at a backward step picks the cell shown both ways', async ({ page }) => {

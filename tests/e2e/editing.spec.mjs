@@ -1,6 +1,6 @@
 // A student edits numbers in place — in the values table or through the API — and
 // the pass is recomputed at once, the cursor staying where it was.
-import { test, expect, open } from './helpers.mjs';
+import { test, expect, open, plainText } from './helpers.mjs';
 import { state, painted, typeInto, focusPage } from './util2.mjs';
 
 test('typing a new weight at the end of the pass recomputes it in place', async ({ page }) => {
@@ -12,7 +12,7 @@ test('typing a new weight at the end of the pass recomputes it in place', async 
   expect(before.cursor.kind).toBe('update');
   expect(before.layers[1].weights_before[0][0]).toBe(0.4);
   const numbers = page.locator('#step-numbers');
-  const numbersBefore = await numbers.textContent();
+  const numbersBefore = await plainText(numbers);
   expect(numbersBefore).toContain('W(2)_11 = 0.4 − 0.5 · 0.08217 = 0.3589');
   await expect(page.locator('#values [data-key="w-1-0-0"]')).toHaveValue('0.4');
 
@@ -31,8 +31,8 @@ test('typing a new weight at the end of the pass recomputes it in place', async 
   expect(after.layers[1].grad_weights[0][0]).not.toBe(before.layers[1].grad_weights[0][0]);
 
   // What the student sees: the step panel and the box show the new weight.
-  await expect(numbers).not.toHaveText(numbersBefore);
-  await expect(numbers).toContainText('W(2)_11 = 0.3 − 0.5 ·');
+  await expect.poll(() => plainText(numbers)).not.toBe(numbersBefore);
+  await expect.poll(() => plainText(numbers)).toContain('W(2)_11 = 0.3 − 0.5 ·');
   await expect(box).toHaveValue('0.3');
   await expect(box).not.toHaveClass(/invalid/);
   await expect(page.locator('#message')).toBeHidden();
@@ -53,7 +53,7 @@ test('a value commits when the box loses focus, without Enter', async ({ page })
   await lr.fill('0.25');
   await lr.press('Tab');
   await expect.poll(async () => (await state(page)).learning_rate).toBe(0.25);
-  await expect(page.locator('#step-numbers')).toContainText('0.25 ·');
+  await expect.poll(() => plainText(page.locator('#step-numbers'))).toContain('0.25 ·');
   await expect(page.locator('#step-title')).toContainText('0.25');
 });
 

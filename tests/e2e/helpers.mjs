@@ -46,6 +46,16 @@ export function close(got, exp, tol, where = '') {
   expect(Math.abs(got - exp), where).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(exp)));
 }
 
+/** The plain text of each typeset formula line under `locator` (what copying gives). */
+export function plainLines(locator) {
+  return locator.evaluateAll((els) => els.map((e) => e.dataset.plain ?? e.textContent));
+}
+
+/** The plain text of every formula line under `locator`, one a line. */
+export async function plainText(locator) {
+  return (await plainLines(locator.locator('[data-plain]'))).join('\n');
+}
+
 /** Reads the numbers a formula line ends with ("… = 0.1385"). */
 export function lastNumber(line) {
   const m = line.match(/= (-?[0-9.]+(?:e-?\d+)?)\s*$/);

@@ -1,6 +1,6 @@
 // The training panel: a student trains on a dataset, watches the loss, the learned
 // heatmap and the gradient sizes, changes the architecture and sees divergence.
-import { test, expect, open, lastNumber } from './helpers.mjs';
+import { test, expect, open, lastNumber, plainLines } from './helpers.mjs';
 import { state, painted, typeInto, focusPage } from './util2.mjs';
 
 const BLUE = [0, 114, 178]; // the theme's positive colour (#0072b2)
@@ -181,7 +181,7 @@ test('after training, stepping shows z(1) from the trained weights', async ({ pa
   const z = l0.weights.map((row, i) => row.reduce((acc, wij, j) => acc + wij * s.input[j], l0.biases[i]));
   z.forEach((zi, i) => expect(Math.abs(l0.z[i] - zi)).toBeLessThanOrEqual(1e-12));
   await painted(page);
-  const lines = await page.locator('#step-numbers div').allTextContents();
+  const lines = await plainLines(page.locator('#step-numbers > div'));
   const line = lines.find((t) => t.startsWith('z(1)_1 =') && /\d/.test(t));
   expect(line, 'a line with the numbers of z(1)_1').toBeTruthy();
   expect(Math.abs(lastNumber(line) - z[0])).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(z[0])));
