@@ -165,6 +165,12 @@ pub enum ErrorKind {
     },
     /// Softmax and cross-entropy on targets that are not probabilities.
     NeedsClassification,
+    /// Pictures for a network that does not take them, or has no output per class.
+    ImagesShape {
+        dataset: &'static str,
+        side: usize,
+        classes: usize,
+    },
     /// An index past the end of what it indexes.
     NoSuch {
         thing: Thing,
@@ -778,6 +784,14 @@ impl ErrorKind {
             ProbabilitySum { sum } => lang.pick(
                 format!("cross_entropy needs probabilities that sum to 1, these sum to {}", n(*sum)),
                 format!("cross_entropy 需要和为 1 的概率，这些数的和是 {}", n(*sum)),
+            ),
+            ImagesShape {
+                dataset,
+                side,
+                classes,
+            } => lang.pick(
+                format!("{dataset} needs a network that takes one {side}×{side} picture (input shape [1, {side}, {side}]) and has {classes} outputs, one per class"),
+                format!("{dataset} 需要一个输入为一幅 {side}×{side} 图像（输入形状 [1, {side}, {side}]）、有 {classes} 个输出（每类一个）的网络"),
             ),
             NeedsClassification => lang
                 .pick(

@@ -2,8 +2,133 @@
 //! horizontal, vertical or diagonal, at a random place and length, with noise. A conv
 //! layer learns edge detectors for it in a few thousand examples; a fully connected
 //! network of the same size has to learn every position apart.
+//!
+//! [`Spec`] fixes a dataset as the saved state keeps it; [`cnn`] is the small CNN the
+//! `cnn-strokes` preset trains and [`rival`] the fully connected network of about the
+//! same parameter count that trains beside it on the same pictures.
 
+use crate::activation::Activation;
+use crate::dataset::Dataset;
+use crate::engine::{Conv, Dense, Layer, Net, Pool, Shape};
+use crate::error::{Error, ErrorKind};
+use crate::init::{self, Init};
+use crate::loss::Loss;
 use crate::rng::Rng;
+use crate::vocab::named;
+use serde::Serialize;
+
+/// Which picture set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// One stroke per picture: horizontal, vertical or diagonal ([`strokes`]).
+    Strokes,
+}
+
+named!(Kind, Dataset, [Strokes => "strokes"]);
+
+/// Everything that fixes an image dataset: the same spec always gives the same
+/// pictures. Saved as `"dataset": {"images": "strokes", "points", "noise",
+/// "test_fraction", "seed"}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Spec {
+    pub images: Kind,
+    /// Pictures, training and test together.
+    pub points: usize,
+    /// 0 (clean strokes) to 1: dimmer strokes and more stray pixels.
+    pub noise: f64,
+    /// Share of the pictures held out for testing, 0 to 0.9.
+    pub test_fraction: f64,
+    pub seed: u64,
+}
+
+/// Most pictures a dataset holds.
+pub const MAX_POINTS: usize = 3000;
+
+impl Spec {
+    /// Range checks, with a message naming the field.
+    pub fn validate(&self) -> Result<(), Error> {
+        let range = |at: &str, value: f64, min: f64, max: f64| {
+            if (min..=max).contains(&value) {
+                Ok(())
+            } else {
+                Err(Error::at(at, ErrorKind::OutOfRange { value, min, max }))
+            }
+        };
+        range("dataset.points", self.points as f64, 3.0, MAX_POINTS as f64)?;
+        range("dataset.noise", self.noise, 0.0, 1.0)?;
+        range("dataset.test_fraction", self.test_fraction, 0.0, 0.9)
+    }
+
+    /// The input shape of a network that takes these pictures: 1 × 8 × 8.
+    pub fn input_shape(&self) -> Shape {
+        Shape::map(1, SIDE, SIDE)
+    }
+
+    /// The training and test sets: flat pictures, one-hot targets over [`CLASSES`]. The
+    /// classes take turns, so both sets hold all three in equal shares.
+    pub fn split(&self) -> (Dataset, Dataset) {
+        let (images, classes) = strokes(self.points, self.noise, self.seed);
+        let n = images.len();
+        let n_test = ((n as f64) * self.test_fraction).round() as usize;
+        let n_train = (n - n_test).max(1).min(n);
+        let one_hot = |c: usize| (0..CLASSES.len()).map(|k| f64::from(k == c)).collect();
+        let part = |r: std::ops::Range<usize>| Dataset {
+            inputs: images[r.clone()].to_vec(),
+            targets: classes[r].iter().map(|&c| one_hot(c)).collect(),
+        };
+        (part(0..n_train), part(n_train..n))
+    }
+}
+
+/// The `cnn-strokes` network, weights drawn with He from `seed`: conv 3×3 with 4
+/// channels (8×8 → 4×6×6), ReLU, 2×2 max pooling (→ 4×3×3), flatten, dense 36 → 3,
+/// softmax, cross-entropy. 151 parameters: 40 in the kernels, 111 in the dense layer.
+pub fn cnn(seed: u64) -> Net {
+    let mut rng = Rng::new(seed);
+    let mut conv = Conv::zeros(1, 4, 3, 1, 0);
+    let fan_in = 9;
+    for w in conv.weights.iter_mut() {
+        *w = Init::He.draw(&mut rng, fan_in, 4 * 9);
+    }
+    let mut dense = Dense::zeros(36, CLASSES.len());
+    for w in dense.weights.iter_mut() {
+        *w = Init::Xavier.draw(&mut rng, 36, CLASSES.len());
+    }
+    let pool = Pool {
+        kernel: 2,
+        stride: 2,
+        padding: 0,
+    };
+    Net {
+        input_shape: Shape::map(1, SIDE, SIDE),
+        layers: vec![
+            Layer::Conv(conv),
+            Layer::Activation(Activation::Relu),
+            Layer::MaxPool(pool),
+            Layer::Flatten,
+            Layer::Dense(dense),
+            Layer::Activation(Activation::Softmax),
+        ],
+        loss: Loss::CrossEntropy,
+    }
+}
+
+/// Hidden units of the [`rival`] network.
+pub const RIVAL_HIDDEN: usize = 2;
+
+/// The fully connected network that trains beside the CNN on the same pictures: 64
+/// inputs, 2 tanh units, 3 softmax outputs, Xavier from `seed`. 139 parameters, about
+/// the CNN's 151, but no weight is shared between positions.
+pub fn rival(seed: u64) -> Net {
+    init::network(
+        &[SIDE * SIDE, RIVAL_HIDDEN, CLASSES.len()],
+        &[Activation::Tanh, Activation::Softmax],
+        Loss::CrossEntropy,
+        Init::Xavier,
+        seed,
+    )
+}
 
 /// Side of a picture.
 pub const SIDE: usize = 8;

@@ -18,11 +18,13 @@ use serde::Serialize;
 /// Version of the saved-state format.
 pub const FORMAT_VERSION: u64 = 1;
 
-/// The data a network trains on: generated from a spec, or given example by example.
+/// The data a network trains on: generated from a spec (points of a plane, or
+/// pictures), or given example by example.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Data {
     Generated(Spec),
+    Images(crate::images::Spec),
     Given(Dataset),
 }
 
@@ -91,7 +93,10 @@ impl SavedState {
             backprop_lab: FORMAT_VERSION,
             problem: p.problem,
             preset: Some(p.name.to_string()),
-            dataset: p.dataset.map(Data::Generated),
+            dataset: p
+                .dataset
+                .map(Data::Generated)
+                .or(p.images.map(Data::Images)),
             training: Training {
                 batch_size: p.batch_size,
                 init: p.init,
@@ -198,6 +203,9 @@ fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {
     if opt(v, "inputs").is_some() {
         return Ok(Data::Given(dataset_from_value(v, "dataset", &p.net)?));
     }
+    if let Some(kind) = opt(v, "images") {
+        return images_from_value(v, kind, p);
+    }
     let kind = Kind::parse(json::string(field(v, "kind", "dataset")?, "dataset.kind")?)
         .map_err(|e| e.or_at("dataset.kind"))?;
     let spec = Spec {
@@ -232,6 +240,33 @@ fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {
         ));
     }
     Ok(Data::Generated(spec))
+}
+
+/// `"dataset": {"images": "strokes", …}`: pictures for a network that takes them.
+fn images_from_value(v: &Value, kind: &Value, p: &Problem) -> Result<Data, Error> {
+    use crate::images::{self, Spec};
+    let spec = Spec {
+        images: named(kind, "dataset.images")?,
+        points: json::count(field(v, "points", "dataset")?, "dataset.points")?,
+        noise: json::number(field(v, "noise", "dataset")?, "dataset.noise")?,
+        test_fraction: json::number(
+            field(v, "test_fraction", "dataset")?,
+            "dataset.test_fraction",
+        )?,
+        seed: json::whole(field(v, "seed", "dataset")?, "dataset.seed")?,
+    };
+    spec.validate()?;
+    if spec.input_shape() != p.net.input_shape || p.net.outputs() != images::CLASSES.len() {
+        return Err(Error::at(
+            "dataset.images",
+            ErrorKind::ImagesShape {
+                dataset: spec.images.name(),
+                side: images::SIDE,
+                classes: images::CLASSES.len(),
+            },
+        ));
+    }
+    Ok(Data::Images(spec))
 }
 
 fn training_from_value(v: &Value) -> Result<Training, Error> {

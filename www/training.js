@@ -178,6 +178,10 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
     // A CNN's layers are its own (the architecture buttons reshape fully connected ones).
     const cnn = state.kind === 'cnn';
     setShown($('ar-add').closest('fieldset'), !cnn);
+    // Its data is its own too (pictures or none), and its weights are drawn one way.
+    setShown($('ds-kind').closest('fieldset'), !cnn);
+    setShown($('tr-init').closest('label'), !cnn);
+    setShown($('tr-new'), !cnn || state.training.rival !== null);
     if (cnn) return;
     const sizes = state.sizes;
     replace($('ar-layers'), sizes.slice(1, -1).map((n, l) => el('span', {},
@@ -242,6 +246,20 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
     fill('tr-speed', vocab.speeds.map((n) => [n, String(n)]), '10');
   }
 
+  /** The fully connected network that trains beside a CNN on pictures: its size and
+   * accuracy against the CNN's. */
+  function drawRival(rival) {
+    const box = $('tr-rival');
+    setShown(box, rival !== null);
+    if (rival === null) return;
+    const pc = (v) => (v === null ? '·' : `${fmt(v * 100, 3)} %`);
+    setText(box, t(rival.diverged ? 'train.rival.diverged' : 'train.rival', {
+      sizes: rival.sizes.join('-'), params: rival.params, net: rival.net_params,
+      train: pc(rival.train_accuracy), test: pc(rival.test_accuracy),
+      loss: rival.last_loss ? fmt(rival.last_loss[1]) : '·',
+    }));
+  }
+
   /** Redraws the panel's status and controls (the views come with the page's frame). */
   function draw(state, archChanged, hasDataView) {
     drawWalk(state);
@@ -267,6 +285,7 @@ export function createTraining(app, { render, showMessage, hideMessage }) {
       }));
       setClass(status, 'diverged', false);
     }
+    drawRival(tr.rival);
     setText($('tr-play').querySelector('.icon'), run.playing ? '❚❚' : '▶');
     setText($('tr-play').querySelector('.label'), run.playing ? t('train.pause') : t('train.play'));
   }

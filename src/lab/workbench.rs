@@ -107,6 +107,9 @@ pub struct Workbench {
     split: Split,
     /// The training run, made on first use, dropped by a reshape or a load.
     trainer: Option<Trainer>,
+    /// On pictures, a fully connected network of about the same size trained beside
+    /// it, update for update ([`crate::images::rival`]): what the shared kernels buy.
+    rival: Option<Trainer>,
     /// The weights "reset" returns to: as loaded, or as last drawn from the seed.
     initial: Net,
 }
@@ -122,7 +125,14 @@ pub fn split(saved: &SavedState, problem: &Problem) -> Result<Split, Error> {
     let s = match &saved.dataset {
         // (The first module's sessions have no dataset: see `Session::new`.)
         #[cfg(not(feature = "full"))]
-        Some(Data::Generated(_)) => return Err(Error::new(ErrorKind::NeedsFullLab)),
+        Some(Data::Generated(_) | Data::Images(_)) => {
+            return Err(Error::new(ErrorKind::NeedsFullLab))
+        }
+        #[cfg(feature = "full")]
+        Some(Data::Images(spec)) => {
+            let (train, test) = spec.split();
+            Split::of_inputs(train, test)
+        }
         #[cfg(feature = "full")]
         Some(Data::Generated(spec)) => {
             let out = problem.net.output_activation();
@@ -190,6 +200,7 @@ impl Workbench {
         Ok(Workbench {
             split: split(saved, &saved.problem)?,
             trainer: None,
+            rival: None,
             initial: saved.problem.net.clone(),
         })
     }
@@ -202,6 +213,11 @@ impl Workbench {
     /// The run, if training has started.
     pub fn trainer(&self) -> Option<&Trainer> {
         self.trainer.as_ref()
+    }
+
+    /// The rival network's run, if training on pictures has started.
+    pub fn rival(&self) -> Option<&Trainer> {
+        self.rival.as_ref()
     }
 
     /// True once the run has diverged (and stopped).
@@ -220,6 +236,7 @@ impl Workbench {
         }
         if saved.dataset.is_none() {
             self.trainer = None;
+            self.rival = None;
         } else if let Some(t) = &mut self.trainer {
             t.net = saved.problem.net.clone();
             t.config.rule = saved.problem.rule();
@@ -253,11 +270,24 @@ impl Workbench {
                 config,
             )
         });
+        let mut rival = match (&saved.dataset, &mut self.rival) {
+            (Some(Data::Images(_)), r @ None) => {
+                let net = crate::images::rival(saved.training.seed);
+                let t = Trainer::new(net, split.train.clone(), split.test.clone(), trainer.config);
+                Some(r.insert(t))
+            }
+            (_, r) => r.as_mut(),
+        };
         let before = trainer.updates;
         let mut done = 0;
         while done < max && trainer.status == Status::Ok {
             let chunk = (max - done).min(8);
             trainer.run(chunk);
+            if let Some(r) = rival.as_mut() {
+                // The same rule and batches, update for update.
+                r.config = trainer.config;
+                r.run(chunk);
+            }
             done += chunk;
             if !keep_going() {
                 break;
@@ -288,7 +318,13 @@ impl Workbench {
     /// Makes `change` to `saved` (and to this workbench): shapes change with new weights
     /// drawn from the seed. On an error neither changes.
     pub fn change(&mut self, saved: &mut SavedState, change: Change) -> Result<(), Error> {
-        let reshapes = !matches!(change, Change::BatchSize(_) | Change::ResetWeights);
+        // A CNN only resets, or (on pictures) draws the preset's network anew.
+        let on_images = matches!(saved.dataset, Some(Data::Images(_)));
+        let reshapes = match change {
+            Change::BatchSize(_) | Change::ResetWeights => false,
+            Change::NewWeights => !on_images,
+            _ => true,
+        };
         if reshapes && !saved.problem.net.is_mlp() {
             return Err(Error::new(ErrorKind::NeedsMlp));
         }
@@ -306,7 +342,7 @@ impl Workbench {
                     return Err(Error::new(ErrorKind::BatchTooLarge { size: n }));
                 }
                 saved.training.batch_size = n;
-                if let Some(t) = &mut self.trainer {
+                for t in self.trainer.iter_mut().chain(&mut self.rival) {
                     t.config.batch_size = n;
                 }
                 return Ok(());
@@ -349,7 +385,11 @@ impl Workbench {
             }
             Change::NewWeights => {
                 next.training.seed = next.training.seed.wrapping_add(1);
-                draw(&next, &sizes, &acts, loss)
+                if next.problem.net.is_mlp() {
+                    draw(&next, &sizes, &acts, loss)
+                } else {
+                    crate::images::cnn(next.training.seed)
+                }
             }
             Change::ResetWeights => self.initial.clone(),
             Change::Dataset(spec) => {
@@ -374,6 +414,7 @@ impl Workbench {
         self.initial = next.problem.net.clone();
         self.split = split;
         self.trainer = None;
+        self.rival = None;
         *saved = next;
         Ok(())
     }

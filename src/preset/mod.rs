@@ -21,6 +21,8 @@ pub struct Preset {
     pub description: Bilingual,
     pub problem: Problem,
     pub dataset: Option<Spec>,
+    /// Pictures to train on (a CNN's dataset), instead of points.
+    pub images: Option<crate::images::Spec>,
     /// Initialisation used for "new weights" (and to build the preset, where drawn).
     pub init: Init,
     /// Seed of the drawn weights.
@@ -49,6 +51,9 @@ enum Make {
     Given(Problem),
     /// Drawn from the seed, its example the dataset's first.
     Drawn(Drawn),
+    /// The CNN of [`crate::images::cnn`] drawn from the seed, on these pictures (its
+    /// example the first training picture).
+    Images(crate::images::Spec),
 }
 
 /// A network drawn with the entry's initialisation and seed.
@@ -80,18 +85,24 @@ impl Entry {
 
     /// Whether the preset is a convolutional network.
     pub fn is_cnn(&self) -> bool {
-        matches!(&self.make, Make::Given(p) if !p.net.is_mlp())
+        match &self.make {
+            Make::Given(p) => !p.net.is_mlp(),
+            Make::Drawn(_) => false,
+            Make::Images(_) => true,
+        }
     }
 
     /// The preset: its weights drawn and its data made where they are not written out.
     /// The page's first wasm module draws none (it steps written-out presets only).
     pub fn make(self) -> Result<Preset, crate::error::Error> {
-        let problem = match self.make {
-            Make::Given(p) => p,
+        let (problem, images) = match self.make {
+            Make::Given(p) => (p, None),
             #[cfg(feature = "full")]
-            Make::Drawn(d) => d.problem(self.dataset.as_ref(), self.init, self.seed),
+            Make::Drawn(d) => (d.problem(self.dataset.as_ref(), self.init, self.seed), None),
+            #[cfg(feature = "full")]
+            Make::Images(spec) => (cnn::strokes_problem(&spec, self.seed), Some(spec)),
             #[cfg(not(feature = "full"))]
-            Make::Drawn(_) => {
+            Make::Drawn(_) | Make::Images(_) => {
                 return Err(crate::error::Error::new(
                     crate::error::ErrorKind::NeedsFullLab,
                 ))
@@ -103,6 +114,7 @@ impl Entry {
             description: self.description,
             problem,
             dataset: self.dataset,
+            images,
             init: self.init,
             seed: self.seed,
             batch_size: self.batch_size,
@@ -144,7 +156,7 @@ pub mod cnn;
 
 /// Every preset name, in menu order: the fully connected ones, then the convolutional
 /// ones ([`cnn::NAMES`]).
-pub const NAMES: [&str; 20] = [
+pub const NAMES: [&str; 21] = [
     "mazur",
     "mazur-frozen-bias",
     "xor",
@@ -165,6 +177,7 @@ pub const NAMES: [&str; 20] = [
     "pooling-max",
     "pooling-avg",
     "stride-padding",
+    "cnn-strokes",
 ];
 
 fn layer(activation: Activation, weights: &[&[f64]], biases: &[f64]) -> MlpSpecLayer {
@@ -290,6 +303,9 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
     if let Some(p) = cnn::get(name) {
         return Ok(Entry::given(p));
     }
+    if name == "cnn-strokes" {
+        return Ok(cnn::strokes());
+    }
     let b = Bilingual::new;
     let p = match name {
         "mazur" => Entry::given(Preset {
@@ -301,6 +317,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
             ),
             problem: mazur_problem(false),
             dataset: None,
+            images: None,
             init: Init::Xavier,
             seed: 1,
             batch_size: 1,
@@ -314,6 +331,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
             ),
             problem: mazur_problem(true),
             dataset: None,
+            images: None,
             init: Init::Xavier,
             seed: 1,
             batch_size: 1,
@@ -380,6 +398,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
                 freeze_biases: false,
             },
             dataset: None,
+            images: None,
             init: Init::Xavier,
             seed: 1,
             batch_size: 1,

@@ -246,6 +246,59 @@ pub struct TrainingView {
     pub train_r2: Option<f64>,
     /// The same on the test examples.
     pub test_r2: Option<f64>,
+    /// On pictures, the fully connected network trained beside this one (null
+    /// elsewhere).
+    pub rival: Option<RivalView>,
+}
+
+/// The fully connected network that trains beside a CNN on the same pictures, update
+/// for update: what sharing a kernel over every position buys.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RivalView {
+    /// Its layer sizes, input first: [64, 2, 3].
+    pub sizes: Vec<usize>,
+    /// Its parameter count.
+    pub params: usize,
+    /// The parameter count of the network it is set against.
+    pub net_params: usize,
+    pub train_accuracy: Option<f64>,
+    pub test_accuracy: Option<f64>,
+    /// The last (training, test) loss of its curve (null before training).
+    pub last_loss: Option<[f64; 2]>,
+    pub diverged: bool,
+}
+
+/// The rival of a session on pictures: its run, or its starting weights before any.
+fn rival(s: &crate::lab::Session) -> Option<RivalView> {
+    #[cfg(feature = "full")]
+    if let Some(crate::state::Data::Images(_)) = &s.saved().dataset {
+        let w = s.workbench();
+        let fresh;
+        let (net, last_loss, diverged) = match w.rival() {
+            Some(t) => (
+                &t.net,
+                t.history.points.last().map(|p| [p.1, p.2]),
+                t.status != crate::train::Status::Ok,
+            ),
+            None => {
+                fresh = crate::images::rival(s.saved().training.seed);
+                (&fresh, None, false)
+            }
+        };
+        let count = |n: &crate::engine::Net| n.param_counts().iter().sum();
+        let d = w.data();
+        return Some(RivalView {
+            sizes: net.sizes(),
+            params: count(net),
+            net_params: count(&s.saved().problem.net),
+            train_accuracy: crate::metric::accuracy(net, &d.train),
+            test_accuracy: crate::metric::accuracy(net, &d.test),
+            last_loss,
+            diverged,
+        });
+    }
+    let _ = s;
+    None
 }
 
 /// Accuracy (a classification) or R² (a regression) of the current weights on the
@@ -343,6 +396,7 @@ pub fn training(s: &crate::lab::Session) -> TrainingView {
             test_accuracy,
             train_r2,
             test_r2,
+            rival: rival(s),
         },
         Some(t) => TrainingView {
             updates: t.updates,
@@ -357,6 +411,7 @@ pub fn training(s: &crate::lab::Session) -> TrainingView {
             test_accuracy,
             train_r2,
             test_r2,
+            rival: rival(s),
         },
     }
 }
