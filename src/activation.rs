@@ -42,7 +42,7 @@ impl Activation {
     }
 
     /// f′(z) for one unit; for softmax, the diagonal term y(1 − y) of a lone unit.
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     pub fn df(self, z: f64) -> f64 {
         match self {
             Activation::Sigmoid => sigmoid_df(z),
@@ -56,7 +56,7 @@ impl Activation {
 
     /// The derivative f′ written in terms of z and a, e.g. `a(1 − a)` for sigmoid,
     /// evaluated from the stored z and a (so the text shows the very factors used).
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     pub fn df_from(self, z: f64, a: f64) -> f64 {
         match self {
             Activation::Sigmoid => a * (1.0 - a),
@@ -68,7 +68,7 @@ impl Activation {
     /// a = f(z) for a whole layer into `a` (as long as `z`); softmax over the vector. The
     /// same numbers as [`Activation::f`] unit by unit, the match taken once per layer.
     pub fn apply(self, z: &[f64], a: &mut [f64]) {
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         fn each(z: &[f64], a: &mut [f64], f: impl Fn(f64) -> f64) {
             for (a, &z) in a.iter_mut().zip(z) {
                 *a = f(z);
@@ -180,7 +180,7 @@ impl Activation {
 
 /// e^x: [`crate::fastmath::exp`] in the browser (the software libm call dominated
 /// training there), std natively.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 fn exp(x: f64) -> f64 {
     #[cfg(target_arch = "wasm32")]
     return crate::fastmath::exp(x);
@@ -189,7 +189,7 @@ fn exp(x: f64) -> f64 {
 }
 
 /// tanh x: [`crate::fastmath::tanh`] in the browser, std natively.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 fn tanh(x: f64) -> f64 {
     #[cfg(target_arch = "wasm32")]
     return crate::fastmath::tanh(x);
@@ -199,9 +199,10 @@ fn tanh(x: f64) -> f64 {
 
 /// a = tanh(z) unit by unit; in the browser two units at a time
 /// ([`crate::fastmath::Tanh2`], the numbers of [`crate::fastmath::tanh`]).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 fn tanh_each(z: &[f64], a: &mut [f64]) {
-    #[cfg(target_arch = "wasm32")]
+    // (The first module, which trains nothing, keeps the smaller loop.)
+    #[cfg(all(target_arch = "wasm32", feature = "full"))]
     {
         use crate::engine::lanes::F64x2;
         let tanh2 = crate::fastmath::Tanh2::new();
@@ -209,14 +210,14 @@ fn tanh_each(z: &[f64], a: &mut [f64]) {
             tanh2.of(F64x2::load(z, j)).store(a, j);
         }
     }
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "full")))]
     for (a, &z) in a.iter_mut().zip(z) {
         *a = tanh(z);
     }
 }
 
 /// σ(z) = 1 / (1 + e^(−z)), computed without overflow for large |z|.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + exp(-z))
@@ -227,21 +228,21 @@ pub fn sigmoid(z: f64) -> f64 {
 }
 
 /// σ′(z) = σ(z)(1 − σ(z)).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn sigmoid_df(z: f64) -> f64 {
     let s = sigmoid(z);
     s * (1.0 - s)
 }
 
 /// tanh′(z) = 1 − tanh²(z).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn tanh_df(z: f64) -> f64 {
     let t = tanh(z);
     1.0 - t * t
 }
 
 /// relu(z) = max(0, z).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn relu(z: f64) -> f64 {
     if z > 0.0 {
         z
@@ -251,7 +252,7 @@ pub fn relu(z: f64) -> f64 {
 }
 
 /// relu′(z) = 1 for z > 0, else 0 (PyTorch: relu′(0) = 0).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn relu_df(z: f64) -> f64 {
     if z > 0.0 {
         1.0
@@ -261,7 +262,7 @@ pub fn relu_df(z: f64) -> f64 {
 }
 
 /// leaky_relu(z) = z for z > 0, else 0.01·z.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn leaky_relu(z: f64) -> f64 {
     if z > 0.0 {
         z
@@ -271,7 +272,7 @@ pub fn leaky_relu(z: f64) -> f64 {
 }
 
 /// leaky_relu′(z) = 1 for z > 0, else 0.01 (PyTorch: leaky_relu′(0) = 0.01).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn leaky_relu_df(z: f64) -> f64 {
     if z > 0.0 {
         1.0

@@ -19,7 +19,7 @@ const P4: f64 = -1.653_390_220_546_525_153_90e-6;
 const P5: f64 = 4.138_136_797_057_238_460_39e-8;
 
 /// x · 2^k for the k of exp's range reduction (|k| ≤ 1100).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 fn scale(x: f64, k: i32) -> f64 {
     let two = |e: i32| f64::from_bits(((0x3ff + e) as u64) << 52);
     if k > 1023 {
@@ -34,7 +34,7 @@ fn scale(x: f64, k: i32) -> f64 {
 /// x rounded to the nearest integer, halves away from zero: exactly `f64::round` (for
 /// |x| < 2^52), built on `trunc`, one wasm instruction, where `round` is a call into the
 /// compiler's software libm.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 fn round(x: f64) -> f64 {
     let t = x.trunc();
     let f = x - t; // exact
@@ -48,7 +48,7 @@ fn round(x: f64) -> f64 {
 }
 
 /// e^x, correctly handling overflow, underflow and NaN.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn exp(x: f64) -> f64 {
     if x.is_nan() {
         return x;
@@ -73,7 +73,7 @@ pub fn exp(x: f64) -> f64 {
 }
 
 /// tanh x: from e^(−2|x|) away from 0, from the series near 0 (no cancellation).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn tanh(x: f64) -> f64 {
     let a = x.abs();
     if a < 0.04 {
@@ -148,7 +148,7 @@ impl Default for Tanh2 {
 }
 
 impl Tanh2 {
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     pub fn new() -> Tanh2 {
         let k: &[[f64; 2]; 22] = std::hint::black_box(&TANH2);
         let c = F64x2::pair;
@@ -170,7 +170,7 @@ impl Tanh2 {
     }
 
     /// tanh of each lane of x.
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     pub fn of(&self, x: F64x2) -> F64x2 {
         let [s0, s1, s2, s3, s4] = self.series;
         let [p1, p2, p3, p4, p5] = self.exp;
@@ -199,7 +199,7 @@ impl Tanh2 {
     }
 
     /// [`round`] of each lane.
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     fn round(&self, x: F64x2) -> F64x2 {
         let t = x.trunc();
         let f = x - t;

@@ -371,6 +371,7 @@ impl Lab {
             }
         }
         let chain = match (f.chain, o.selected, f.param) {
+            #[cfg(feature = "full")]
             (true, _, Some((k, index))) => Some(view::cnn::chain(&self.s, k, index, self.lang)),
             (true, Some(Hit::Edge { layer, i, j }), _) => {
                 Some(view::chain(&self.s, layer, i, Some(j), self.lang))

@@ -32,7 +32,7 @@ impl Dense {
     }
 
     /// Row i of W: the weights into unit i.
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     pub fn row(&self, i: usize) -> &[f64] {
         &self.weights[i * self.inputs..(i + 1) * self.inputs]
     }
@@ -43,8 +43,20 @@ impl Dense {
         self.forward_slice(a, z);
     }
 
+    /// The same into a slice of `outputs` values, one unit at a time: the first module's
+    /// smaller code (it trains nothing); the same sums in the same order as the lanes'.
+    #[cfg(not(feature = "full"))]
+    pub fn forward_slice(&self, a: &[f64], z: &mut [f64]) {
+        let n = self.inputs;
+        for (i, z) in z[..self.outputs].iter_mut().enumerate() {
+            let w = &self.weights[i * n..(i + 1) * n];
+            *z = w.iter().zip(&a[..n]).fold(-0.0, |s, (w, a)| s + w * a) + self.biases[i];
+        }
+    }
+
     /// The same into a slice of `outputs` values: two units at a time, each sum in a
     /// lane of its own (the same order, the same numbers).
+    #[cfg(feature = "full")]
     pub fn forward_slice(&self, a: &[f64], z: &mut [f64]) {
         let (n, m) = (self.inputs, self.outputs);
         let (w, b, a) = (&self.weights[..], &self.biases[..], part(a, 0, n));
@@ -120,7 +132,7 @@ impl Dense {
 
     /// [`Dense::step_into`], row by row, two weights at a time: `SEND`, ∂L/∂a into
     /// `grad_a`; `DECAY`, a weight decay λ other than +0.
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     fn step_rows<const SEND: bool, const DECAY: bool>(
         &self,
         a: &[f64],
@@ -207,7 +219,7 @@ struct Rule2 {
 
 /// Two weights w of a unit with δ = `d`, on inputs `a`: ∂L/∂a with their terms W_ij δ_i
 /// added to `g`, and the weights after the step.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 fn step_pair<const DECAY: bool>(
     w: F64x2,
     a: F64x2,

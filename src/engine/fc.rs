@@ -58,7 +58,7 @@ fn dense(net: &Net, p: usize) -> &Dense {
 }
 
 /// Swaps two vectors' buffers (`std::mem::swap`, which opt-level z leaves as a byte loop).
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 fn exchange(a: &mut Vec<f64>, b: &mut Vec<f64>) {
     let t = std::mem::take(a);
     *a = std::mem::replace(b, t);

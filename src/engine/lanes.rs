@@ -20,28 +20,28 @@ mod imp {
     pub struct Mask(v128);
 
     impl F64x2 {
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn new(a: f64, b: f64) -> F64x2 {
             F64x2(f64x2(a, b))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn splat(v: f64) -> F64x2 {
             F64x2(f64x2_splat(v))
         }
         /// The two values of `p`.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn pair(p: &[f64; 2]) -> F64x2 {
             // SAFETY: p is 16 readable bytes; v128.load needs no alignment.
             F64x2(unsafe { v128_load(p.as_ptr().cast()) })
         }
         /// Both lanes into `p`.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn put(self, p: &mut [f64; 2]) {
             // SAFETY: p is 16 writable bytes; v128.store needs no alignment.
             unsafe { v128_store(p.as_mut_ptr().cast(), self.0) }
         }
         /// s[j] and s[j + 1]; 0.0 for a lane past the end of `s`.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn load(s: &[f64], j: usize) -> F64x2 {
             if j + 2 <= s.len() {
                 // SAFETY: s[j] and s[j + 1] are in bounds; v128.load needs no alignment.
@@ -51,7 +51,7 @@ mod imp {
             }
         }
         /// Lane 0 into s[j], lane 1 into s[j + 1] if `s` goes that far.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn store(self, s: &mut [f64], j: usize) {
             if j + 2 <= s.len() {
                 // SAFETY: s[j] and s[j + 1] are in bounds; v128.store needs no alignment.
@@ -60,89 +60,89 @@ mod imp {
                 s[j] = f64x2_extract_lane::<0>(self.0);
             }
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn lanes(self) -> [f64; 2] {
             [
                 f64x2_extract_lane::<0>(self.0),
                 f64x2_extract_lane::<1>(self.0),
             ]
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn abs(self) -> F64x2 {
             F64x2(f64x2_abs(self.0))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn trunc(self) -> F64x2 {
             F64x2(f64x2_trunc(self.0))
         }
         /// The magnitude of self with the sign of `sign`.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn copysign(self, sign: F64x2) -> F64x2 {
             F64x2(v128_bitselect(sign.0, self.0, f64x2_splat(-0.0)))
         }
         /// 2^k for lanes holding whole numbers k in [−1022, 1023], given
         /// [`F64x2::POW2_BIAS`] and [`F64x2::POW2_BASE`] in both lanes.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn pow2(k: F64x2, (bias, base): (F64x2, F64x2)) -> F64x2 {
             // k + 1023 + 2^52 has k + 1023 in its low bits (a whole number below 2^53,
             // exactly): the exponent field of 2^k, shifted into place.
             let e = i64x2_sub(f64x2_add(k.0, bias.0), base.0);
             F64x2(i64x2_shl(e, 52))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn le(self, o: F64x2) -> Mask {
             Mask(f64x2_le(self.0, o.0))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn lt(self, o: F64x2) -> Mask {
             Mask(f64x2_lt(self.0, o.0))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn is_nan(self) -> Mask {
             Mask(f64x2_ne(self.0, self.0))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn plus(self, o: F64x2) -> F64x2 {
             F64x2(f64x2_add(self.0, o.0))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn minus(self, o: F64x2) -> F64x2 {
             F64x2(f64x2_sub(self.0, o.0))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn times(self, o: F64x2) -> F64x2 {
             F64x2(f64x2_mul(self.0, o.0))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn over(self, o: F64x2) -> F64x2 {
             F64x2(f64x2_div(self.0, o.0))
         }
     }
 
     impl Mask {
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn every() -> Mask {
             Mask(i64x2_splat(-1))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn all(self) -> bool {
             i64x2_all_true(self.0)
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn any(self) -> bool {
             v128_any_true(self.0)
         }
         /// Lane 0 as it is, lane 1 true.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn only_first(self) -> Mask {
             Mask(v128_or(self.0, i64x2(0, -1)))
         }
         /// `yes` in the true lanes, `no` in the others.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn select(self, yes: F64x2, no: F64x2) -> F64x2 {
             F64x2(v128_bitselect(yes.0, no.0, self.0))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn both(self, o: Mask) -> Mask {
             Mask(v128_and(self.0, o.0))
         }
@@ -159,127 +159,127 @@ mod imp {
     pub struct Mask([bool; 2]);
 
     impl F64x2 {
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         fn map(self, f: impl Fn(f64) -> f64) -> F64x2 {
             F64x2([f(self.0[0]), f(self.0[1])])
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         fn zip(self, o: F64x2, f: impl Fn(f64, f64) -> f64) -> F64x2 {
             F64x2([f(self.0[0], o.0[0]), f(self.0[1], o.0[1])])
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         fn test(self, o: F64x2, f: impl Fn(f64, f64) -> bool) -> Mask {
             Mask([f(self.0[0], o.0[0]), f(self.0[1], o.0[1])])
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn new(a: f64, b: f64) -> F64x2 {
             F64x2([a, b])
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn splat(v: f64) -> F64x2 {
             F64x2([v, v])
         }
         /// The two values of `p`.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn pair(p: &[f64; 2]) -> F64x2 {
             F64x2(*p)
         }
         /// Both lanes into `p`.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn put(self, p: &mut [f64; 2]) {
             *p = self.0;
         }
         /// s[j] and s[j + 1]; 0.0 for a lane past the end of `s`.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn load(s: &[f64], j: usize) -> F64x2 {
             F64x2([s[j], s.get(j + 1).copied().unwrap_or(0.0)])
         }
         /// Lane 0 into s[j], lane 1 into s[j + 1] if `s` goes that far.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn store(self, s: &mut [f64], j: usize) {
             s[j] = self.0[0];
             if let Some(v) = s.get_mut(j + 1) {
                 *v = self.0[1];
             }
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn lanes(self) -> [f64; 2] {
             self.0
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn abs(self) -> F64x2 {
             self.map(f64::abs)
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn trunc(self) -> F64x2 {
             self.map(f64::trunc)
         }
         /// The magnitude of self with the sign of `sign`.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn copysign(self, sign: F64x2) -> F64x2 {
             self.zip(sign, f64::copysign)
         }
         /// 2^k for lanes holding whole numbers k in [−1022, 1023] (the two constants
         /// are those of the simd128 version).
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn pow2(k: F64x2, _: (F64x2, F64x2)) -> F64x2 {
             k.map(|k| f64::from_bits((0x3ff_i64.wrapping_add(k as i64) as u64) << 52))
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn le(self, o: F64x2) -> Mask {
             self.test(o, |a, b| a <= b)
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn lt(self, o: F64x2) -> Mask {
             self.test(o, |a, b| a < b)
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn is_nan(self) -> Mask {
             self.test(self, |a, _| a.is_nan())
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn plus(self, o: F64x2) -> F64x2 {
             self.zip(o, |a, b| a + b)
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn minus(self, o: F64x2) -> F64x2 {
             self.zip(o, |a, b| a - b)
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn times(self, o: F64x2) -> F64x2 {
             self.zip(o, |a, b| a * b)
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn over(self, o: F64x2) -> F64x2 {
             self.zip(o, |a, b| a / b)
         }
     }
 
     impl Mask {
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn every() -> Mask {
             Mask([true, true])
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn all(self) -> bool {
             self.0[0] && self.0[1]
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn any(self) -> bool {
             self.0[0] || self.0[1]
         }
         /// Lane 0 as it is, lane 1 true.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn only_first(self) -> Mask {
             Mask([self.0[0], true])
         }
         /// `yes` in the true lanes, `no` in the others.
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub fn select(self, yes: F64x2, no: F64x2) -> F64x2 {
             let pick = |k: usize| if self.0[k] { yes.0[k] } else { no.0[k] };
             F64x2([pick(0), pick(1)])
         }
-        #[inline(always)]
+        #[cfg_attr(feature = "full", inline(always))]
         pub(super) fn both(self, o: Mask) -> Mask {
             Mask([self.0[0] && o.0[0], self.0[1] && o.0[1]])
         }
@@ -290,7 +290,7 @@ pub use imp::{F64x2, Mask};
 
 /// s[start..start + len]. The page is built at opt-level z, where slicing by a range is
 /// a call; this is the same slice, bounds checked once, inline.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn part(s: &[f64], start: usize, len: usize) -> &[f64] {
     assert!(
         start <= s.len() && len <= s.len() - start,
@@ -301,7 +301,7 @@ pub fn part(s: &[f64], start: usize, len: usize) -> &[f64] {
 }
 
 /// [`part`] to change.
-#[inline(always)]
+#[cfg_attr(feature = "full", inline(always))]
 pub fn part_mut(s: &mut [f64], start: usize, len: usize) -> &mut [f64] {
     assert!(
         start <= s.len() && len <= s.len() - start,
@@ -318,7 +318,7 @@ impl F64x2 {
     pub const POW2_BASE: f64 = 4503599627370496.0;
 
     /// v in lane 0, 0.0 in lane 1.
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     pub fn lone(v: f64) -> F64x2 {
         F64x2::new(v, 0.0)
     }
@@ -326,7 +326,7 @@ impl F64x2 {
 
 impl Add for F64x2 {
     type Output = F64x2;
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     fn add(self, o: F64x2) -> F64x2 {
         self.plus(o)
     }
@@ -334,7 +334,7 @@ impl Add for F64x2 {
 
 impl Sub for F64x2 {
     type Output = F64x2;
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     fn sub(self, o: F64x2) -> F64x2 {
         self.minus(o)
     }
@@ -342,7 +342,7 @@ impl Sub for F64x2 {
 
 impl Mul for F64x2 {
     type Output = F64x2;
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     fn mul(self, o: F64x2) -> F64x2 {
         self.times(o)
     }
@@ -350,7 +350,7 @@ impl Mul for F64x2 {
 
 impl Div for F64x2 {
     type Output = F64x2;
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     fn div(self, o: F64x2) -> F64x2 {
         self.over(o)
     }
@@ -358,7 +358,7 @@ impl Div for F64x2 {
 
 impl BitAnd for Mask {
     type Output = Mask;
-    #[inline(always)]
+    #[cfg_attr(feature = "full", inline(always))]
     fn bitand(self, o: Mask) -> Mask {
         self.both(o)
     }

@@ -339,7 +339,11 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
         }
         // Left of the unit, but inside the picture when a narrow view leaves no margin.
-        let (label, fs, lx) = (format!("x{}", j + 1), small, (x - r - 16.0 * s).max(8.0 * s));
+        let (label, fs, lx) = (
+            format!("x{}", j + 1),
+            small,
+            (x - r - 16.0 * s).max(8.0 * s),
+        );
         // On features, the feature's formula (x₁², sin x₁), shrunk to fit left of the unit.
         #[cfg(feature = "full")]
         let (label, fs, lx) = match trace.source().and_then(|src| src.features.get(j)) {

@@ -194,14 +194,21 @@ impl Trace {
             r.record();
             (r.steps, r.reveal)
         } else {
-            let (steps, layers, loss, update) = cnn::record(&pass, granularity);
-            let reveal = Reveal {
-                loss,
-                update,
-                cnn: layers,
-                ..Reveal::default()
-            };
-            (steps, reveal)
+            // The first module builds fully connected traces only: its sessions refuse
+            // a CNN (`Session::new`), so the CNN's recorder stays out of its download.
+            #[cfg(not(feature = "full"))]
+            unreachable!("a CNN in the first module");
+            #[cfg(feature = "full")]
+            {
+                let (steps, layers, loss, update) = cnn::record(&pass, granularity);
+                let reveal = Reveal {
+                    loss,
+                    update,
+                    cnn: layers,
+                    ..Reveal::default()
+                };
+                (steps, reveal)
+            }
         };
         Trace {
             blob_dims: pass.shapes.iter().map(|s| s.dims()).collect(),

@@ -220,6 +220,10 @@ pub fn state(s: &crate::lab::Session, fields: Fields) -> State<'_> {
     if s.trace().pass.net.is_mlp() {
         State::Mlp(mlp_state(s, fields))
     } else {
+        // (The first module's sessions are fully connected: see `Session::new`.)
+        #[cfg(not(feature = "full"))]
+        unreachable!("a CNN in the first module");
+        #[cfg(feature = "full")]
         State::Cnn(cnn::state(s))
     }
 }
