@@ -254,6 +254,15 @@ impl Notation {
         }
     }
 
+    /// The factor of a mean over `k` terms: (1/k), or \frac{1}{k} in TeX.
+    pub fn mean(&self, k: usize) -> String {
+        if self.is_tex() {
+            format!(r"\frac{{1}}{{{k}}}")
+        } else {
+            format!("(1/{k})")
+        }
+    }
+
     /// ½.
     pub fn half(&self) -> &'static str {
         if self.is_tex() {

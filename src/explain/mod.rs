@@ -476,8 +476,9 @@ pub fn loss(p: &Pass, n: &Notation) -> Lines {
                 })
                 .collect();
             let wrap = |body: String| {
-                if p.net.loss == Loss::Mse {
-                    format!("{}{}", n.frac("1", &k.to_string()), n.paren(&body))
+                // The mean of one term is that term; of k, (1/k)(…).
+                if p.net.loss == Loss::Mse && k > 1 {
+                    format!("{}{}", n.mean(k), n.paren(&body))
                 } else {
                     body
                 }
@@ -488,7 +489,7 @@ pub fn loss(p: &Pass, n: &Notation) -> Lines {
             let used: Vec<usize> = (0..k).filter(|&i| t[i] != 0.0).collect();
             let s: Vec<String> = used
                 .iter()
-                .map(|&i| format!("{}{}", n.t(i), n.log(&n.a(last, i))))
+                .map(|&i| format!("{} {}", n.t(i), n.log(&n.a(last, i))))
                 .collect();
             let v: Vec<String> = used
                 .iter()
