@@ -435,8 +435,13 @@ pub fn picture(
                     points: &tr.scores.points,
                     r2: crate::metric::decision(&tr.train, tr.net.output_activation()).is_none(),
                 });
+            // Beside a CNN on pictures, its fully connected rival's test loss.
+            #[cfg(not(feature = "full"))]
+            let rival = None;
+            #[cfg(feature = "full")]
+            let rival = s.workbench().rival().map(|r| &r.history.points[..]);
             pic.ops = record(&|root| {
-                loss_curve::draw(root, &points, has_test, o.log, scores, &theme, lang)
+                loss_curve::draw(root, &points, has_test, o.log, scores, rival, &theme, lang)
             })?;
         }
         View::Gradients => {

@@ -18,7 +18,8 @@ pub struct Scores<'a> {
 }
 
 /// Draws `points` = (examples seen, train loss, test loss); `has_test` draws the test
-/// line; `scores` adds the accuracy (or R²) on the right axis.
+/// line; `scores` adds the accuracy (or R²) on the right axis; `rival` the test loss of
+/// the network trained beside this one (a CNN's fully connected rival), in grey.
 #[allow(clippy::too_many_arguments)]
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -26,6 +27,7 @@ pub fn draw<DB: DrawingBackend>(
     has_test: bool,
     log: bool,
     scores: Option<Scores<'_>>,
+    rival: Option<&[(u64, f64, f64)]>,
     theme: &Theme,
     lang: Lang,
 ) -> Result<(), String> {
@@ -38,9 +40,11 @@ pub fn draw<DB: DrawingBackend>(
         ("Loss", "examples seen", "train", "test")
     };
     let finite = |v: f64| v.is_finite() && (!log || v > 0.0);
+    let rival = rival.unwrap_or_default();
     let vals: Vec<f64> = points
         .iter()
         .flat_map(|&(_, a, b)| if has_test { vec![a, b] } else { vec![a] })
+        .chain(rival.iter().map(|p| p.2))
         .filter(|&v| finite(v))
         .collect();
     let x1 = points.last().map_or(1, |p| p.0).max(1) as f64;
@@ -77,6 +81,11 @@ pub fn draw<DB: DrawingBackend>(
         .filter(|p| finite(p.2))
         .map(|p| (p.0 as f64, p.2))
         .collect();
+    let rival_test: Vec<(f64, f64)> = rival
+        .iter()
+        .filter(|p| finite(p.2))
+        .map(|p| (p.0 as f64, p.2))
+        .collect();
     let mut chart = theme.chart(area, title, 52.0);
     // Room for the scores' axis (a right label area would repeat the loss's labels).
     #[cfg(feature = "full")]
@@ -102,6 +111,10 @@ pub fn draw<DB: DrawingBackend>(
             c.draw_series(LineSeries::new(train, pc.stroke_width(width))).map_err(err)?;
             if has_test {
                 c.draw_series(LineSeries::new(test, nc.stroke_width(width))).map_err(err)?;
+            }
+            if !rival_test.is_empty() {
+                let grey = theme.muted.stroke_width(width);
+                c.draw_series(LineSeries::new(rival_test, grey)).map_err(err)?;
             }
             plot = c.plotting_area().get_pixel_range();
         }};
@@ -162,6 +175,22 @@ pub fn draw<DB: DrawingBackend>(
         );
         #[cfg(feature = "full")]
         label.push_str(&suffix[k]);
+        area.draw(&Text::new(label, (x0 + (24.0 * s) as i32, y), f.clone()))
+            .map_err(err)?;
+    }
+    if let Some(&(_, _, last)) = rival.last() {
+        let y = y0 + 2 * (16.0 * s) as i32;
+        area.draw(&PathElement::new(
+            vec![(x0, y), (x0 + (18.0 * s) as i32, y)],
+            theme.muted.stroke_width(width),
+        ))
+        .map_err(err)?;
+        let name = if lang == Lang::Zh {
+            "全连接网络 测试"
+        } else {
+            "fully connected, test"
+        };
+        let label = format!("{name} {}", crate::number::fmt(last, 3));
         area.draw(&Text::new(label, (x0 + (24.0 * s) as i32, y), f.clone()))
             .map_err(err)?;
     }
