@@ -18,7 +18,8 @@ async function openCode(page) {
 
 async function seek(page, i) {
   await page.evaluate((k) => window.backpropLab.seek(k), i);
-  await expect(page.locator('#step-count')).toContainText(new RegExp(`\\b${i}\\b`));
+  // "step 7 of 10" / "第 7 步": the cursor's own number, not the count's.
+  await expect(page.locator('#step-count')).toContainText(new RegExp(`(step|第) ${i}\\b`));
 }
 
 test('the Code tab shows the step\'s NumPy and PyTorch lines, loading the full lab only when opened', async ({ page }) => {

@@ -2,7 +2,7 @@
 // defaults through the page API (load / train / state()), accuracy is reported after
 // every train(n), and the input features are toggled in the training panel, drive the
 // network and the step panel, and survive a link.
-import { test, expect, open } from './helpers.mjs';
+import { test, expect, open, plainText } from './helpers.mjs';
 import { state, painted } from './util2.mjs';
 
 // The target and the budget of examples of each preset: 95 % test accuracy (R² ≥ 0.95
@@ -70,7 +70,8 @@ test('features are toggled in the panel, shape the input layer, are explained an
   // The step panel's start step says how the inputs were computed from (x₁, x₂).
   await page.evaluate(() => window.backpropLab.seek(0));
   await painted(page);
-  await expect(page.locator('#step-symbols')).toContainText('x₁²');
+  // (The typeset formula's plain text, as copying gives it.)
+  await expect.poll(() => plainText(page.locator('#step-symbols'))).toContain('x₁²');
   await expect(page.locator('#step-note')).toContainText('features of the data point');
   // The input vector is the squares (a point's x₁² and x₂²).
   for (const v of (await state(page)).input) expect(v).toBeGreaterThanOrEqual(0);
