@@ -29,9 +29,11 @@ test: test-native check-shared lint test-wasm test-e2e
 
 setup-web:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@# --force: cargo's record of installed crates can outlive the binaries (moved aside,
+	@# deleted); the version check is what says whether the tool is there.
 	@if ! "$(WASM_BINDGEN)" --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)"; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 4 minutes, once)"; \
-	  $(CARGO) install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi
+	  $(CARGO) install --force wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi
 	@[ -x $(WASM_OPT) ] && [ -x $(ESBUILD) ] && [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund
 
 setup-browser:
