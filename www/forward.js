@@ -6,6 +6,14 @@
 
 import { el, replace, fmt, fmtAll } from './dom.js';
 import { t, getLang } from './i18n.js';
+import { setFormulas } from './math.js';
+
+/** A list of formula lines, typeset from the core's TeX, their plain text kept. */
+function formulas(cls, plain, tex) {
+  const box = el('div', { class: cls });
+  setFormulas(box, plain, tex);
+  return box;
+}
 
 /** The parameter to show: the selection's weight or bias, else W(1)_11 (`chosen` false). */
 function parameter(selected) {
@@ -19,8 +27,8 @@ function stepItem(step, current) {
   return el('li', { class: current ? 'current' : '', 'aria-current': current ? 'step' : null },
     el('h4', {}, step.title),
     el('p', { class: 'note' }, step.note),
-    el('div', { class: 'formula' }, step.symbols.map((s) => el('div', {}, s))),
-    el('div', { class: 'formula numbers' }, step.numbers.map((s) => el('div', {}, s))));
+    formulas('formula', step.symbols, step.tex.symbols),
+    formulas('formula numbers', step.numbers, step.tex.numbers));
 }
 
 /** The steps and the result line, forward mode's value beside backprop's. */

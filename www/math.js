@@ -15,7 +15,7 @@
 /** Commands for one token: text, then how it is set: i an identifier, l one with its
  * limits under it, o an operator, s a sum (limits under), b an operator to break before. */
 const SYMBOLS = {
-  delta: 'δi', sigma: 'σi', eta: 'ηi', lambda: 'λi', Sigma: 'Σi', partial: '∂i', infty: '∞i',
+  delta: 'δi', varepsilon: 'εi', epsilon: 'εi', sigma: 'σi', eta: 'ηi', lambda: 'λi', Sigma: 'Σi', partial: '∂i', infty: '∞i',
   log: 'log i', exp: 'exp i', tanh: 'tanh i', sin: 'sin i', cos: 'cos i', max: 'max l', min: 'min l',
   sum: '∑s', cdot: '⋅o', times: '×o', in: '∈o', cdots: '⋯o', ldots: '…o', le: '≤o', leq: '≤o',
   ge: '≥o', geq: '≥o', to: '→o', leftarrow: '←b', odot: '⊙b',
@@ -129,6 +129,10 @@ export function readTex(s) {
       const star = peek() === '*';
       if (star) at += 1;
       return { ...tok('mi', rawArg()), l: star };
+    }
+    // Accents: ż (forward mode's tangents), x̂.
+    if (name === 'dot' || name === 'hat') {
+      return elem('mover', [arg(), tok('mo', name === 'dot' ? '˙' : '^')], { accent: 'true' });
     }
     if (name === 'mathbb') { rawArg(); return tok('mi', 'ℝ'); } // the core writes ℝ only
     if (name === 'text') return tok('mtext', rawArg());

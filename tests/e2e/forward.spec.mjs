@@ -2,7 +2,7 @@
 // tangent carried beside every value, equals backprop's as the chain rule panel shows
 // it; the cost table counts the work (P = 12 for Mazur, thousands for an 8 × 16 net);
 // the panel's code loads only when it is opened; Chinese has no English words.
-import { test, expect, open } from './helpers.mjs';
+import { test, expect, open, plainText } from './helpers.mjs';
 import { state, painted } from './util2.mjs';
 
 /** Opens the panel and waits for its content (the full module loads on first use). */
@@ -53,8 +53,14 @@ test('every weight and bias of Mazur: forward mode equals the chain rule panel\'
     // Shown to 8 significant digits.
     expect(Math.abs(fm - exact), `${sym}: against state()`).toBeLessThanOrEqual(1e-7 * Math.abs(exact));
     // The last step is the loss's tangent, which is this derivative.
-    await expect(page.locator('#forward .tangent-steps > li').last()).toContainText(`∂L/∂${sym} = L̇ = `);
+    // (Typeset: its plain text, as copying gives it.)
+    expect(await plainText(page.locator('#forward .tangent-steps > li').last())).toContain(`∂L/∂${sym} = L̇ = `);
+    await expect(page.locator('#forward .tangent-steps > li').last().locator('math').first()).toBeVisible();
   }
+  // Every tangent formula is typeset: no TeX left over (ż is an accent, ε a letter).
+  const typeset = await page.locator('#forward .tangent-steps').innerText();
+  expect(typeset).not.toMatch(/\\|dot|varepsilon|frac/);
+  expect(await page.locator('#forward .tangent-steps mover[accent="true"]').count()).toBeGreaterThan(0);
   // Mazur's ∂E/∂w5, to the digits shown.
   await choose(page, { kind: 'edge', layer: 1, i: 0, j: 0 });
   await expect(page.locator('#forward .fm-value')).toContainText('0.082167041');
