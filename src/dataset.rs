@@ -10,7 +10,7 @@
 //! beside them for plotting.
 
 use crate::activation::Activation;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::feature::{self, Feature};
 use crate::rng::Rng;
 use crate::vocab::named;
@@ -130,13 +130,7 @@ impl Spec {
 
     /// Range checks, with a message naming the field.
     pub fn validate(&self) -> Result<(), Error> {
-        let range = |at: &str, value: f64, min: f64, max: f64| {
-            if (min..=max).contains(&value) {
-                Ok(())
-            } else {
-                Err(Error::at(at, ErrorKind::OutOfRange { value, min, max }))
-            }
-        };
+        let range = Error::in_range;
         range("dataset.points", self.points as f64, 1.0, MAX_POINTS as f64)?;
         range("dataset.noise", self.noise, 0.0, 1.0)?;
         range("dataset.test_fraction", self.test_fraction, 0.0, 0.9)?;

@@ -383,6 +383,15 @@ impl Why {
 }
 
 impl Error {
+    /// `value` within `min..=max` (NaN is not), else the out-of-range error at `at`.
+    pub fn in_range(at: &str, value: f64, min: f64, max: f64) -> Result<(), Error> {
+        if (min..=max).contains(&value) {
+            Ok(())
+        } else {
+            Err(Error::at(at, ErrorKind::OutOfRange { value, min, max }))
+        }
+    }
+
     /// An error with no path.
     pub fn new(kind: ErrorKind) -> Error {
         Error {

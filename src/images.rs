@@ -10,7 +10,7 @@
 use crate::activation::Activation;
 use crate::dataset::Dataset;
 use crate::engine::{Conv, Dense, Layer, Net, Pool, Shape};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::init::{self, Init};
 use crate::loss::Loss;
 use crate::rng::Rng;
@@ -48,13 +48,7 @@ pub const MAX_POINTS: usize = 3000;
 impl Spec {
     /// Range checks, with a message naming the field.
     pub fn validate(&self) -> Result<(), Error> {
-        let range = |at: &str, value: f64, min: f64, max: f64| {
-            if (min..=max).contains(&value) {
-                Ok(())
-            } else {
-                Err(Error::at(at, ErrorKind::OutOfRange { value, min, max }))
-            }
-        };
+        let range = Error::in_range;
         range("dataset.points", self.points as f64, 3.0, MAX_POINTS as f64)?;
         range("dataset.noise", self.noise, 0.0, 1.0)?;
         range("dataset.test_fraction", self.test_fraction, 0.0, 0.9)

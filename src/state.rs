@@ -208,15 +208,18 @@ fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {
     }
     let kind = Kind::parse(json::string(field(v, "kind", "dataset")?, "dataset.kind")?)
         .map_err(|e| e.or_at("dataset.kind"))?;
+    let Drawn {
+        points,
+        noise,
+        test_fraction,
+        seed,
+    } = drawn_from_value(v)?;
     let spec = Spec {
         kind,
-        points: json::count(field(v, "points", "dataset")?, "dataset.points")?,
-        noise: json::number(field(v, "noise", "dataset")?, "dataset.noise")?,
-        test_fraction: json::number(
-            field(v, "test_fraction", "dataset")?,
-            "dataset.test_fraction",
-        )?,
-        seed: json::whole(field(v, "seed", "dataset")?, "dataset.seed")?,
+        points,
+        noise,
+        test_fraction,
+        seed,
         features: match opt(v, "features") {
             Some(fs) => crate::feature::normalise(
                 &json::array(fs, "dataset.features")?
@@ -242,11 +245,17 @@ fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {
     Ok(Data::Generated(spec))
 }
 
-/// `"dataset": {"images": "strokes", …}`: pictures for a network that takes them.
-fn images_from_value(v: &Value, kind: &Value, p: &Problem) -> Result<Data, Error> {
-    use crate::images::{self, Spec};
-    let spec = Spec {
-        images: named(kind, "dataset.images")?,
+/// What every generated dataset is drawn with, points or pictures.
+struct Drawn {
+    points: usize,
+    noise: f64,
+    test_fraction: f64,
+    seed: u64,
+}
+
+/// The fields of `"dataset"` that fix how a generated set is drawn.
+fn drawn_from_value(v: &Value) -> Result<Drawn, Error> {
+    Ok(Drawn {
         points: json::count(field(v, "points", "dataset")?, "dataset.points")?,
         noise: json::number(field(v, "noise", "dataset")?, "dataset.noise")?,
         test_fraction: json::number(
@@ -254,6 +263,24 @@ fn images_from_value(v: &Value, kind: &Value, p: &Problem) -> Result<Data, Error
             "dataset.test_fraction",
         )?,
         seed: json::whole(field(v, "seed", "dataset")?, "dataset.seed")?,
+    })
+}
+
+/// `"dataset": {"images": "strokes", …}`: pictures for a network that takes them.
+fn images_from_value(v: &Value, kind: &Value, p: &Problem) -> Result<Data, Error> {
+    use crate::images::{self, Spec};
+    let Drawn {
+        points,
+        noise,
+        test_fraction,
+        seed,
+    } = drawn_from_value(v)?;
+    let spec = Spec {
+        images: named(kind, "dataset.images")?,
+        points,
+        noise,
+        test_fraction,
+        seed,
     };
     spec.validate()?;
     if spec.input_shape() != p.net.input_shape || p.net.outputs() != images::CLASSES.len() {

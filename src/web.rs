@@ -439,13 +439,7 @@ impl Lab {
     /// One step's text in the page's language, every line, as JSON.
     pub fn step(&self, i: usize) -> Result<String, JsValue> {
         let t = self.s.trace();
-        if i >= t.len() {
-            return Err(self.js(Error::new(ErrorKind::NoSuch {
-                thing: crate::error::Thing::Step,
-                index: i,
-                count: t.len(),
-            })));
-        }
+        t.check_step(i).map_err(|e| self.js(e))?;
         Ok(json(&view::step_text(t, i, self.lang, true)))
     }
 
@@ -644,13 +638,7 @@ impl Lab {
     /// `backward()` did there, as JSON `{numpy, pytorch, pytorch_note}`.
     pub fn code_step(&self, i: usize) -> Result<String, JsValue> {
         let t = self.s.trace();
-        if i >= t.len() {
-            return Err(self.js(Error::new(ErrorKind::NoSuch {
-                thing: crate::error::Thing::Step,
-                index: i,
-                count: t.len(),
-            })));
-        }
+        t.check_step(i).map_err(|e| self.js(e))?;
         Ok(json(&crate::codegen::step_code(t, i, self.lang)))
     }
 

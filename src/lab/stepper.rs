@@ -2,7 +2,7 @@
 //! cursor, never recomputing; a new trace (after an edit) keeps the cursor where it
 //! can.
 
-use crate::error::{Error, ErrorKind, Thing};
+use crate::error::Error;
 use crate::feature::Source;
 use crate::problem::Problem;
 use crate::trace::{Granularity, Phase, Trace};
@@ -66,13 +66,7 @@ impl Stepper {
 
     /// The cursor to step `i`.
     pub fn seek(&mut self, i: usize) -> Result<(), Error> {
-        if i >= self.trace.len() {
-            return Err(Error::new(ErrorKind::NoSuch {
-                thing: Thing::Step,
-                index: i,
-                count: self.trace.len(),
-            }));
-        }
+        self.trace.check_step(i)?;
         self.cursor = i;
         Ok(())
     }

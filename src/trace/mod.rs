@@ -256,6 +256,18 @@ impl Trace {
         e
     }
 
+    /// Step `i` exists, else the error that names the step count.
+    pub fn check_step(&self, i: usize) -> Result<(), crate::error::Error> {
+        if i < self.len() {
+            return Ok(());
+        }
+        Err(crate::error::Error::new(crate::error::ErrorKind::NoSuch {
+            thing: crate::error::Thing::Step,
+            index: i,
+            count: self.len(),
+        }))
+    }
+
     /// The explanation of step `i` (title, note, formulas in plain text and TeX).
     pub fn text(&self, i: usize) -> &Explanation {
         self.texts[i].get_or_init(|| self.explain(i, usize::MAX, true))
