@@ -9,7 +9,7 @@ pub mod workbench;
 
 pub use editor::Edit;
 pub use stepper::{Stepper, UI_DIGITS};
-pub use workbench::{Change, Split, Workbench};
+pub use workbench::{Change, Scores, Split, Workbench};
 
 use crate::document::{self, Format};
 use crate::error::{Error, ErrorKind};

@@ -110,6 +110,8 @@ pub struct Workbench {
     /// On pictures, a fully connected network of about the same size trained beside
     /// it, update for update ([`crate::images::rival`]): what the shared kernels buy.
     rival: Option<Trainer>,
+    /// The scores of the weights of one trace revision ([`Workbench::scores`]).
+    scores: std::cell::Cell<Option<(u64, Scores)>>,
     /// The weights "reset" returns to: as loaded, or as last drawn from the seed.
     initial: Net,
 }
@@ -194,13 +196,32 @@ fn check_examples(p: &Problem, s: &Split) -> Result<(), Error> {
     Ok(())
 }
 
+/// Accuracy or R² of the network's weights and the rival's accuracy: `[train_accuracy,
+/// test_accuracy, train_r2, test_r2, rival_train_accuracy, rival_test_accuracy]`.
+pub type Scores = [Option<f64>; 6];
+
 impl Workbench {
+    /// The scores of the weights of trace `revision`, as `compute` finds them, computed
+    /// once per revision: each is a pass over the data, and the page asks every frame,
+    /// while they change only with the weights (and so with the trace).
+    pub fn scores(&self, revision: u64, compute: impl FnOnce() -> Scores) -> Scores {
+        match self.scores.get() {
+            Some((r, v)) if r == revision => v,
+            _ => {
+                let v = compute();
+                self.scores.set(Some((revision, v)));
+                v
+            }
+        }
+    }
+
     /// The workbench of a saved state (its data checked).
     pub fn new(saved: &SavedState) -> Result<Workbench, Error> {
         Ok(Workbench {
             split: split(saved, &saved.problem)?,
             trainer: None,
             rival: None,
+            scores: Default::default(),
             initial: saved.problem.net.clone(),
         })
     }
@@ -469,17 +490,6 @@ mod tests {
         to_value(&crate::view::state(s, crate::view::Fields::All))
     }
 
-    fn spec(kind: Kind, points: usize, noise: f64, test_fraction: f64, seed: u64) -> Spec {
-        Spec {
-            kind,
-            points,
-            noise,
-            test_fraction,
-            seed,
-            features: crate::feature::raw(kind.inputs()).to_vec(),
-        }
-    }
-
     #[test]
     fn architecture_edits_and_limits() {
         let mut s = Session::from_preset("xor").unwrap();
@@ -525,14 +535,14 @@ mod tests {
     #[test]
     fn dataset_switch_adapts_input_and_output() {
         let mut s = Session::from_preset("xor").unwrap();
-        s.change(Change::Dataset(spec(Kind::Sine, 50, 0.1, 0.2, 3)))
+        s.change(Change::Dataset(Spec::new(Kind::Sine, 50, 0.1, 0.2, 3)))
             .unwrap();
         let n = &s.saved().problem.net;
         assert_eq!(
             (n.inputs(), n.output_activation(), n.loss),
             (1, Activation::Linear, Loss::Mse)
         );
-        s.change(Change::Dataset(spec(Kind::Spiral, 100, 0.0, 0.2, 3)))
+        s.change(Change::Dataset(Spec::new(Kind::Spiral, 100, 0.0, 0.2, 3)))
             .unwrap();
         assert_eq!(s.saved().problem.net.inputs(), 2);
         assert_eq!(
@@ -541,11 +551,11 @@ mod tests {
         );
         assert!(Kind::parse("moons").is_err());
         assert!(s
-            .change(Change::Dataset(spec(Kind::Circle, 0, 0.0, 0.0, 1)))
+            .change(Change::Dataset(Spec::new(Kind::Circle, 0, 0.0, 0.0, 1)))
             .is_err());
         let before = state(&s);
         assert!(s
-            .change(Change::Dataset(spec(Kind::Circle, 10, 2.0, 0.0, 1)))
+            .change(Change::Dataset(Spec::new(Kind::Circle, 10, 2.0, 0.0, 1)))
             .is_err());
         assert_eq!(before, state(&s));
     }

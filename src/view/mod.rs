@@ -272,58 +272,65 @@ pub struct RivalView {
     pub diverged: bool,
 }
 
-/// The rival of a session on pictures: its run, or its starting weights before any.
-fn rival(s: &crate::lab::Session) -> Option<RivalView> {
+/// The rival network of a session on pictures: its run's weights, or its starting
+/// weights before any (none off pictures).
+#[cfg(feature = "full")]
+fn rival_net(s: &crate::lab::Session) -> Option<crate::engine::Net> {
+    let Some(crate::state::Data::Images(_)) = &s.saved().dataset else {
+        return None;
+    };
+    Some(match s.workbench().rival() {
+        Some(t) => t.net.clone(),
+        None => crate::images::rival(s.saved().training.seed),
+    })
+}
+
+/// The rival of a session on pictures: its size, its scores (`scores[4..]`), its run.
+fn rival(s: &crate::lab::Session, scores: &crate::lab::Scores) -> Option<RivalView> {
     #[cfg(feature = "full")]
-    if let Some(crate::state::Data::Images(_)) = &s.saved().dataset {
-        let w = s.workbench();
-        let fresh;
-        let (net, last_loss, diverged) = match w.rival() {
-            Some(t) => (
-                &t.net,
-                t.history.points.last().map(|p| [p.1, p.2]),
-                t.status != crate::train::Status::Ok,
-            ),
-            None => {
-                fresh = crate::images::rival(s.saved().training.seed);
-                (&fresh, None, false)
-            }
-        };
+    if let Some(net) = rival_net(s) {
+        let run = s.workbench().rival();
         let count = |n: &crate::engine::Net| n.param_counts().iter().sum();
-        let d = w.data();
         return Some(RivalView {
             sizes: net.sizes(),
-            params: count(net),
+            params: count(&net),
             net_params: count(&s.saved().problem.net),
-            train_accuracy: crate::metric::accuracy(net, &d.train),
-            test_accuracy: crate::metric::accuracy(net, &d.test),
-            last_loss,
-            diverged,
+            train_accuracy: scores[4],
+            test_accuracy: scores[5],
+            last_loss: run.and_then(|t| t.history.points.last().map(|p| [p.1, p.2])),
+            diverged: run.is_some_and(|t| t.status != crate::train::Status::Ok),
         });
     }
-    let _ = s;
+    let _ = (s, scores);
     None
 }
 
 /// Accuracy (a classification) or R² (a regression) of the current weights on the
-/// training and test sets: `[train_accuracy, test_accuracy, train_r2, test_r2]`, null
+/// training and test sets, and the rival's accuracy (see [`crate::lab::Scores`]), null
 /// where they do not apply. Only a dataset has them (the first module has none).
-fn scores(s: &crate::lab::Session) -> [Option<f64>; 4] {
+fn scores(s: &crate::lab::Session) -> crate::lab::Scores {
     #[cfg(feature = "full")]
     if s.saved().dataset.is_some() {
-        let net = &s.saved().problem.net;
-        let d = s.workbench().data();
-        let mut ws = crate::engine::Workspace::default();
-        let (_, train) = crate::metric::evaluate(net, &d.train, &mut ws);
-        let (_, test) = crate::metric::evaluate(net, &d.test, &mut ws);
-        return if crate::metric::decision(&d.train, net.output_activation()).is_some() {
-            [train, test, None, None]
-        } else {
-            [None, None, train, test]
-        };
+        let w = s.workbench();
+        return w.scores(s.trace().revision, || {
+            let net = &s.saved().problem.net;
+            let d = w.data();
+            let mut ws = crate::engine::Workspace::default();
+            let (_, train) = crate::metric::evaluate(net, &d.train, &mut ws);
+            let (_, test) = crate::metric::evaluate(net, &d.test, &mut ws);
+            let [rival_train, rival_test] = match rival_net(s) {
+                Some(r) => [&d.train, &d.test].map(|set| crate::metric::accuracy(&r, set)),
+                None => [None; 2],
+            };
+            if crate::metric::decision(&d.train, net.output_activation()).is_some() {
+                [train, test, None, None, rival_train, rival_test]
+            } else {
+                [None, None, train, test, rival_train, rival_test]
+            }
+        });
     }
     let _ = s;
-    [None; 4]
+    [None; 6]
 }
 
 /// `state()` of the embedding API (and, with [`Fields::Frame`], the page's frame).
@@ -385,7 +392,8 @@ pub fn mlp_state(s: &crate::lab::Session, fields: Fields) -> StateView<'_> {
 pub fn training(s: &crate::lab::Session) -> TrainingView {
     let batch_size = s.saved().training.batch_size;
     let has_test = !s.workbench().data().test.is_empty();
-    let [train_accuracy, test_accuracy, train_r2, test_r2] = scores(s);
+    let scores = scores(s);
+    let [train_accuracy, test_accuracy, train_r2, test_r2, ..] = scores;
     match s.workbench().trainer() {
         None => TrainingView {
             updates: 0,
@@ -400,7 +408,7 @@ pub fn training(s: &crate::lab::Session) -> TrainingView {
             test_accuracy,
             train_r2,
             test_r2,
-            rival: rival(s),
+            rival: rival(s, &scores),
         },
         Some(t) => TrainingView {
             updates: t.updates,
@@ -415,7 +423,7 @@ pub fn training(s: &crate::lab::Session) -> TrainingView {
             test_accuracy,
             train_r2,
             test_r2,
-            rival: rival(s),
+            rival: rival(s, &scores),
         },
     }
 }
