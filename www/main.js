@@ -479,11 +479,12 @@ function showNote(text) {
   view.noteTimer = setTimeout(() => { $('note').hidden = true; }, 4000);
 }
 
+/** Switches to `mode`; returns a promise while the quiz's code loads (else nothing). */
 function setMode(mode) {
   // The quiz's questions are the full lab's, its code a module of its own: both are
   // loaded on the first quiz.
   if (mode === 'quiz' && (!isFull() || !quiz)) {
-    Promise.all([app.upgrade(), import('./quiz.js')]).then(([, { createQuiz }]) => {
+    return Promise.all([app.upgrade(), import('./quiz.js')]).then(([, { createQuiz }]) => {
       quiz ??= createQuiz(app, { render, showMessage });
       setMode(mode);
     }, () => {});
@@ -800,9 +801,12 @@ async function main() {
   $('lang').value = getLang();
   app.fullState = fullState;
   app.vocab = VOCAB;
+  // A link into quiz mode: `ready` waits for the quiz (a step taken before it loaded
+  // would be undone by the quiz's reset to the first step).
+  let quizLoaded;
   if (view.mode === 'quiz' && !location.hash) {
     view.mode = 'normal';
-    setMode('quiz');
+    quizLoaded = setMode('quiz');
   }
   app.onNewExercise = () => training.stop();
   syncControls();
@@ -814,6 +818,7 @@ async function main() {
   await new Promise((res) => { requestAnimationFrame(() => setTimeout(res, 0)); setTimeout(res, 500); });
   const { createIo } = await import('./io.js');
   createIo(app, { showMessage, showNote, onLoaded: (hasView) => { hideMessage(); afterLoad(hasView); } });
+  await quizLoaded;
 }
 
 const api = makeApi(app);
