@@ -139,7 +139,14 @@ export function readTex(s) {
     const sym = SYMBOLS[name];
     if (!sym) return tok('mi', name);
     const set = sym.slice(-1);
-    const n = tok('il'.includes(set) ? 'mi' : 'mo', sym.slice(0, -1).trim());
+    const text = sym.slice(0, -1).trim();
+    // A function's name (log, tanh, sin) keeps a thin space from what it applies to,
+    // as TeX sets \log: `t log y`, not `tlogy`.
+    if (set === 'i' && text.length > 1) {
+      const thin = () => elem('mspace', [], { width: SPACES[','] });
+      return elem('mrow', [thin(), tok('mi', text), thin()]);
+    }
+    const n = tok('il'.includes(set) ? 'mi' : 'mo', text);
     // A spaced dot joins factors; a tight one (`W\cdot a`) one term.
     n.b = set === 'b' || (name === 'cdot' && spaced);
     n.l = set === 'l' || set === 's';
