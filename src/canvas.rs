@@ -2,7 +2,7 @@
 //! (`measureText`). plotters' default web measurement inserts a styled `<span>` per
 //! label, which a strict Content-Security-Policy blocks and which forces a layout.
 
-use crate::render::recorder::{replay_op, Font, Ink, Op};
+use crate::render::recorder::{replay_op, Font, Ink, Op, Stroke};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::BackendCoord;
@@ -62,7 +62,10 @@ impl MeasuredCanvas {
     /// are set only when they change.
     pub fn replay(&mut self, ops: &[Op]) -> Result<(), String> {
         let ctx = self.context.clone();
-        let mut text_style: Option<(Ink, &'static str, &'static str)> = None;
+        let mut text_style: Option<(&'static str, &'static str)> = None;
+        // The context's fill and stroke styles as last set here (None: unknown).
+        let mut fill: Option<Ink> = None;
+        let mut stroke: Option<Stroke> = None;
         let mut k = 0;
         while k < ops.len() {
             match &ops[k] {
@@ -94,11 +97,42 @@ impl MeasuredCanvas {
                         k += 1;
                     }
                     if s.ink.alpha > 0.0 {
-                        ctx.set_stroke_style_str(&s.ink.css());
-                        ctx.set_line_width(f64::from(s.width));
+                        set_stroke(&ctx, &mut stroke, s);
                         ctx.stroke();
                     }
                     continue;
+                }
+                // A rectangle as plotters' canvas backend draws it, without its colour
+                // string and style per call: a feature map is hundreds of cells.
+                // Consecutive outlines of one style (a grid's cell borders) are one path.
+                Op::Rect(a, b, s, filled) => {
+                    let rect = |a: &BackendCoord, b: &BackendCoord| {
+                        let (x, y) = (f64::from(a.0), f64::from(a.1));
+                        (x, y, f64::from(b.0) - x, f64::from(b.1) - y)
+                    };
+                    if *filled {
+                        if s.ink.alpha > 0.0 {
+                            let (x, y, w, h) = rect(a, b);
+                            set_fill(&ctx, &mut fill, s.ink);
+                            ctx.fill_rect(x, y, w, h);
+                        }
+                    } else {
+                        let s = *s;
+                        ctx.begin_path();
+                        while let Some(Op::Rect(a, b, t, false)) = ops.get(k) {
+                            if *t != s {
+                                break;
+                            }
+                            let (x, y, w, h) = rect(a, b);
+                            ctx.rect(x, y, w, h);
+                            k += 1;
+                        }
+                        if s.ink.alpha > 0.0 {
+                            set_stroke(&ctx, &mut stroke, s);
+                            ctx.stroke();
+                        }
+                        continue;
+                    }
                 }
                 Op::Text(text, font, pos) if font.quarter_turns == 0 => {
                     if font.ink.alpha > 0.0 {
@@ -112,13 +146,12 @@ impl MeasuredCanvas {
                             VPos::Center => "middle",
                             VPos::Bottom => "bottom",
                         };
-                        let style = (font.ink, align, baseline);
-                        if text_style != Some(style) {
-                            ctx.set_fill_style_str(&font.ink.css());
+                        if text_style != Some((align, baseline)) {
                             ctx.set_text_align(align);
                             ctx.set_text_baseline(baseline);
-                            text_style = Some(style);
+                            text_style = Some((align, baseline));
                         }
+                        set_fill(&ctx, &mut fill, font.ink);
                         self.set_font(font.css());
                         ctx.fill_text(text, f64::from(pos.0), f64::from(pos.1))
                             .map_err(|e| format!("drawing failed: {e:?}"))?;
@@ -127,13 +160,30 @@ impl MeasuredCanvas {
                 op => {
                     // plotters' canvas backend sets its own styles: forget ours.
                     replay_op(&mut self.inner, op).map_err(crate::render::err)?;
-                    text_style = None;
+                    (text_style, fill, stroke) = (None, None, None);
                     self.font.borrow_mut().clear();
                 }
             }
             k += 1;
         }
         Ok(())
+    }
+}
+
+/// Sets the context's fill style to `ink` unless it is that already.
+fn set_fill(ctx: &CanvasRenderingContext2d, last: &mut Option<Ink>, ink: Ink) {
+    if *last != Some(ink) {
+        ctx.set_fill_style_str(&ink.css());
+        *last = Some(ink);
+    }
+}
+
+/// Sets the context's stroke style and line width to `s` unless they are that already.
+fn set_stroke(ctx: &CanvasRenderingContext2d, last: &mut Option<Stroke>, s: Stroke) {
+    if *last != Some(s) {
+        ctx.set_stroke_style_str(&s.ink.css());
+        ctx.set_line_width(f64::from(s.width));
+        *last = Some(s);
     }
 }
 

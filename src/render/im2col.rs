@@ -5,7 +5,7 @@
 //! rows and columns past what fits are cut with "⋮" and "…" (the current window's row
 //! stays in view). Values not reached yet are empty grey cells.
 
-use super::maps::{cut, draw_cell, number_font, outline, pick, px, style, CellValue};
+use super::maps::{cut, draw_borders, draw_cell, number_font, outline, pick, px, style, CellValue};
 use super::{err, Theme};
 use crate::engine::im2col::Matrix;
 use crate::engine::Layer;
@@ -361,11 +361,15 @@ pub fn draw<DB: DrawingBackend>(
                         vals[a * cn + b],
                         max,
                         font,
-                        theme.grid,
                     )?;
                     let _ = r;
                 }
             }
+            let rect = |k: usize| {
+                let (x0, y0) = (x + (k % cn) as f64 * cs, top + (k / cn) as f64 * cs);
+                ((x0, y0), (x0 + cs, y0 + cs))
+            };
+            draw_borders(area, theme, (0..rn * cn).map(|k| (rect(k), vals[k])))?;
             // The current window's row (or column, in δᵀ).
             if step.window.is_some() {
                 if mat.rows == Axis::Pos && (r0..r0 + rn).contains(&cur) {

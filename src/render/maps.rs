@@ -312,8 +312,8 @@ pub(crate) fn number_font(labels: &[String], cell: f64, theme: &Theme) -> Option
     (fs >= theme.font(7.5)).then_some(fs)
 }
 
-/// Draws one cell: its fill (grey when hidden), border and number.
-#[allow(clippy::too_many_arguments)]
+/// Draws one cell: its fill (grey when hidden) and number. Its border is drawn by
+/// [`draw_borders`], after a grid's cells, so that a grid's borders are one path.
 pub(crate) fn draw_cell<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
@@ -321,7 +321,6 @@ pub(crate) fn draw_cell<DB: DrawingBackend>(
     v: CellValue,
     max: f64,
     font: Option<f64>,
-    border: RGBColor,
 ) -> Result<(), String> {
     let (a, b) = (px(rect.0), px(rect.1));
     let (b_in, centre) = (
@@ -337,8 +336,6 @@ pub(crate) fn draw_cell<DB: DrawingBackend>(
         CellValue::Padding => {
             area.draw(&Rectangle::new([a, b_in], theme.background.filled()))
                 .map_err(err)?;
-            area.draw(&Rectangle::new([a, b_in], theme.grid.stroke_width(1)))
-                .map_err(err)?;
             if let Some(fs) = font {
                 area.draw(&Text::new(
                     "0",
@@ -347,12 +344,10 @@ pub(crate) fn draw_cell<DB: DrawingBackend>(
                 ))
                 .map_err(err)?;
             }
-            return Ok(());
         }
         CellValue::Value(x) => {
+            // An opaque fill: nothing under it needs drawing.
             let fill = signed(theme, x, max);
-            area.draw(&Rectangle::new([a, b_in], theme.background.filled()))
-                .map_err(err)?;
             area.draw(&Rectangle::new([a, b_in], fill.filled()))
                 .map_err(err)?;
             if let Some(fs) = font {
@@ -365,8 +360,27 @@ pub(crate) fn draw_cell<DB: DrawingBackend>(
             }
         }
     }
-    area.draw(&Rectangle::new([a, b_in], border.stroke_width(1)))
+    Ok(())
+}
+
+/// Draws the borders of the cells at `rects` (those not absent): consecutive outlines
+/// of one style, which the canvas strokes as one path.
+pub(crate) fn draw_borders<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    cells: impl Iterator<Item = (((f64, f64), (f64, f64)), CellValue)>,
+) -> Result<(), String> {
+    for (rect, v) in cells {
+        if matches!(v, CellValue::Absent) {
+            continue;
+        }
+        let (a, b) = (px(rect.0), px(rect.1));
+        area.draw(&Rectangle::new(
+            [a, (b.0 - 1, b.1 - 1)],
+            theme.grid.stroke_width(1),
+        ))
         .map_err(err)?;
+    }
     Ok(())
 }
 
@@ -2051,17 +2065,11 @@ pub fn draw_layout<DB: DrawingBackend>(
             .filter(|_| g.small);
         for r in 0..g.rows {
             for c in 0..g.cols {
-                draw_cell(
-                    area,
-                    theme,
-                    g.cell_rect(r, c),
-                    v[r * g.cols + c],
-                    max,
-                    font,
-                    theme.grid,
-                )?;
+                draw_cell(area, theme, g.cell_rect(r, c), v[r * g.cols + c], max, font)?;
             }
         }
+        let cells = (0..g.rows * g.cols).map(|k| (g.cell_rect(k / g.cols, k % g.cols), v[k]));
+        draw_borders(area, theme, cells)?;
     }
     // Step marks.
     let thick = (2.5 * s).max(2.0);
