@@ -2,7 +2,8 @@
 // served as any static file host would.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8123;
+// E2E_PORT: another port, to run two suites side by side (two worktrees).
+const PORT = Number(process.env.E2E_PORT || 8123);
 
 export default defineConfig({
   testDir: 'tests/e2e',

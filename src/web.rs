@@ -45,6 +45,8 @@ fn js_error(e: &Error, lang: Lang) -> JsValue {
 struct Slot {
     canvas: HtmlCanvasElement,
     css: (f64, f64),
+    /// Near the viewport: drawn. A canvas far from it keeps its picture until it nears.
+    near: bool,
 }
 
 /// What the page asks of one frame: how to draw, on which canvases, which extra views.
@@ -90,18 +92,19 @@ impl Frame {
     }
 
     /// Shows `view` on `canvas` (CSS size `width` × `height`); it is drawn when what it
-    /// shows has changed since it was last drawn.
+    /// shows has changed since it was last drawn and the canvas is `near` the viewport.
     pub fn show(
         &mut self,
         view: &str,
         canvas: HtmlCanvasElement,
         width: f64,
         height: f64,
+        near: bool,
     ) -> Result<(), JsValue> {
         let v = View::parse(view).map_err(|e| JsValue::from_str(&e.to_string()))?;
         self.slots.retain(|(w, _)| *w != v);
         let css = (width.max(1.0), height.max(1.0));
-        self.slots.push((v, Slot { canvas, css }));
+        self.slots.push((v, Slot { canvas, css, near }));
         Ok(())
     }
 
@@ -357,7 +360,7 @@ impl Lab {
         let mut problems = Vec::new();
         let has_data_view = frame::has_data_view(&self.s);
         for (v, slot) in &f.slots {
-            if !frame::shows(&self.s, *v) {
+            if !slot.near || !frame::shows(&self.s, *v) {
                 continue;
             }
             let key = frame::key(&self.s, *v, slot.css, &o);

@@ -33,7 +33,7 @@ fn painted(c: &HtmlCanvasElement) -> usize {
 fn frame_of(view: &str, c: &HtmlCanvasElement) -> Frame {
     let mut f = Frame::new();
     f.look(2.0, false, 1.0);
-    f.show(view, c.clone(), 400.0, 250.0).unwrap();
+    f.show(view, c.clone(), 400.0, 250.0, true).unwrap();
     f
 }
 
@@ -130,7 +130,7 @@ fn curves_draw_and_hit_testing_finds_units() {
     frame_json(&mut lab, &mut f);
     assert!(painted(&c) > 3000);
     assert_eq!(lab.hit_network(1.0, 1.0, 400.0, 250.0, &f), "null");
-    assert!(f.show("nowhere", c, 10.0, 10.0).is_err());
+    assert!(f.show("nowhere", c, 10.0, 10.0, true).is_err());
 }
 
 #[wasm_bindgen_test]
@@ -267,4 +267,42 @@ fn code_crosses_the_binding() {
         .as_string()
         .unwrap()
         .contains("julia"));
+}
+
+#[wasm_bindgen_test]
+fn a_canvas_far_from_the_viewport_keeps_its_picture_until_it_nears() {
+    let mut lab = Lab::new("mazur").unwrap();
+    let c = canvas(800, 500);
+    let mut f = Frame::new();
+    f.look(2.0, false, 1.0);
+    f.show("network", c.clone(), 400.0, 250.0, false).unwrap();
+    let out = frame_json(&mut lab, &mut f);
+    assert_eq!(painted(&c), 0, "far: not drawn");
+    // Its height is still sized (the page lays it out before it is seen).
+    assert!(out["problems"].as_array().unwrap().is_empty());
+    f.show("network", c.clone(), 400.0, 250.0, true).unwrap();
+    frame_json(&mut lab, &mut f);
+    let first = painted(&c);
+    assert!(first > 1000, "near: drawn ({first} px)");
+    // Stepping while far leaves the last picture; nearing again draws the new step.
+    let before = ctx_hash(&c);
+    lab.next();
+    f.show("network", c.clone(), 400.0, 250.0, false).unwrap();
+    frame_json(&mut lab, &mut f);
+    assert_eq!(ctx_hash(&c), before);
+    f.show("network", c.clone(), 400.0, 250.0, true).unwrap();
+    frame_json(&mut lab, &mut f);
+    assert_ne!(ctx_hash(&c), before);
+}
+
+/// A hash of the canvas's pixels.
+fn ctx_hash(c: &HtmlCanvasElement) -> u64 {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let data = ctx
+        .get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+        .unwrap()
+        .data();
+    data.iter().fold(1469598103934665603u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(1099511628211)
+    })
 }

@@ -9,7 +9,7 @@ import { makeApi, listen } from './api.js';
 import { createTraining } from './training.js';
 import { encode, decode } from './link.js';
 import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
-import { fitFormulas, copyPlain } from './math.js';
+import { layoutFormulas, watchFormulas, copyPlain } from './math.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -227,14 +227,36 @@ function cssSize(canvas) {
   return [Math.max(w, 1), Math.max(h, 1)];
 }
 
-/** Asks the frame to show `name` on `canvas` while its panel is shown. */
+/** What is near the viewport (within half a screen of it), kept by an
+ * IntersectionObserver: the page draws only what can be seen. A canvas far away keeps
+ * its last picture and is drawn again as it comes near, before it is seen. An element
+ * not reported yet counts as near. */
+const far = new WeakSet();
+const nearness = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (e.isIntersecting) far.delete(e.target);
+    else far.add(e.target);
+  }
+  render();
+}, { rootMargin: '50% 0px' });
+const watched = new WeakSet();
+function isNear(el) {
+  if (!watched.has(el)) {
+    watched.add(el);
+    nearness.observe(el);
+  }
+  return !far.has(el);
+}
+
+/** Asks the frame to show `name` on `canvas` while its panel is shown (drawn while the
+ * canvas is near the viewport; its height is still sized when it is not). */
 function show(req, name, canvas) {
   if (canvas.closest('[hidden]')) {
     req.hide(name);
     return;
   }
   const [w, h] = cssSize(canvas);
-  req.show(name, canvas, w, h);
+  req.show(name, canvas, w, h, isNear(canvas));
 }
 
 /** Puts the matrices a frame sends (see `view::matrices`) into `state`'s layers as rows:
@@ -391,7 +413,7 @@ function draw() {
     setText($('btn-play').querySelector('.label'), view.playing ? t('btn.pause') : t('btn.play'));
     timed('layout', () => {
       scrollTimeline($('steps'));
-      fitFormulas(document.body);
+      layoutFormulas(document.body);
     });
   } catch (e) {
     handleError(e);
@@ -747,6 +769,7 @@ function wire() {
   });
   resizer.observe(document.body);
   copyPlain(document.body);
+  watchFormulas(render);
 }
 
 async function main() {

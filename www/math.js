@@ -94,8 +94,10 @@ export function readTex(s) {
     }
     if (c === '=') return { ...tok('mo', '='), b: true };
     if (c === '*') return tok('mo', '∗');
-    // Any other character: punctuation, a parenthesis, a Greek letter (UTF-16: the
-    // core's TeX has none outside the basic plane).
+    // A parenthesis written plainly keeps its size, as TeX sets it (`\left(` stretches).
+    if ('()[]'.includes(c)) return tok('mo', c, { stretchy: 'false' });
+    // Any other character: punctuation, a Greek letter (UTF-16: the core's TeX has none
+    // outside the basic plane).
     return tok(c >= '\u0391' && c <= '\u03c9' ? 'mi' : 'mo', c);
   }
   /** Digits with a point and an exponent (`1.5e-7` is set as 1.5 × 10⁻⁷). */
@@ -123,6 +125,10 @@ export function readTex(s) {
       const k = [delimiter(), ...list()];
       if (right()) at += 6;
       k.push(delimiter());
+      // Around numbers alone (`\left(-0.093\right)`) a fence keeps its size, as TeX's
+      // smallest delimiter covering them is the plain one; MathML would enlarge it.
+      const [l, r] = [k[0], k[k.length - 1]];
+      if (k.slice(1, -1).every(isFlat) && l.t === 'mo' && r.t === 'mo') l.a.stretchy = r.a.stretchy = 'false';
       return { ...elem('mrow', k), f: true };
     }
     if (name === 'operatorname') {
@@ -182,7 +188,7 @@ export function readTex(s) {
 const NS = 'http://www.w3.org/1998/Math/MathML';
 
 /** The element of tree `n`. */
-function mathNode(n) {
+export function mathNode(n) {
   const e = document.createElementNS(NS, n.t);
   // Fractions and sums as a display sets them, not shrunk as in running text.
   if (n.t === 'math') e.setAttribute('displaystyle', 'true');
@@ -192,45 +198,153 @@ function mathNode(n) {
   return e;
 }
 
-/** Fills `div` with TeX line `tex` typeset (one <math> per chunk) and keeps its `plain` text. */
+// ---- chunks of numbers and operators, set as text ---------------------------------
+// Most of a line "with the numbers" is terms like `+ (−0.093) ⋅ 0.17`: no script, no
+// fraction. Such a chunk is set as a span of the math font with the operators spaced as
+// MathML's operator dictionary spaces them, and looks the same; a <math> root costs
+// the browser about 40 µs of style and layout each, and a CNN's step has hundreds.
+
+/** Operators a chunk set as text may hold, with the space MathML Core's operator
+ * dictionary puts on either side (in 18ths of an em; after a comma only), as measured
+ * in Chromium. A chunk with any other operator, a letter or a stretching fence stays
+ * MathML. */
+const SPACE = { '+': 4, '−': 4, '/': 4, '⋅': 3, '×': 3, '∗': 3, '⊙': 3, '=': 5, '≤': 5, '≥': 5, '→': 5, '←': 5, '∈': 5, ',': 0, '(': 0, ')': 0, '[': 0, ']': 0 };
+export function isFlat(n) {
+  if (n.t === 'mn' || n.t === 'mspace') return true;
+  // A parenthesis only as written plainly (not stretchy): a fence stretches.
+  if (n.t === 'mo') return n.x in SPACE && (!'()[]'.includes(n.x) || n.a.stretchy === 'false');
+  return (n.t === 'mrow' || n.t === 'math') && n.k.every(isFlat);
+}
+
+/** The class spacing operator `n` (first of its row or not) as MathML would. */
+function operatorClass(n, first) {
+  // The form MathML infers: given, else a prefix as the first of its row. Only a sign
+  // has a prefix entry; any other operator falls back to its infix spacing.
+  const form = n.a.form || (first ? 'prefix' : 'infix');
+  if (form === 'prefix' && (n.x === '+' || n.x === '−')) return '';
+  if (n.x === ',') return 'oc';
+  return SPACE[n.x] ? `o${SPACE[n.x]}` : '';
+}
+
+/** The span of flat chunk `n` (a <math> tree of numbers, operators and spaces). */
+export function textChunk(n) {
+  const span = document.createElement('span');
+  span.className = 'mchunk';
+  let run = '';
+  const flush = () => { if (run) span.append(run); run = ''; };
+  const put = (m, first) => {
+    if (m.t === 'mn') run += m.x;
+    else if (m.t === 'mo') {
+      const cls = operatorClass(m, first);
+      if (!cls) { run += m.x; return; }
+      flush();
+      const o = document.createElement('span');
+      o.className = cls;
+      o.textContent = m.x;
+      span.append(o);
+    } else if (m.t === 'mspace') {
+      flush();
+      const gap = document.createElement('span');
+      gap.style.marginRight = m.a.width;
+      span.append(gap);
+    } else m.k.forEach((c, i) => put(c, i === 0));
+  };
+  n.k.forEach((c, i) => put(c, i === 0));
+  flush();
+  return span;
+}
+
+// ---- lines, typeset as they near the viewport -------------------------------------
+// A changed formula line first holds its plain text. After the frame's DOM writes, the
+// lines that can be seen are typeset in the frame; those within half a screen are
+// typeset right after it, the others as they come near, before they are seen. A CNN's step has
+// hundreds of chunks, most of them out of sight.
+
+/** The TeX of lines holding their plain text until they near the viewport. */
+const pending = new WeakMap();
+/** The lines fitted, with the width they were fitted at. */
+const fitted = new WeakMap();
+/** Typesets a pending line as it nears the viewport; `redraw` then fits it. */
+let nearing = null;
+let redraw = () => {};
+
+/** Fills `div` with TeX line `tex` typeset (one <math>, or one span of text, per chunk)
+ * and keeps its `plain` text. */
 export function setFormula(div, tex, plain) {
-  div.replaceChildren(...readTex(tex).map(mathNode));
+  div.replaceChildren(...readTex(tex).map((c) => (isFlat(c) ? textChunk(c) : mathNode(c))));
   div.dataset.plain = plain;
   div.classList.add('mathline');
+  if (pending.delete(div)) nearing?.unobserve(div);
   fitted.delete(div);
 }
 
 /** One div per formula line in `box`, reusing the divs there: only a line whose text
- * changed is built again. */
+ * changed is set again, as its plain text until `layoutFormulas` or its nearing
+ * typesets it. */
 export function setFormulas(box, plain, tex) {
   while (box.children.length > plain.length) box.lastChild.remove();
   plain.forEach((text, k) => {
     const div = box.children[k] || box.appendChild(document.createElement('div'));
-    if (div.dataset.plain !== text) setFormula(div, tex[k], text);
+    if (div.dataset.plain === text) return;
+    div.textContent = text;
+    div.dataset.plain = text;
+    div.classList.add('mathline');
+    pending.set(div, tex[k]);
+    nearing?.observe(div);
+    fitted.delete(div);
   });
 }
 
-/** The lines fitted, with the width they were fitted at. */
-const fitted = new WeakMap();
+/** Watches the lines set as plain text: each is typeset as it nears the viewport (half
+ * a screen away), and `onTypeset` is called to fit it. */
+export function watchFormulas(onTypeset) {
+  redraw = onTypeset;
+  nearing = new IntersectionObserver((entries) => {
+    let any = false;
+    for (const e of entries) {
+      if (!e.isIntersecting || !pending.has(e.target)) continue;
+      setFormula(e.target, pending.get(e.target), e.target.dataset.plain);
+      any = true;
+    }
+    if (any) redraw();
+  }, { rootMargin: '50% 0px' });
+}
 
-/** Scales down, in each formula line under `root`, a chunk wider than the line (a long
- * fraction cannot wrap). Reads layout: call it after the frame's DOM writes. Only lines
- * new or of a new width are measured, all of them in one read. */
-export function fitFormulas(root) {
-  const lines = [...root.querySelectorAll('.mathline')];
+/** Whether `div` (at `r`) can be seen: in the viewport and in the box it scrolls in. */
+function seen(div, r) {
+  if (r.bottom < 0 || r.top > innerHeight) return false;
+  const box = div.parentElement;
+  if (box.scrollHeight <= box.clientHeight) return true;
+  const b = box.getBoundingClientRect();
+  return r.bottom >= b.top && r.top <= b.bottom;
+}
+
+/** After the frame's DOM writes (it reads layout): typesets the plain lines under
+ * `root` that can be seen (those near are typeset after the frame, by `watchFormulas`), then scales down, in each typeset line, a chunk wider than
+ * the line (a long fraction cannot wrap). Only lines new or of a new width are
+ * measured, all of them in one read. */
+export function layoutFormulas(root) {
+  const all = [...root.querySelectorAll('.mathline')];
+  const waiting = all.filter((d) => pending.has(d));
+  // All reads first, then the writes: a read after a write lays the page out again.
+  const shown = waiting.filter((d) => seen(d, d.getBoundingClientRect()));
+  for (const d of shown) setFormula(d, pending.get(d), d.dataset.plain);
+  const lines = all.filter((d) => !pending.has(d));
   const widths = lines.map((d) => d.clientWidth);
   const todo = lines.filter((d, k) => widths[k] && fitted.get(d) !== widths[k]);
   if (!todo.length) return;
   for (const d of todo) for (const m of d.children) if (m.style.fontSize) m.style.fontSize = '';
   const over = [];
-  for (const d of todo) {
+  // A chunk too wide makes its line overflow: only such lines' chunks are measured.
+  const wide = todo.filter((d) => d.scrollWidth > d.clientWidth);
+  for (const d of todo) fitted.set(d, d.clientWidth);
+  for (const d of wide) {
     // Room for a chunk: the line less its hanging indent.
     const room = d.clientWidth - parseFloat(getComputedStyle(d).paddingLeft || '0');
     for (const m of d.children) {
       const w = m.getBoundingClientRect().width;
       if (w > room) over.push([m, room / w]);
     }
-    fitted.set(d, d.clientWidth);
   }
   for (const [m, f] of over) m.style.fontSize = `${Math.floor(f * 100)}%`;
 }

@@ -1,20 +1,27 @@
 // Typeset formulas (MathML, built by www/math.js from the core's TeX): every formula
-// line of the step panel and the chain rule is <math>, none runs out of its panel at
+// line of the step panel and the chain rule is typeset (<math>, or numbers set as text
+// as MathML sets them), none runs out of its panel at
 // any width from 400 px up or in presenter mode, copying gives the plain text; the
 // network view's edge labels never overlap; the course page's graph stays readable.
 import { test, expect, open } from './helpers.mjs';
 
 const WIDTHS = [400, 768, 1024, 1440];
 
-/** Every <math> under `panel` that sticks out of it sideways, and lines without math. */
-const overflow = (page, panel) => page.evaluate((sel) => {
+/** Every formula chunk under `panel` that sticks out of it sideways, and lines not
+ * typeset. A line is typeset as it nears the viewport: each is scrolled into view first. */
+const overflow = (page, panel) => page.evaluate(async (sel) => {
   const box = document.querySelector(sel);
-  const p = box.getBoundingClientRect();
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0))));
   const out = [];
   for (const line of box.querySelectorAll('.mathline')) {
-    if (!line.querySelector('math')) out.push(`no math in «${line.dataset.plain}»`);
+    if (!line.querySelector('math, .mchunk')) {
+      line.scrollIntoView({ block: 'center' });
+      await frame();
+    }
+    if (!line.querySelector('math, .mchunk')) out.push(`no math in «${line.dataset.plain}»`);
   }
-  for (const m of box.querySelectorAll('math')) {
+  const p = box.getBoundingClientRect();
+  for (const m of box.querySelectorAll('math, .mchunk')) {
     const r = m.getBoundingClientRect();
     if (r.width === 0) continue; // in a folded part of the panel
     if (r.left < p.left - 0.5 || r.right > p.right + 0.5) {
@@ -25,7 +32,7 @@ const overflow = (page, panel) => page.evaluate((sel) => {
   for (const f of box.querySelectorAll('.formula')) {
     if (f.scrollWidth > f.clientWidth + 1) out.push(`${f.id || f.className} scrolls sideways`);
   }
-  return { out, count: box.querySelectorAll('math').length };
+  return { out, count: box.querySelectorAll('math, .mchunk').length };
 }, panel);
 
 /** Waits for the page to draw the cursor it was moved to. */
@@ -221,4 +228,63 @@ test('every step of every preset reads into MathML with nothing of the TeX left 
   }, presets);
   expect(problems.out).toEqual([]);
   expect(problems.lines).toBeGreaterThan(500);
+});
+
+test('a chunk of numbers and operators set as text is as wide as MathML sets it', async ({ page }) => {
+  test.setTimeout(120_000);
+  await open(page, '?preset=mazur&bench=1');
+  await page.evaluate(() => window.__backpropLabInternals.upgrade());
+  const r = await page.evaluate(async () => {
+    const { readTex, mathNode, textChunk, isFlat } = await import('./www/math.js');
+    const host = document.createElement('div');
+    host.className = 'formula';
+    document.body.prepend(host);
+    const out = [];
+    let n = 0;
+    for (const name of ['mazur', 'softmax-3class', 'vanishing', 'cnn-edge', 'lenet-tiny']) {
+      await window.backpropLab.load(name);
+      const app = window.__backpropLabInternals;
+      for (let i = 0; i < window.backpropLab.state().cursor.count; i += 1) {
+        const step = JSON.parse(app.lab.step(i));
+        for (const tex of [...step.tex.symbols, ...step.tex.numbers]) {
+          for (const c of readTex(tex).filter(isFlat)) {
+            const line = document.createElement('div');
+            line.className = 'mathline';
+            const [a, b] = [mathNode(c), textChunk(c)];
+            line.append(a, document.createElement('br'), b);
+            host.append(line);
+            const [wa, wb] = [a.getBoundingClientRect().width, b.getBoundingClientRect().width];
+            if (Math.abs(wa - wb) > 0.75) out.push(`${name} step ${i}: «${a.textContent}» ${wa.toFixed(2)} px in MathML, ${wb.toFixed(2)} as text`);
+            line.remove();
+            n += 1;
+          }
+        }
+      }
+    }
+    host.remove();
+    return { out, n };
+  });
+  expect(r.out).toEqual([]);
+  expect(r.n).toBeGreaterThan(1000);
+});
+
+test('a formula line out of sight holds its plain text and is typeset as it comes near', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 600 });
+  await open(page, '?preset=lenet-tiny');
+  await page.evaluate(() => window.backpropLab.seek(19));
+  await drawn(page, 19);
+  const lines = page.locator('#step-numbers .mathline');
+  const last = lines.last();
+  // The step panel is far below the feature maps: its lines are plain text for now,
+  // which a screen reader reads as they are.
+  await expect(last).toHaveAttribute('data-plain', /=/);
+  const plain = await last.getAttribute('data-plain');
+  expect(await last.locator('math, .mchunk').count()).toBe(0);
+  await expect(last).toHaveText(plain);
+  // Scrolled to, every line of the step is typeset, in its own text.
+  await page.locator('#panel-step').scrollIntoViewIfNeeded();
+  await expect(lines.first().locator('math, .mchunk').first()).toBeAttached();
+  await last.scrollIntoViewIfNeeded();
+  await expect(last.locator('math, .mchunk').first()).toBeAttached();
+  expect(await last.getAttribute('data-plain')).toBe(plain);
 });

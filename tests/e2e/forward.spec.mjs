@@ -55,7 +55,10 @@ test('every weight and bias of Mazur: forward mode equals the chain rule panel\'
     // The last step is the loss's tangent, which is this derivative.
     // (Typeset: its plain text, as copying gives it.)
     expect(await plainText(page.locator('#forward .tangent-steps > li').last())).toContain(`∂L/∂${sym} = L̇ = `);
-    await expect(page.locator('#forward .tangent-steps > li').last().locator('math').first()).toBeVisible();
+    // Typeset as it comes into sight.
+    const last = page.locator('#forward .tangent-steps > li').last();
+    await last.scrollIntoViewIfNeeded();
+    await expect(last.locator('math').first()).toBeVisible();
   }
   // Every tangent formula is typeset: no TeX left over (ż is an accent, ε a letter).
   const typeset = await page.locator('#forward .tangent-steps').innerText();
