@@ -309,6 +309,9 @@ pub(crate) fn number_font(labels: &[String], cell: f64, theme: &Theme) -> Option
         .fold(0.0f64, f64::max)
         .max(num_w("0.00"));
     let fs = (cell * 0.88 / long).min(theme.font(12.5)).min(cell * 0.45);
+    // In half pixels, rounded down: the canvas resolves each new font string (about
+    // 0.5 ms), and the longest label changes with every edit.
+    let fs = (fs * 2.0).floor() / 2.0;
     (fs >= theme.font(7.5)).then_some(fs)
 }
 
@@ -1520,15 +1523,18 @@ fn fit(p: &Plan, w: f64, h: Option<f64>, s: f64) -> f64 {
     if !fits(lo) {
         return lo;
     }
-    for _ in 0..40 {
-        let mid = (lo + hi) / 2.0;
+    // The answer is a whole number of pixels: search those (a few steps, not 40; the
+    // layout is found three times a frame: for the height, the size and the picture).
+    hi = hi.ceil();
+    while hi - lo > 1.0 {
+        let mid = ((lo + hi) / 2.0).floor();
         if fits(mid) {
             lo = mid;
         } else {
             hi = mid;
         }
     }
-    lo.floor().max(2.0)
+    lo
 }
 
 /// Arranges the plan the way that gives the bigger cells, and returns that cell size.
