@@ -192,8 +192,10 @@ pub struct CnnStateView<'a> {
     pub has_dataset: bool,
 }
 
-/// The state of CNN session `s` at its cursor.
-pub fn state(s: &crate::lab::Session) -> CnnStateView<'_> {
+/// The state of CNN session `s` at its cursor. The page's frame (`Fields::Frame`) has
+/// the layers' parameters but not their blobs and gradients: the page draws those in
+/// the core, and they were most of a frame's JSON (14 KB a step for lenet-tiny).
+pub fn state(s: &crate::lab::Session, fields: super::Fields) -> CnnStateView<'_> {
     use crate::vocab::Named;
     let t = s.trace();
     let c = s.stepper().cursor();
@@ -218,6 +220,17 @@ pub fn state(s: &crate::lab::Session) -> CnnStateView<'_> {
         preset: s.saved().preset.as_deref(),
         layers: (0..n)
             .map(|k| layer(p, k, &at, &t.blob_dims, &t.weight_dims))
+            .map(|l| match fields {
+                super::Fields::Frame => CnnLayerView {
+                    output: None,
+                    grad_input: None,
+                    grad_weights: None,
+                    grad_biases: None,
+                    argmax: None,
+                    ..l
+                },
+                _ => l,
+            })
             .collect(),
         training: super::training(s),
         has_dataset: s.saved().dataset.is_some(),

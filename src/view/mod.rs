@@ -215,7 +215,7 @@ pub enum State<'a> {
     Cnn(cnn::CnnStateView<'a>),
 }
 
-/// The state of session `s` at its cursor (`fields` for a fully connected network).
+/// The state of session `s` at its cursor, with `fields`.
 pub fn state(s: &crate::lab::Session, fields: Fields) -> State<'_> {
     if s.trace().pass.net.is_mlp() {
         State::Mlp(mlp_state(s, fields))
@@ -224,7 +224,7 @@ pub fn state(s: &crate::lab::Session, fields: Fields) -> State<'_> {
         #[cfg(not(feature = "full"))]
         unreachable!("a CNN in the first module");
         #[cfg(feature = "full")]
-        State::Cnn(cnn::state(s))
+        State::Cnn(cnn::state(s, fields))
     }
 }
 
