@@ -2,9 +2,9 @@
 //! the `fixtures/cnn` shape (the first three are the public fixtures' own networks and
 //! examples, so the numbers on screen are PyTorch's).
 
-use super::Preset;
 use crate::explain::Bilingual;
 use crate::init::Init;
+#[cfg(feature = "full")]
 use crate::problem::Problem;
 
 /// The convolutional presets, in menu order.
@@ -16,13 +16,13 @@ pub const NAMES: [&str; 5] = [
     "stride-padding",
 ];
 
-/// The preset `name`, if it is one of these.
-pub fn get(name: &str) -> Option<Preset> {
+/// The preset `name`, if it is one of these: its words for the menu, its network read
+/// from its JSON only when it is made ([`problem`]).
+pub fn get(name: &str) -> Option<super::Entry> {
     let b = Bilingual::new;
-    let (name, json, title, description) = match name {
+    let (name, title, description) = match name {
         "cnn-edge" => (
             "cnn-edge",
-            include_str!("cnn-edge.json"),
             b("A vertical edge: conv, ReLU, max pool", "竖直边缘：卷积、ReLU、最大池化"),
             b(
                 "A 5×5 image with a vertical edge, one 2×2 edge kernel (4×4 map), ReLU, 2×2 max pooling with stride 2 (a 2×2 map), a dense layer and softmax: small enough to check every number on paper.",
@@ -31,7 +31,6 @@ pub fn get(name: &str) -> Option<Preset> {
         ),
         "lenet-tiny" => (
             "lenet-tiny",
-            include_str!("lenet-tiny.json"),
             b("LeNet in miniature", "迷你 LeNet"),
             b(
                 "LeNet's layers on a 10×10 image: conv 3×3 (3 channels), ReLU, max pool, conv 2×2 (4 channels), ReLU, max pool, flatten, dense, softmax. Step backward to see Caffe's Net::Backward walk the layers from the top down.",
@@ -40,7 +39,6 @@ pub fn get(name: &str) -> Option<Preset> {
         ),
         "pooling-max" => (
             "pooling-max",
-            include_str!("pooling-max.json"),
             b("Pooling: max, with a tie", "池化：最大池化与并列最大值"),
             b(
                 "2×2 max pooling with stride 1 on a 4×4 image: the windows overlap, two windows hold a tie (the first maximum in row-major order wins), and an input that wins several windows collects all their gradients. Compare with pooling-avg on the same image.",
@@ -49,7 +47,6 @@ pub fn get(name: &str) -> Option<Preset> {
         ),
         "pooling-avg" => (
             "pooling-avg",
-            include_str!("pooling-avg.json"),
             b("Pooling: average", "池化：平均池化"),
             b(
                 "The same 4×4 image and overlapping 2×2 windows as pooling-max, averaged: every cell of a window gets a quarter of its gradient, so the gradient spreads instead of picking a winner.",
@@ -58,7 +55,6 @@ pub fn get(name: &str) -> Option<Preset> {
         ),
         "stride-padding" => (
             "stride-padding",
-            include_str!("stride-padding.json"),
             b("Stride and padding", "步长与填充"),
             b(
                 "Two input channels, 3×3 kernels with stride 2 and padding 1 (a 5×5 image gives a 3×3 map: ⌊(5 + 2 − 3) / 2⌋ + 1), tanh, 2×2 average pooling with overlapping windows, dense, mse. Backward, δ is dilated by the stride and padded by k − 1 before the 180°-turned kernel slides over it.",
@@ -67,19 +63,32 @@ pub fn get(name: &str) -> Option<Preset> {
         ),
         _ => return None,
     };
-    let v = crate::json::parse(json).expect("a preset's JSON is written by hand and tested");
-    let problem = Problem::from_value(&v, "").expect("a preset is valid (tested)");
-    Some(Preset {
+    Some(super::Entry {
         name,
         title,
         description,
-        problem,
         dataset: None,
-        images: None,
         init: Init::He,
         seed: 1,
         batch_size: 1,
+        make: super::Make::Fixture(name),
     })
+}
+
+/// The network and example of the preset `name` (one of [`NAMES`]), read from its JSON.
+/// The full module's only: the first makes no CNN (their text stays out of its download).
+#[cfg(feature = "full")]
+pub(super) fn problem(name: &str) -> Problem {
+    let json = match name {
+        "cnn-edge" => include_str!("cnn-edge.json"),
+        "lenet-tiny" => include_str!("lenet-tiny.json"),
+        "pooling-max" => include_str!("pooling-max.json"),
+        "pooling-avg" => include_str!("pooling-avg.json"),
+        "stride-padding" => include_str!("stride-padding.json"),
+        _ => unreachable!("{name} is not a CNN preset"),
+    };
+    let v = crate::json::parse(json).expect("a preset's JSON is written by hand and tested");
+    Problem::from_value(&v, "").expect("a preset is valid (tested)")
 }
 
 /// `cnn-strokes`: a CNN of 151 parameters learns to tell horizontal, vertical and

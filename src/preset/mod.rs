@@ -54,6 +54,8 @@ enum Make {
     /// The CNN of [`crate::images::cnn`] drawn from the seed, on these pictures (its
     /// example the first training picture).
     Images(crate::images::Spec),
+    /// The convolutional preset of this name, read from its JSON ([`cnn::problem`]).
+    Fixture(&'static str),
 }
 
 /// A network drawn with the entry's initialisation and seed.
@@ -88,7 +90,7 @@ impl Entry {
         match &self.make {
             Make::Given(p) => !p.net.is_mlp(),
             Make::Drawn(_) => false,
-            Make::Images(_) => true,
+            Make::Images(_) | Make::Fixture(_) => true,
         }
     }
 
@@ -101,8 +103,10 @@ impl Entry {
             Make::Drawn(d) => (d.problem(self.dataset.as_ref(), self.init, self.seed), None),
             #[cfg(feature = "full")]
             Make::Images(spec) => (cnn::strokes_problem(&spec, self.seed), Some(spec)),
+            #[cfg(feature = "full")]
+            Make::Fixture(name) => (cnn::problem(name), None),
             #[cfg(not(feature = "full"))]
-            Make::Drawn(_) | Make::Images(_) => {
+            Make::Drawn(_) | Make::Images(_) | Make::Fixture(_) => {
                 return Err(crate::error::Error::new(
                     crate::error::ErrorKind::NeedsFullLab,
                 ))
@@ -300,8 +304,8 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
 
 /// The preset of that name before it is made: its name, words and data, for a menu.
 pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
-    if let Some(p) = cnn::get(name) {
-        return Ok(Entry::given(p));
+    if let Some(e) = cnn::get(name) {
+        return Ok(e);
     }
     if name == "cnn-strokes" {
         return Ok(cnn::strokes());
