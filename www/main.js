@@ -6,8 +6,6 @@ import { t, setLang, getLang, translatePage } from './i18n.js';
 import { el, replace, setText, setShown } from './dom.js';
 import { setSymbols, wSym, bSym, kernelSymbols, renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
-import { createTraining } from './training.js';
-import { encode, decode } from './link.js';
 import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
 import { fitFormulas, copyPlain } from './math.js';
 
@@ -125,6 +123,9 @@ const app = {
 };
 
 let training = null;
+/** The training panel until www/training.js arrives: it is below the first screen, so
+ * its code is fetched after the first frame (as io.js) and nothing of it is drawn before. */
+const trainingLater = { draw() {}, show() {}, fillMenus() {}, sync() {}, stop() {}, isPlaying: () => false };
 let quiz = null;
 /** The CNN panels' code (www/cnn.js), imported with the first convolutional network. */
 let cnn = null;
@@ -406,6 +407,40 @@ function draw() {
 }
 
 // ---- links, modes, panels ------------------------------------------------------
+
+// Links carry the whole state: the saved state (network, weights, example, step, panels,
+// language, mode) as base64url JSON in the URL's hash, #s=… (These few lines were
+// www/link.js: one request fewer before the first frame keeps the page's modules within
+// two rounds of Chromium's six HTTP/1.1 connections, see README, Performance.)
+const PREFIX = '#s=';
+
+/** The hash for a state object. */
+function encode(state) {
+  const bytes = new TextEncoder().encode(JSON.stringify(state));
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return PREFIX + btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The JSON text in a hash, or null when the hash holds no state; throws on a damaged
+ * one (the error's `code` is an i18n key). */
+function decode(hash) {
+  if (!hash || !hash.startsWith(PREFIX)) return null;
+  const b64 = hash.slice(PREFIX.length).replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*$/.test(b64)) throw Object.assign(new Error('link.chars'), { code: 'link.chars' });
+  let bin;
+  try {
+    bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  } catch {
+    throw Object.assign(new Error('link.cut'), { code: 'link.cut' });
+  }
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw Object.assign(new Error('link.cut'), { code: 'link.cut' });
+  }
+}
 
 /** The whole state as an object: the core's saved state plus the page's view. */
 function fullState() {
@@ -796,7 +831,7 @@ async function main() {
   applyMode(view, VOCAB);
   applyPanels(view.panels, view.mode, view.controls, VOCAB, view.kind);
   if (problems.length) showMessage(problems.join(' · '));
-  training = createTraining(app, { render, showMessage, hideMessage });
+  training = trainingLater;
   fillMenus();
   $('lang').value = getLang();
   app.fullState = fullState;
@@ -812,11 +847,17 @@ async function main() {
   syncControls();
   wire();
   render();
-  // Export and import are not part of the first frame: io.js is fetched after it (on a
-  // slow network its bytes would otherwise delay the wasm's). `ready` still waits for it.
+  // Export and import, and the training panel, are not part of the first screen: io.js
+  // and training.js are fetched after the first frame (on a slow network their bytes
+  // would otherwise delay the wasm's). `ready` still waits for them.
   // A page that draws no frame (hidden, or an embed scrolled out of view) waits 500 ms.
   await new Promise((res) => { requestAnimationFrame(() => setTimeout(res, 0)); setTimeout(res, 500); });
-  const { createIo } = await import('./io.js');
+  const [{ createIo }, { createTraining }] = await Promise.all([import('./io.js'), import('./training.js')]);
+  training = createTraining(app, { render, showMessage, hideMessage });
+  training.fillMenus(VOCAB);
+  training.sync(JSON.parse(app.lab.export_state()));
+  view.stateKey = ''; // the next frame draws the panel's architecture row too
+  render();
   createIo(app, { showMessage, showNote, onLoaded: (hasView) => { hideMessage(); afterLoad(hasView); } });
   await quizLoaded;
 }
