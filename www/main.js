@@ -36,6 +36,10 @@ const VALUES_EVERY_MS = 250;
 
 /** The core's vocabularies (presets, panels, modes, datasets, …), read once at start. */
 let VOCAB = null;
+/** The presets' descriptions (the preset menu's tooltips), {name: {en, zh}}: fetched after
+ * the first frame from presets.json, which `make dist` writes (the first wasm module
+ * leaves them out, to be a smaller first download). */
+let descriptions = {};
 
 const app = {
   lab: null,
@@ -647,7 +651,7 @@ function fillMenus() {
     replace(sel, items.map((x) => el('option', { value: x.value ?? x, title: x.title }, label(x))));
     if (cur && [...sel.options].some((o) => o.value === cur)) sel.value = cur;
   };
-  fill('preset', VOCAB.presets.map((p) => ({ value: p.name, title: p.description[lang], text: p.title[lang] })), (p) => p.text);
+  fill('preset', VOCAB.presets.map((p) => ({ value: p.name, title: descriptions[p.name]?.[lang], text: p.title[lang] })), (p) => p.text);
   // A CNN steps a conv or pool layer by output channel (the core's "neuron") and by
   // window; a fully connected network by layer and neuron.
   const cnnNet = view.kind === 'cnn';
@@ -847,14 +851,17 @@ async function main() {
   syncControls();
   wire();
   render();
-  // Export and import, and the training panel, are not part of the first screen: io.js
-  // and training.js are fetched after the first frame (on a slow network their bytes
-  // would otherwise delay the wasm's). `ready` still waits for them.
+  // Export and import, the training panel and the preset menu's tooltips are not part
+  // of the first screen: io.js, training.js and presets.json are fetched after the first
+  // frame (on a slow network their bytes would otherwise delay the wasm's). `ready`
+  // still waits for them.
   // A page that draws no frame (hidden, or an embed scrolled out of view) waits 500 ms.
   await new Promise((res) => { requestAnimationFrame(() => setTimeout(res, 0)); setTimeout(res, 500); });
-  const [{ createIo }, { createTraining }] = await Promise.all([import('./io.js'), import('./training.js')]);
+  const words = fetch(new URL('presets.json', import.meta.url)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  const [{ createIo }, { createTraining }, d] = await Promise.all([import('./io.js'), import('./training.js'), words]);
+  descriptions = d;
   training = createTraining(app, { render, showMessage, hideMessage });
-  training.fillMenus(VOCAB);
+  fillMenus(); // the training panel's menus, and the presets' tooltips
   training.sync(JSON.parse(app.lab.export_state()));
   view.stateKey = ''; // the next frame draws the panel's architecture row too
   render();
