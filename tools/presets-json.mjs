@@ -1,6 +1,6 @@
 // `make dist`: writes the presets' descriptions (the preset menu's tooltips, en and zh) as
 // JSON, read from the full wasm module's vocabulary. The page's first module keeps none
-// (they were 4.7 KB of its gzip, on the first frame's path); the page fetches this file
+// (they were 4.5 KB of its gzip, on the first frame's path); the page fetches this file
 // after the first frame. Usage: node tools/presets-json.mjs DIR (wasm-bindgen's output).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

@@ -158,7 +158,7 @@ impl Drawn {
 
 pub mod cnn;
 
-/// A preset's description, the menu's tooltip. The page's first module keeps none (4.7 KB
+/// A preset's description, the menu's tooltip. The page's first module keeps none (4.5 KB
 /// of its gzip): the page fetches them after the first frame from `www/presets.json`,
 /// which `make dist` writes from the full module (tools/presets-json.mjs).
 #[inline(always)]
