@@ -67,6 +67,8 @@ dist: setup-web
 	$(ESBUILD) target/bindgen/first/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --outfile=dist/pkg/backprop_lab.js
 	$(ESBUILD) target/bindgen/full/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --outfile=dist/pkg/full/backprop_lab.js
 	mkdir -p dist/examples && cp www/examples/* dist/examples/
+	@# The presets' descriptions (the menu's tooltips), which the first module leaves out.
+	node --no-warnings tools/presets-json.mjs target/bindgen/full > dist/www/presets.json
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1)"
 
 serve: dist

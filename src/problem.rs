@@ -98,6 +98,12 @@ impl Problem {
     /// Reads the fixture shape, fully connected or `kind: "cnn_step"` (extra fields such
     /// as `expected` are ignored).
     pub fn from_value(v: &Value, at: &str) -> Result<Problem, Error> {
+        // The first wasm module reads no CNN: the full one reads it, and says what is
+        // wrong with it in the same words (so the CNN reader stays out of the first).
+        #[cfg(not(feature = "full"))]
+        if Problem::is_cnn_value(v) {
+            return Err(Error::new(ErrorKind::NeedsFullLab));
+        }
         let (network, input) = if Problem::is_cnn_value(v) {
             crate::engine::format::net_and_input(v, at)?
         } else {

@@ -153,30 +153,7 @@ pub fn load_value(v: &Value) -> Result<SavedState, Error> {
         }
         return Err(Error::new(ErrorKind::NotLoadable));
     }
-    let train_fixture = opt(v, "input").is_none() && opt(v, "dataset").is_some();
-    let (problem, dataset) = if train_fixture {
-        // A train fixture: the first example becomes the one to step through.
-        let net = problem::network_from_value(field(v, "network", "")?, "network", None)?;
-        let data = dataset_from_value(field(v, "dataset", "")?, "dataset", &net)?;
-        let lr = json::number(field(v, "learning_rate", "")?, "learning_rate")?;
-        let p = Problem {
-            input: data.inputs[0].clone(),
-            target: data.targets[0].clone(),
-            net,
-            learning_rate: lr,
-            weight_decay: 0.0,
-            freeze_biases: false,
-        };
-        p.validate()?;
-        (p, Some(Data::Given(data)))
-    } else {
-        let p = Problem::from_value(v, "")?;
-        let d = match opt(v, "dataset") {
-            Some(d) => Some(data_from_value(d, &p)?),
-            None => None,
-        };
-        (p, d)
-    };
+    let (problem, dataset) = problem_and_data(v)?;
     let training = match opt(v, "training") {
         Some(t) => training_from_value(t)?,
         None => Training::default(),
@@ -197,6 +174,45 @@ pub fn load_value(v: &Value) -> Result<SavedState, Error> {
         training,
         view,
     })
+}
+
+/// The problem and its data: a train fixture's first example is the one to step through.
+#[cfg(feature = "full")]
+fn problem_and_data(v: &Value) -> Result<(Problem, Option<Data>), Error> {
+    let train_fixture = opt(v, "input").is_none() && opt(v, "dataset").is_some();
+    if train_fixture {
+        // A train fixture: the first example becomes the one to step through.
+        let net = problem::network_from_value(field(v, "network", "")?, "network", None)?;
+        let data = dataset_from_value(field(v, "dataset", "")?, "dataset", &net)?;
+        let lr = json::number(field(v, "learning_rate", "")?, "learning_rate")?;
+        let p = Problem {
+            input: data.inputs[0].clone(),
+            target: data.targets[0].clone(),
+            net,
+            learning_rate: lr,
+            weight_decay: 0.0,
+            freeze_biases: false,
+        };
+        p.validate()?;
+        Ok((p, Some(Data::Given(data))))
+    } else {
+        let p = Problem::from_value(v, "")?;
+        let d = match opt(v, "dataset") {
+            Some(d) => Some(data_from_value(d, &p)?),
+            None => None,
+        };
+        Ok((p, d))
+    }
+}
+
+/// The first wasm module reads no data (its sessions step none, see `Session::new`): the
+/// full one reads it, and says what is wrong with it in the same words.
+#[cfg(not(feature = "full"))]
+fn problem_and_data(v: &Value) -> Result<(Problem, Option<Data>), Error> {
+    if opt(v, "dataset").is_some() {
+        return Err(Error::new(ErrorKind::NeedsFullLab));
+    }
+    Ok((Problem::from_value(v, "")?, None))
 }
 
 fn data_from_value(v: &Value, p: &Problem) -> Result<Data, Error> {

@@ -6,8 +6,6 @@ import { t, setLang, getLang, translatePage } from './i18n.js';
 import { el, replace, setText, setShown } from './dom.js';
 import { setSymbols, wSym, bSym, kernelSymbols, renderTimeline, scrollTimeline, renderStep, renderValues, updateValues, renderChain, renderEdit, renderGradcheck } from './views.js';
 import { makeApi, listen } from './api.js';
-import { createTraining } from './training.js';
-import { encode, decode } from './link.js';
 import { parsePanels, applyPanels, applyMode, toggleBlank } from './modes.js';
 import { layoutFormulas, watchFormulas, copyPlain } from './math.js';
 
@@ -38,6 +36,10 @@ const VALUES_EVERY_MS = 250;
 
 /** The core's vocabularies (presets, panels, modes, datasets, …), read once at start. */
 let VOCAB = null;
+/** The presets' descriptions (the preset menu's tooltips), {name: {en, zh}}: fetched after
+ * the first frame from presets.json, which `make dist` writes (the first wasm module
+ * leaves them out, to be a smaller first download). */
+let descriptions = {};
 
 const app = {
   lab: null,
@@ -125,6 +127,9 @@ const app = {
 };
 
 let training = null;
+/** The training panel until www/training.js arrives: it is below the first screen, so
+ * its code is fetched after the first frame (as io.js) and nothing of it is drawn before. */
+const trainingLater = { draw() {}, show() {}, fillMenus() {}, sync() {}, stop() {}, isPlaying: () => false };
 let quiz = null;
 /** The CNN panels' code (www/cnn.js), imported with the first convolutional network. */
 let cnn = null;
@@ -429,6 +434,40 @@ function draw() {
 
 // ---- links, modes, panels ------------------------------------------------------
 
+// Links carry the whole state: the saved state (network, weights, example, step, panels,
+// language, mode) as base64url JSON in the URL's hash, #s=… (These few lines were
+// www/link.js: one request fewer before the first frame keeps the page's modules within
+// two rounds of Chromium's six HTTP/1.1 connections, see README, Performance.)
+const PREFIX = '#s=';
+
+/** The hash for a state object. */
+function encode(state) {
+  const bytes = new TextEncoder().encode(JSON.stringify(state));
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return PREFIX + btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The JSON text in a hash, or null when the hash holds no state; throws on a damaged
+ * one (the error's `code` is an i18n key). */
+function decode(hash) {
+  if (!hash || !hash.startsWith(PREFIX)) return null;
+  const b64 = hash.slice(PREFIX.length).replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*$/.test(b64)) throw Object.assign(new Error('link.chars'), { code: 'link.chars' });
+  let bin;
+  try {
+    bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  } catch {
+    throw Object.assign(new Error('link.cut'), { code: 'link.cut' });
+  }
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw Object.assign(new Error('link.cut'), { code: 'link.cut' });
+  }
+}
+
 /** The whole state as an object: the core's saved state plus the page's view. */
 function fullState() {
   const s = JSON.parse(app.lab.export_state());
@@ -634,7 +673,7 @@ function fillMenus() {
     replace(sel, items.map((x) => el('option', { value: x.value ?? x, title: x.title }, label(x))));
     if (cur && [...sel.options].some((o) => o.value === cur)) sel.value = cur;
   };
-  fill('preset', VOCAB.presets.map((p) => ({ value: p.name, title: p.description[lang], text: p.title[lang] })), (p) => p.text);
+  fill('preset', VOCAB.presets.map((p) => ({ value: p.name, title: descriptions[p.name]?.[lang], text: p.title[lang] })), (p) => p.text);
   // A CNN steps a conv or pool layer by output channel (the core's "neuron") and by
   // window; a fully connected network by layer and neuron.
   const cnnNet = view.kind === 'cnn';
@@ -819,7 +858,7 @@ async function main() {
   applyMode(view, VOCAB);
   applyPanels(view.panels, view.mode, view.controls, VOCAB, view.kind);
   if (problems.length) showMessage(problems.join(' · '));
-  training = createTraining(app, { render, showMessage, hideMessage });
+  training = trainingLater;
   fillMenus();
   $('lang').value = getLang();
   app.fullState = fullState;
@@ -835,11 +874,20 @@ async function main() {
   syncControls();
   wire();
   render();
-  // Export and import are not part of the first frame: io.js is fetched after it (on a
-  // slow network its bytes would otherwise delay the wasm's). `ready` still waits for it.
+  // Export and import, the training panel and the preset menu's tooltips are not part
+  // of the first screen: io.js, training.js and presets.json are fetched after the first
+  // frame (on a slow network their bytes would otherwise delay the wasm's). `ready`
+  // still waits for them.
   // A page that draws no frame (hidden, or an embed scrolled out of view) waits 500 ms.
   await new Promise((res) => { requestAnimationFrame(() => setTimeout(res, 0)); setTimeout(res, 500); });
-  const { createIo } = await import('./io.js');
+  const words = fetch(new URL('presets.json', import.meta.url)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  const [{ createIo }, { createTraining }, d] = await Promise.all([import('./io.js'), import('./training.js'), words]);
+  descriptions = d;
+  training = createTraining(app, { render, showMessage, hideMessage });
+  fillMenus(); // the training panel's menus, and the presets' tooltips
+  training.sync(JSON.parse(app.lab.export_state()));
+  view.stateKey = ''; // the next frame draws the panel's architecture row too
+  render();
   createIo(app, { showMessage, showNote, onLoaded: (hasView) => { hideMessage(); afterLoad(hasView); } });
   await quizLoaded;
 }

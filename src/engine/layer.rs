@@ -52,6 +52,7 @@ impl Layer {
     /// The output shape for this input shape, or what does not fit (placed at the
     /// layer's field to blame).
     pub fn out_shape(&self, input: Shape) -> Result<Shape, Error> {
+        #[cfg(feature = "full")]
         let fit = |kernel: usize, padding: usize| {
             shape_error(
                 "kernel",
@@ -62,6 +63,7 @@ impl Layer {
                 },
             )
         };
+        #[cfg(feature = "full")]
         let map_only = |layer: &'static str| {
             shape_error(
                 "",
@@ -81,6 +83,7 @@ impl Layer {
             )
         };
         match self {
+            #[cfg(feature = "full")]
             Layer::Conv(c) => {
                 if input.is_vector() {
                     return Err(map_only("conv"));
@@ -97,11 +100,16 @@ impl Layer {
                 }
                 c.out_shape(input).ok_or_else(|| fit(c.kernel, c.padding))
             }
+            #[cfg(feature = "full")]
             Layer::MaxPool(p) | Layer::AvgPool(p) => {
                 if input.is_vector() {
                     return Err(map_only(self.type_name()));
                 }
                 p.out_shape(input).ok_or_else(|| fit(p.kernel, p.padding))
+            }
+            #[cfg(not(feature = "full"))]
+            Layer::Conv(_) | Layer::MaxPool(_) | Layer::AvgPool(_) => {
+                unreachable!("a CNN in the first module")
             }
             Layer::Flatten => Ok(Shape::Vector(input.len())),
             Layer::Dense(d) => {
@@ -130,12 +138,21 @@ impl Layer {
 
     /// The layer's output for input `x` (of shape `input`) into `y`; a max pool also
     /// writes its winners into `argmax` (left empty by the other layers).
+    // (The shapes and winners serve conv and pooling only, which the first module lacks.)
+    #[cfg_attr(not(feature = "full"), allow(unused_variables))]
     pub fn forward(&self, input: Shape, x: &[f64], y: &mut Vec<f64>, argmax: &mut Vec<usize>) {
         argmax.clear();
         match self {
+            #[cfg(feature = "full")]
             Layer::Conv(c) => c.forward(input, x, y),
+            #[cfg(feature = "full")]
             Layer::MaxPool(p) => p.max_forward(input, x, y, argmax),
+            #[cfg(feature = "full")]
             Layer::AvgPool(p) => p.avg_forward(input, x, y),
+            #[cfg(not(feature = "full"))]
+            Layer::Conv(_) | Layer::MaxPool(_) | Layer::AvgPool(_) => {
+                unreachable!("a CNN in the first module")
+            }
             Layer::Flatten => {
                 y.clear();
                 y.extend_from_slice(x);
@@ -150,6 +167,8 @@ impl Layer {
 
     /// ∂L/∂(input) of this layer into `grad_x`, from ∂L/∂(output) `grad_y`; `x`, `y`
     /// and `argmax` are this layer's input, output and winners from the forward pass.
+    // (The shapes and winners serve conv and pooling only, which the first module lacks.)
+    #[cfg_attr(not(feature = "full"), allow(unused_variables))]
     pub fn backward_input(
         &self,
         input: Shape,
@@ -160,9 +179,16 @@ impl Layer {
         grad_x: &mut Vec<f64>,
     ) {
         match self {
+            #[cfg(feature = "full")]
             Layer::Conv(c) => c.grad_input(input, grad_y, grad_x),
+            #[cfg(feature = "full")]
             Layer::MaxPool(p) => p.max_backward(input, argmax, grad_y, grad_x),
+            #[cfg(feature = "full")]
             Layer::AvgPool(p) => p.avg_backward(input, grad_y, grad_x),
+            #[cfg(not(feature = "full"))]
+            Layer::Conv(_) | Layer::MaxPool(_) | Layer::AvgPool(_) => {
+                unreachable!("a CNN in the first module")
+            }
             Layer::Flatten => {
                 grad_x.clear();
                 grad_x.extend_from_slice(grad_y);
@@ -174,6 +200,8 @@ impl Layer {
 
     /// ∂L/∂W and ∂L/∂b of a conv or dense layer into `grads` (added, with
     /// `accumulate`); nothing for a layer without parameters.
+    // (The input shape serves conv only, which the first module lacks.)
+    #[cfg_attr(not(feature = "full"), allow(unused_variables))]
     pub fn backward_params(
         &self,
         input: Shape,
@@ -183,6 +211,7 @@ impl Layer {
         accumulate: bool,
     ) {
         match self {
+            #[cfg(feature = "full")]
             Layer::Conv(c) => c.grad_params(
                 input,
                 x,
@@ -191,6 +220,8 @@ impl Layer {
                 &mut grads.biases,
                 accumulate,
             ),
+            #[cfg(not(feature = "full"))]
+            Layer::Conv(_) => unreachable!("a CNN in the first module"),
             Layer::Dense(d) => {
                 d.grad_params(x, grad_y, &mut grads.weights, &mut grads.biases, accumulate)
             }

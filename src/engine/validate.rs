@@ -103,6 +103,9 @@ impl Net {
         let input_at = format!("{at}.input_shape");
         match shape {
             Shape::Vector(len) => in_range(len, 1, MAX_VECTOR, &input_at, Some(Counted::Inputs))?,
+            #[cfg(not(feature = "full"))]
+            Shape::Map { .. } => unreachable!("a CNN in the first module"),
+            #[cfg(feature = "full")]
             Shape::Map { c, h, w } => {
                 in_range(
                     c,
@@ -256,6 +259,7 @@ fn shape_at_layers(at: &str, e: ShapeError) -> Error {
 fn check_fields(layer: &Layer, lat: &str) -> Result<(), Error> {
     let f = |field: &str| format!("{lat}.{field}");
     match layer {
+        #[cfg(feature = "full")]
         Layer::Conv(c) => {
             in_range(
                 c.out_channels,
@@ -289,6 +293,7 @@ fn check_fields(layer: &Layer, lat: &str) -> Result<(), Error> {
             check_values(&c.weights, &dims, &f("weights"))?;
             check_values(&c.biases, &[c.out_channels], &f("biases"))?;
         }
+        #[cfg(feature = "full")]
         Layer::MaxPool(p) | Layer::AvgPool(p) => {
             in_range(p.kernel, 1, MAX_KERNEL, &f("kernel"), None)?;
             in_range(p.stride, 1, MAX_STRIDE, &f("stride"), None)?;
@@ -301,6 +306,10 @@ fn check_fields(layer: &Layer, lat: &str) -> Result<(), Error> {
                     },
                 ));
             }
+        }
+        #[cfg(not(feature = "full"))]
+        Layer::Conv(_) | Layer::MaxPool(_) | Layer::AvgPool(_) => {
+            unreachable!("a CNN in the first module")
         }
         Layer::Dense(d) => {
             in_range(d.outputs, 1, MAX_UNITS, &f("units"), Some(Counted::Units))?;

@@ -54,6 +54,8 @@ enum Make {
     /// The CNN of [`crate::images::cnn`] drawn from the seed, on these pictures (its
     /// example the first training picture).
     Images(crate::images::Spec),
+    /// The convolutional preset of this name, read from its JSON ([`cnn::problem`]).
+    Fixture(&'static str),
 }
 
 /// A network drawn with the entry's initialisation and seed.
@@ -88,7 +90,7 @@ impl Entry {
         match &self.make {
             Make::Given(p) => !p.net.is_mlp(),
             Make::Drawn(_) => false,
-            Make::Images(_) => true,
+            Make::Images(_) | Make::Fixture(_) => true,
         }
     }
 
@@ -101,8 +103,10 @@ impl Entry {
             Make::Drawn(d) => (d.problem(self.dataset.as_ref(), self.init, self.seed), None),
             #[cfg(feature = "full")]
             Make::Images(spec) => (cnn::strokes_problem(&spec, self.seed), Some(spec)),
+            #[cfg(feature = "full")]
+            Make::Fixture(name) => (cnn::problem(name), None),
             #[cfg(not(feature = "full"))]
-            Make::Drawn(_) | Make::Images(_) => {
+            Make::Drawn(_) | Make::Images(_) | Make::Fixture(_) => {
                 return Err(crate::error::Error::new(
                     crate::error::ErrorKind::NeedsFullLab,
                 ))
@@ -153,6 +157,18 @@ impl Drawn {
 }
 
 pub mod cnn;
+
+/// A preset's description, the menu's tooltip. The page's first module keeps none (4.5 KB
+/// of its gzip): the page fetches them after the first frame from `www/presets.json`,
+/// which `make dist` writes from the full module (tools/presets-json.mjs).
+#[inline(always)]
+fn about(en: &'static str, zh: &'static str) -> Bilingual {
+    if cfg!(feature = "full") {
+        Bilingual::new(en, zh)
+    } else {
+        Bilingual::new("", "")
+    }
+}
 
 /// Every preset name, in menu order: the fully connected ones, then the convolutional
 /// ones ([`cnn::NAMES`]).
@@ -300,8 +316,8 @@ pub fn get(name: &str) -> Result<Preset, crate::error::Error> {
 
 /// The preset of that name before it is made: its name, words and data, for a menu.
 pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
-    if let Some(p) = cnn::get(name) {
-        return Ok(Entry::given(p));
+    if let Some(e) = cnn::get(name) {
+        return Ok(e);
     }
     if name == "cnn-strokes" {
         return Ok(cnn::strokes());
@@ -311,7 +327,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "mazur" => Entry::given(Preset {
             name: "mazur",
             title: b("Mazur's step-by-step example", "Mazur 的逐步反向传播示例"),
-            description: b(
+            description: about(
                 "Matt Mazur's \"A Step by Step Backpropagation Example\": a 2-2-2 sigmoid network, half the sum of squared errors, learning rate 0.5. Every number of his post appears in the trace (here the biases are updated too).",
                 "Matt Mazur 的《A Step by Step Backpropagation Example》：2-2-2 sigmoid 网络，损失为误差平方和的一半，学习率 0.5。他文中的每个数都出现在步骤里（这里偏置也会更新）。",
             ),
@@ -325,7 +341,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "mazur-frozen-bias" => Entry::given(Preset {
             name: "mazur-frozen-bias",
             title: b("Mazur's example, biases frozen", "Mazur 示例（偏置冻结）"),
-            description: b(
+            description: about(
                 "Mazur's own variant: the biases are not updated. Standard backprop then gives a total error of 0.291027774 after one step. His page prints 0.291027924, because he computed the hidden deltas with the already-updated output weights; the hidden deltas must use the weights from before the update, as here.",
                 "Mazur 原文的做法：偏置不更新。标准反向传播在一步之后的总误差为 0.291027774。他的页面写的是 0.291027924，因为他用已经更新过的输出层权重计算隐藏层的 δ；正确做法是用更新前的权重，如本例所示。",
             ),
@@ -339,7 +355,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "xor" => drawn(
             "xor",
             b("XOR", "异或（XOR）"),
-            b(
+            about(
                 "The four points of XOR, which no single-layer network can separate: a 2-3-1 tanh/sigmoid network learns it.",
                 "异或的四个点，任何单层网络都无法将其分开：2-3-1 的 tanh/sigmoid 网络可以学会。",
             ),
@@ -355,7 +371,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "relu-regression" => drawn(
             "relu-regression",
             b("ReLU regression: sin(x)", "ReLU 回归：sin(x)"),
-            b(
+            about(
                 "A 1-8-1 ReLU network fits y = sin(x) on [−3, 3] with the mean squared error: the fit is a sum of hinges.",
                 "1-8-1 的 ReLU 网络用均方误差拟合 [−3, 3] 上的 y = sin(x)：拟合曲线是若干折线段之和。",
             ),
@@ -371,7 +387,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "softmax-3class" => Entry::given(Preset {
             name: "softmax-3class",
             title: b("Softmax with cross-entropy, 3 classes", "Softmax 与交叉熵，三分类"),
-            description: b(
+            description: about(
                 "A 3-4-3 tanh/softmax network with the cross-entropy loss and a one-hot target: the output delta is simply y − t.",
                 "3-4-3 的 tanh/softmax 网络，交叉熵损失，独热目标：输出层的 δ 就是 y − t。",
             ),
@@ -406,7 +422,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "vanishing" => drawn(
             "vanishing",
             b("Vanishing gradients: deep sigmoid", "梯度消失：深层 sigmoid 网络"),
-            b(
+            about(
                 "Seven sigmoid layers: each layer multiplies δ by σ′(z) ≤ 0.25, so the first layer's gradients are hundreds of times smaller than the last's and it barely learns. Compare with vanishing-relu.",
                 "七层 sigmoid：每一层都把 δ 乘以 σ′(z) ≤ 0.25，所以第一层的梯度比最后一层小数百倍，几乎学不动。可与 vanishing-relu 对比。",
             ),
@@ -422,7 +438,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "vanishing-relu" => drawn(
             "vanishing-relu",
             b("Same depth with ReLU", "同样深度的 ReLU 网络"),
-            b(
+            about(
                 "The network of the vanishing preset with ReLU hidden layers and He initialisation: relu′(z) = 1 for active units, so the gradients reach the first layer at full size.",
                 "与 vanishing 预设相同的结构，但隐藏层换成 ReLU 并使用 He 初始化：活跃单元的 relu′(z) = 1，梯度可以完整地传到第一层。",
             ),
@@ -438,7 +454,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "exploding" => drawn(
             "exploding",
             b("Exploding gradients: large weights", "梯度爆炸：过大的初始权重"),
-            b(
+            about(
                 "Five linear layers with weights 4 times too large: each layer multiplies δ by the weights, so the first layer's gradients are huge and training diverges at once.",
                 "五层线性网络，初始权重放大了 4 倍：每一层都把 δ 乘以权重，第一层的梯度极大，训练立刻发散。",
             ),
@@ -455,7 +471,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
             let mut e = drawn(
                 "dead-relu",
                 b("Dead ReLU units", "死亡 ReLU 单元"),
-                b(
+                about(
                     "Two hidden ReLU units start with large negative biases: z < 0 for every input, so relu′(z) = 0, their δ is always 0 and they never learn.",
                     "两个隐藏 ReLU 单元的偏置是很大的负数：对任何输入 z < 0，于是 relu′(z) = 0，它们的 δ 恒为 0，永远学不到东西。",
                 ),
@@ -476,7 +492,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "data-circle" => tfp(
             "data-circle",
             b("Circle (TensorFlow Playground)", "圆形（TensorFlow Playground）"),
-            b(
+            about(
                 "TensorFlow Playground's circle and its default network: inputs x₁ and x₂, hidden layers of 4 and 2 tanh units, a tanh output trained on ±1, learning rate 0.03, batches of 10, half the points held out for testing. The hidden layers bend the boundary into a closed curve. Try the features x₁² and x₂² instead: in them the circle is a straight line.",
                 "TensorFlow Playground 的圆形数据集与它的默认网络：输入 x₁ 和 x₂，隐藏层为 4 个和 2 个 tanh 单元，tanh 输出以 ±1 为目标，学习率 0.03，每批 10 个样本，一半的点留作测试。隐藏层把决策边界弯成一条闭合曲线。试试换成 x₁² 和 x₂² 两个特征：在它们之中，圆就是一条直线。",
             ),
@@ -492,7 +508,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "data-xor" => tfp(
             "data-xor",
             b("XOR (TensorFlow Playground)", "异或（TensorFlow Playground）"),
-            b(
+            about(
                 "Points over the four quadrants, the class given by the sign of x₁·x₂. No straight line separates them: on the inputs x₁ and x₂ the network needs hidden layers (here 4 and 4 tanh units). Switch on the feature x₁x₂ and remove the hidden layers: a single output unit then learns it at once.",
                 "分布在四个象限的点，类别由 x₁·x₂ 的符号决定。没有一条直线能把它们分开：以 x₁、x₂ 为输入时，网络需要隐藏层（这里是 4 个和 4 个 tanh 单元）。打开特征 x₁x₂ 并去掉隐藏层：单个输出单元立刻就能学会。",
             ),
@@ -508,7 +524,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "data-gaussians" => tfp(
             "data-gaussians",
             b("Two Gaussians (TensorFlow Playground)", "两个高斯团（TensorFlow Playground）"),
-            b(
+            about(
                 "Two Gaussian blobs with 10 % noise: a straight line separates them, so the network is right on almost every point within a thousand examples (even with no hidden layer). A few points of one blob lie inside the other: no straight line gets them right, so the test accuracy can stop short of 100 %.",
                 "两个带 10% 噪声的高斯团：一条直线就能把它们分开，所以网络在一千个样本之内就几乎对每个点都判对（即使没有隐藏层）。少数点落在另一团之中：没有直线能把它们判对，所以测试准确率可能到不了 100%。",
             ),
@@ -524,7 +540,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "data-spiral" | "spiral" => tfp(
             "data-spiral",
             b("Two spirals (TensorFlow Playground)", "双螺旋（TensorFlow Playground）"),
-            b(
+            about(
                 "Two interleaved spiral arms. On the raw inputs x₁ and x₂ a network needs depth: three tanh layers of 12 units pass 90 % test accuracy after about 100 000 examples, while the 4-2 network never does. Switch on sin x₁ and sin x₂ and a single hidden layer of 8 units gets there in about 20 000.",
                 "两条交错的螺旋臂。以原始输入 x₁、x₂ 训练时，网络需要深度：三层各 12 个 tanh 单元，大约 100 000 个样本后测试准确率超过 90%，而 4-2 的网络始终达不到。打开 sin x₁ 和 sin x₂ 两个特征，只用一层 8 个单元的隐藏层，大约 20 000 个样本就能做到。",
             ),
@@ -540,7 +556,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "data-plane" => tfp(
             "data-plane",
             b("Plane: regression (TensorFlow Playground)", "平面：回归（TensorFlow Playground）"),
-            b(
+            about(
                 "Regression on y = (x₁ + x₂)/10: a linear output and the mean squared error. Beside the loss the page shows R² = 1 − (test loss)/(loss of always predicting the mean), the share of the targets' variance the network explains. A network with no hidden layer fits this plane exactly.",
                 "对 y = (x₁ + x₂)/10 做回归：线性输出，均方误差。页面在损失旁显示 R² = 1 −（测试损失）/（总是预测平均值时的损失），即网络解释了目标方差的多少。没有隐藏层的网络也能精确拟合这个平面。",
             ),
@@ -556,7 +572,7 @@ pub fn entry(name: &str) -> Result<Entry, crate::error::Error> {
         "data-gaussian-sum" => tfp(
             "data-gaussian-sum",
             b("Sum of Gaussians: regression (TensorFlow Playground)", "高斯之和：回归（TensorFlow Playground）"),
-            b(
+            about(
                 "Regression on six bumps of alternating sign. On x₁ and x₂ alone this network explains about three quarters of the variance after 60 000 examples; with the features sin x₁ and sin x₂ added (as here) it passes R² = 0.95 after about 30 000. Learning rate 0.05 with the mean squared error (TensorFlow Playground's 0.1 on half the squared error).",
                 "对六个正负交替的凸起做回归。只用 x₁ 和 x₂ 时，这个网络训练 60 000 个样本后大约只能解释四分之三的方差；加上 sin x₁ 和 sin x₂ 两个特征（如这里）后，大约 30 000 个样本 R² 就超过 0.95。学习率 0.05，均方误差（相当于 TensorFlow Playground 在一半平方误差上的 0.1）。",
             ),

@@ -787,6 +787,8 @@ pub struct PresetItem {
     /// `"mlp"` or `"cnn"`.
     pub kind: &'static str,
     pub title: crate::explain::Bilingual,
+    /// Its tooltip; not in the page's first module (the page reads `www/presets.json`).
+    #[cfg(feature = "full")]
     pub description: crate::explain::Bilingual,
     /// The dataset it trains on, if any.
     pub dataset: Option<&'static str>,
@@ -872,6 +874,7 @@ pub fn vocabulary() -> Vocabulary {
                 name: p.name,
                 kind: if p.is_cnn() { "cnn" } else { "mlp" },
                 title: p.title,
+                #[cfg(feature = "full")]
                 description: p.description,
                 dataset: p.dataset.as_ref().map(|d| d.kind.name()),
             })
