@@ -20,6 +20,12 @@ WASM_OPT_FLAGS := -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-fl
 ## numbers as one at a time.
 WASM_RUSTFLAGS := -C target-feature=+simd128
 PORT ?= 8000
+## Writes {preset: description} from the full module (wasm-bindgen's output, run in node).
+PRESETS_JSON := const m = await import('./target/bindgen/full/backprop_lab.js'); \
+  const fs = await import('node:fs'); \
+  await m.default({ module_or_path: fs.readFileSync('target/bindgen/full/backprop_lab_bg.wasm') }); \
+  const { presets } = JSON.parse(m.vocabulary()); \
+  console.log(JSON.stringify(Object.fromEntries(presets.map((p) => [p.name, p.description]))));
 
 .PHONY: bench fuzz soak test test-native test-wasm test-e2e check-shared lint cli setup setup-web setup-browser dist serve clean
 
@@ -67,8 +73,9 @@ dist: setup-web
 	$(ESBUILD) target/bindgen/first/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --outfile=dist/pkg/backprop_lab.js
 	$(ESBUILD) target/bindgen/full/backprop_lab.js --minify --target=es2022 --sourcemap --log-level=warning --outfile=dist/pkg/full/backprop_lab.js
 	mkdir -p dist/examples && cp www/examples/* dist/examples/
-	@# The presets' descriptions (the menu's tooltips), which the first module leaves out.
-	node --no-warnings tools/presets-json.mjs target/bindgen/full > dist/www/presets.json
+	@# The presets' descriptions (the menu's tooltips), which the first module leaves out:
+	@# read from the full module's vocabulary; the page fetches them after its first frame.
+	node --no-warnings --input-type=module -e "$(PRESETS_JSON)" > dist/www/presets.json
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1)"
 
 serve: dist
