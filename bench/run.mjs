@@ -261,7 +261,7 @@ let training;
     document.body.append(c);
     const f = new (core().Frame)();
     f.look(1, false, 1);
-    f.show('data', c, 400, 400);
+    f.show('data', c, 400, 400, true);
     const t = [];
     for (let k = 0; k < 21; k++) {
       f.resend();
