@@ -296,7 +296,7 @@ export function setFormulas(box, plain, tex) {
 }
 
 /** Watches the lines set as plain text: each is typeset as it nears the viewport (half
- * a screen away), and `onTypeset` is called to fit it. */
+ * a screen away), or before the page is printed, and `onTypeset` is called to fit it. */
 export function watchFormulas(onTypeset) {
   redraw = onTypeset;
   nearing = new IntersectionObserver((entries) => {
@@ -308,6 +308,10 @@ export function watchFormulas(onTypeset) {
     }
     if (any) redraw();
   }, { rootMargin: '50% 0px' });
+  // A printout has every line, in sight or not.
+  addEventListener('beforeprint', () => {
+    for (const d of document.querySelectorAll('.mathline')) if (pending.has(d)) setFormula(d, pending.get(d), d.dataset.plain);
+  });
 }
 
 /** Whether `div` (at `r`) can be seen: in the viewport and in the box it scrolls in. */

@@ -288,3 +288,14 @@ test('a formula line out of sight holds its plain text and is typeset as it come
   await expect(last.locator('math, .mchunk').first()).toBeAttached();
   expect(await last.getAttribute('data-plain')).toBe(plain);
 });
+
+test('printing typesets every line, the ones out of sight too', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 600 });
+  await open(page, '?preset=lenet-tiny');
+  await page.evaluate(() => window.backpropLab.seek(19));
+  await drawn(page, 19);
+  const plain = () => page.locator('#panel-step .mathline').evaluateAll((ls) => ls.filter((l) => !l.querySelector('math, .mchunk')).length);
+  expect(await plain()).toBeGreaterThan(0);
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  expect(await plain()).toBe(0);
+});
