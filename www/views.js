@@ -127,15 +127,27 @@ export function renderValues(box, state, edit) {
     tables.push(el('h3', {}, t('values.layer', { l: l + 1, act: L.activation })));
     tables.push(el('div', { class: 'scroll' }, el('table', { class: 'values', dataset: { layer: l } }, el('thead', {}, head), el('tbody', {}, rows))));
   });
-  const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.dataset.key : null;
-  replace(box, tables);
+  keepFocus(box, () => replace(box, tables));
   box.cells = [...box.querySelectorAll('td.computed')].map((td) => [td, td.dataset.path.split('.')]);
   // Number boxes with their layer table (none for the input and target).
   box.inputs = [...box.querySelectorAll('input.num-input[data-key]')].map((input) => [input, input.closest('table').dataset.layer]);
   watchTables(box);
-  if (focused) {
-    const again = box.querySelector(`[data-key="${focused}"]`);
-    if (again) again.focus();
+}
+
+/** Runs `rebuild` (which replaces `box`'s content) keeping the focused box, and what is
+ * typed in it and not yet committed: a commit elsewhere rebuilds the tables while the
+ * student may already be typing in the next box. */
+function keepFocus(box, rebuild) {
+  const a = document.activeElement;
+  const key = a && box.contains(a) ? a.dataset.key : null;
+  const typed = key && a.tagName === 'INPUT' && a.value !== a.dataset.committed ? [a.value, a.selectionStart, a.selectionEnd] : null;
+  rebuild();
+  const again = key && box.querySelector(`[data-key="${key}"]`);
+  if (!again) return;
+  again.focus();
+  if (typed) {
+    again.value = typed[0];
+    again.setSelectionRange(typed[1], typed[2]);
   }
 }
 
@@ -301,7 +313,7 @@ export function renderEdit(box, state, activations, edit, setActivation) {
       numberBox(state.learning_rate, t('edit.lr'), 'lr', (v, inp) => edit('lr', [], v, inp))),
   ];
   if (state.kind === 'cnn') {
-    replace(box, parts);
+    keepFocus(box, () => replace(box, parts));
     return;
   }
   state.layers.forEach((L, l) => {
@@ -310,7 +322,7 @@ export function renderEdit(box, state, activations, edit, setActivation) {
     activations.map((a) => el('option', { value: a, selected: a === L.activation }, a)));
     parts.push(el('label', { class: 'inline' }, `${t('edit.activation', { l: l + 1 })} `, sel));
   });
-  replace(box, parts);
+  keepFocus(box, () => replace(box, parts));
 }
 
 /** The gradient check of every parameter, folded away by default; computed when opened. */

@@ -89,3 +89,22 @@ test('setWeight, setBias and setInput through the API change state() and the tab
   await expect(page.locator('#values [data-key="w-0-0-1"]')).toHaveValue('0.4');
   await expect(page.locator('#values [data-key="w-0-0-0"]')).toHaveValue('0.15');
 });
+
+test('a box being typed in keeps its focus and text when a commit elsewhere rebuilds the tables', async ({ page }) => {
+  await open(page, '?preset=mazur');
+  const lr = page.locator('#edit [data-key="lr"]');
+  await lr.click();
+  await lr.fill('0.25');
+  // Another box commits (as a Tab out of it would): the tables and the settings rebuild.
+  await page.evaluate(() => {
+    const b = document.querySelector('#values [data-key="b-0-0"]');
+    b.value = '0.5';
+    b.dispatchEvent(new Event('change'));
+  });
+  await expect.poll(async () => (await state(page)).layers[0].biases_before[0]).toBe(0.5);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await expect(lr).toBeFocused();
+  await expect(lr).toHaveValue('0.25');
+  await lr.press('Tab');
+  await expect.poll(async () => (await state(page)).learning_rate).toBe(0.25);
+});
