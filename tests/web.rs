@@ -18,13 +18,18 @@ fn canvas(w: u32, h: u32) -> HtmlCanvasElement {
     c
 }
 
+/// The canvas's RGBA pixels.
+fn pixels(c: &HtmlCanvasElement) -> Vec<u8> {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    ctx.get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+        .unwrap()
+        .data()
+        .to_vec()
+}
+
 /// Pixels that differ from the top-left pixel (the background).
 fn painted(c: &HtmlCanvasElement) -> usize {
-    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
-    let data = ctx
-        .get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
-        .unwrap()
-        .data();
+    let data = pixels(c);
     let bg = [data[0], data[1], data[2]];
     data.chunks(4).filter(|p| [p[0], p[1], p[2]] != bg).count()
 }
@@ -297,12 +302,7 @@ fn a_canvas_far_from_the_viewport_keeps_its_picture_until_it_nears() {
 
 /// A hash of the canvas's pixels.
 fn ctx_hash(c: &HtmlCanvasElement) -> u64 {
-    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
-    let data = ctx
-        .get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
-        .unwrap()
-        .data();
-    data.iter().fold(1469598103934665603u64, |h, &b| {
+    pixels(c).iter().fold(1469598103934665603u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(1099511628211)
     })
 }
