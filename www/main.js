@@ -808,7 +808,7 @@ function wire() {
   });
   resizer.observe(document.body);
   copyPlain(document.body);
-  watchFormulas(render);
+  watchFormulas();
 }
 
 async function main() {

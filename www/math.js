@@ -264,9 +264,8 @@ export function textChunk(n) {
 const pending = new WeakMap();
 /** The lines fitted, with the width they were fitted at. */
 const fitted = new WeakMap();
-/** Typesets a pending line as it nears the viewport; `redraw` then fits it. */
+/** Typesets a pending line as it nears the viewport, and fits it. */
 let nearing = null;
-let redraw = () => {};
 
 /** Fills `div` with TeX line `tex` typeset (one <math>, or one span of text, per chunk)
  * and keeps its `plain` text. */
@@ -296,17 +295,18 @@ export function setFormulas(box, plain, tex) {
 }
 
 /** Watches the lines set as plain text: each is typeset as it nears the viewport (half
- * a screen away), or before the page is printed, and `onTypeset` is called to fit it. */
-export function watchFormulas(onTypeset) {
-  redraw = onTypeset;
+ * a screen away), or before the page is printed. Lines typeset as they near are fitted
+ * at once, in the observer's own task: the page's next frame (a step) does not pay for
+ * laying them out, nor is a frame drawn for them. */
+export function watchFormulas() {
   nearing = new IntersectionObserver((entries) => {
-    let any = false;
+    const set = [];
     for (const e of entries) {
       if (!e.isIntersecting || !pending.has(e.target)) continue;
       setFormula(e.target, pending.get(e.target), e.target.dataset.plain);
-      any = true;
+      set.push(e.target);
     }
-    if (any) redraw();
+    fit(set);
   }, { rootMargin: '50% 0px' });
   // A printout has every line, in sight or not.
   addEventListener('beforeprint', () => {
@@ -324,16 +324,20 @@ function seen(div, r) {
 }
 
 /** After the frame's DOM writes (it reads layout): typesets the plain lines under
- * `root` that can be seen (those near are typeset after the frame, by `watchFormulas`), then scales down, in each typeset line, a chunk wider than
- * the line (a long fraction cannot wrap). Only lines new or of a new width are
- * measured, all of them in one read. */
+ * `root` that can be seen (those near are typeset after the frame, by `watchFormulas`),
+ * then fits every typeset line (a long fraction cannot wrap). */
 export function layoutFormulas(root) {
   const all = [...root.querySelectorAll('.mathline')];
   const waiting = all.filter((d) => pending.has(d));
   // All reads first, then the writes: a read after a write lays the page out again.
   const shown = waiting.filter((d) => seen(d, d.getBoundingClientRect()));
   for (const d of shown) setFormula(d, pending.get(d), d.dataset.plain);
-  const lines = all.filter((d) => !pending.has(d));
+  fit(all.filter((d) => !pending.has(d)));
+}
+
+/** Scales down, in each typeset line of `lines`, a chunk wider than the line; only
+ * lines new or of a new width are measured, all of them in one read. */
+function fit(lines) {
   const widths = lines.map((d) => d.clientWidth);
   const todo = lines.filter((d, k) => widths[k] && fitted.get(d) !== widths[k]);
   if (!todo.length) return;
