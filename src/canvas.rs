@@ -8,6 +8,8 @@ use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::BackendCoord;
 use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -134,6 +136,31 @@ impl MeasuredCanvas {
                         continue;
                     }
                 }
+                // A run of opaque circles of one style (a curve's marks) is one path: where
+                // opaque circles overlap, filling or stroking once paints what one
+                // call each would.
+                Op::Circle(_, _, s, filled) if s.ink.alpha >= 1.0 => {
+                    let (s, filled) = (*s, *filled);
+                    ctx.begin_path();
+                    while let Some(Op::Circle(c, r, t, f)) = ops.get(k) {
+                        if (*t, *f) != (s, filled) {
+                            break;
+                        }
+                        let (x, y, r) = (f64::from(c.0), f64::from(c.1), f64::from(*r));
+                        ctx.move_to(x + r, y);
+                        ctx.arc(x, y, r, 0.0, std::f64::consts::TAU)
+                            .map_err(|e| format!("drawing failed: {e:?}"))?;
+                        k += 1;
+                    }
+                    if filled {
+                        set_fill(&ctx, &mut fill, s.ink);
+                        ctx.fill();
+                    } else {
+                        set_stroke(&ctx, &mut stroke, s);
+                        ctx.stroke();
+                    }
+                    continue;
+                }
                 Op::Text(text, font, pos) if font.quarter_turns == 0 => {
                     if font.ink.alpha > 0.0 {
                         let align = match font.anchor.h_pos {
@@ -170,10 +197,49 @@ impl MeasuredCanvas {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A 2-D context, for setting its styles from JS strings already made (web-sys's
+    /// setters take a `&str`, copied and decoded again at every call).
+    #[wasm_bindgen(js_name = CanvasRenderingContext2D)]
+    type Styles;
+    #[wasm_bindgen(method, setter = fillStyle)]
+    fn set_fill_style(this: &Styles, css: &JsValue);
+    #[wasm_bindgen(method, setter = strokeStyle)]
+    fn set_stroke_style(this: &Styles, css: &JsValue);
+}
+
+/// The context's style setters.
+fn styles(ctx: &CanvasRenderingContext2d) -> &Styles {
+    ctx.unchecked_ref()
+}
+
+thread_local! {
+    /// Each ink's CSS as a JS string, made once: a map's hundreds of cells share a few
+    /// dozen colours from frame to frame.
+    static INKS: RefCell<HashMap<(u8, u8, u8, u64), JsValue>> = RefCell::new(HashMap::new());
+}
+
+/// `ink` as a CSS colour string on the JS side.
+fn css(ink: Ink) -> JsValue {
+    INKS.with(|inks| {
+        let mut inks = inks.borrow_mut();
+        // A bound, for pictures of ever new colours (a trained network's heatmaps).
+        if inks.len() > 4096 {
+            inks.clear();
+        }
+        let (r, g, b) = ink.rgb;
+        let key = (r, g, b, ink.alpha.to_bits());
+        inks.entry(key)
+            .or_insert_with(|| JsValue::from_str(&ink.css()))
+            .clone()
+    })
+}
+
 /// Sets the context's fill style to `ink` unless it is that already.
 fn set_fill(ctx: &CanvasRenderingContext2d, last: &mut Option<Ink>, ink: Ink) {
     if *last != Some(ink) {
-        ctx.set_fill_style_str(&ink.css());
+        styles(ctx).set_fill_style(&css(ink));
         *last = Some(ink);
     }
 }
@@ -181,7 +247,7 @@ fn set_fill(ctx: &CanvasRenderingContext2d, last: &mut Option<Ink>, ink: Ink) {
 /// Sets the context's stroke style and line width to `s` unless they are that already.
 fn set_stroke(ctx: &CanvasRenderingContext2d, last: &mut Option<Stroke>, s: Stroke) {
     if *last != Some(s) {
-        ctx.set_stroke_style_str(&s.ink.css());
+        styles(ctx).set_stroke_style(&css(s.ink));
         ctx.set_line_width(f64::from(s.width));
         *last = Some(s);
     }

@@ -834,6 +834,34 @@ fn curves_mark_only_the_z_values_reached() {
 }
 
 #[test]
+fn a_feature_maps_many_marks_are_drawn_unlabelled_a_few_units_each_named() {
+    // lenet-tiny's first relu after its forward: 3 × 8 × 8 inputs marked.
+    let mut s = Session::from_preset("lenet-tiny").unwrap();
+    s.stepper_mut().seek(2).unwrap();
+    let o = Options {
+        curves_layer: Some(1),
+        ..en()
+    };
+    let many = draw(&s, View::Curves, (640, 400), &o);
+    let zs = s.trace().pass.layer_input(1).len();
+    assert_eq!(zs, 192);
+    let on_chart = many.circles.len();
+    assert!(on_chart > 192, "each z on f and on f′: {on_chart} circles");
+    let labels = many
+        .texts
+        .iter()
+        .filter(|t| t.s.starts_with('z') && t.s[1..].parse::<usize>().is_ok());
+    assert_eq!(labels.count(), 0, "192 labels would pile up unreadably");
+    // Mazur's two hidden units keep their names.
+    let o = Options {
+        curves_layer: Some(0),
+        ..en()
+    };
+    let few = draw(&mazur_at(3), View::Curves, (640, 400), &o);
+    assert!(few.has(|t| t == "z1") && few.has(|t| t == "z2"));
+}
+
+#[test]
 fn marks_outside_the_range_are_dropped_not_pinned() {
     // With b(1)_1 = 1e5, z(1)_1 ≈ 1e5 is beyond the widest range (±30): it must not be
     // drawn on the chart's edge; z(1)_2 = 0.3925 is still marked, on both curves.

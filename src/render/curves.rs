@@ -28,6 +28,9 @@ pub struct Labels {
 /// Samples drawn per curve.
 const SAMPLES: usize = 241;
 
+/// Marks up to this many are each labelled z1, z2, …
+const LABELLED: usize = 16;
+
 /// The x range: [−6, 6], widened to hold every marked z (up to ±30).
 pub fn x_range(z: &[f64]) -> (f64, f64) {
     let lo = z
@@ -136,32 +139,49 @@ pub fn draw<DB: DrawingBackend>(
         ))
         .map_err(err)?;
 
-    for (k, &z) in marks.z.iter().enumerate() {
-        if !z.is_finite() {
-            continue;
-        }
-        let (f, d) = fns(z);
-        let big = marks.selected == Some(k);
-        let r = ((if big { 7.0 } else { 5.0 }) * theme.scale) as i32;
-        let style = |c: RGBColor| if big { c.filled() } else { c.stroke_width(2) };
-        let on_f: Vec<(f64, f64)> = [(z, f)].into_iter().filter(inside).collect();
-        let on_d: Vec<(f64, f64)> = [(z, d)].into_iter().filter(inside).collect();
-        chart
-            .draw_series(on_f.iter().map(|&p| Circle::new(p, r, style(fc))))
-            .map_err(err)?;
-        chart
-            .draw_series(on_d.iter().map(|&p| Circle::new(p, r, style(dc))))
-            .map_err(err)?;
-        if let Some(&p) = on_f.first() {
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("z{}", k + 1),
-                    p,
-                    text(11.0),
-                )))
-                .map_err(err)?;
-        }
-    }
+    // Every mark on f, then every mark on f′, then the labels: runs of one style, which
+    // the canvas draws as one path each.
+    let shown: Vec<(usize, f64)> = marks
+        .z
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, z)| z.is_finite())
+        .collect();
+    let big = |k: usize| marks.selected == Some(k);
+    let circle = |k: usize, p: (f64, f64), c: RGBColor| {
+        let r = ((if big(k) { 7.0 } else { 5.0 }) * theme.scale) as i32;
+        Circle::new(
+            p,
+            r,
+            if big(k) {
+                c.filled()
+            } else {
+                c.stroke_width(2)
+            },
+        )
+    };
+    let on = |pick: fn((f64, f64)) -> f64| -> Vec<(usize, (f64, f64))> {
+        let pts = shown.iter().map(|&(k, z)| (k, (z, pick(fns(z)))));
+        pts.filter(|(_, p)| inside(p)).collect()
+    };
+    let (on_f, on_d) = (on(|(f, _)| f), on(|(_, d)| d));
+    chart
+        .draw_series(on_f.iter().map(|&(k, p)| circle(k, p, fc)))
+        .map_err(err)?;
+    chart
+        .draw_series(on_d.iter().map(|&(k, p)| circle(k, p, dc)))
+        .map_err(err)?;
+    // A feature map's many cells would pile their labels up: then only the selected
+    // one is named.
+    let named = |k: usize| shown.len() <= LABELLED || big(k);
+    chart
+        .draw_series(
+            on_f.iter()
+                .filter(|&&(k, _)| named(k))
+                .map(|&(k, p)| Text::new(format!("z{}", k + 1), p, text(11.0))),
+        )
+        .map_err(err)?;
     legend(area, &[(&labels.f, fc, 3), (&labels.df, dc, 2)], theme)?;
     area.present().map_err(err)?;
     Ok(())

@@ -5,7 +5,7 @@
 //! rows and columns past what fits are cut with "⋮" and "…" (the current window's row
 //! stays in view). Values not reached yet are empty grey cells.
 
-use super::maps::{cut, draw_borders, draw_cell, number_font, outline, pick, px, style, CellValue};
+use super::maps::{cut, draw_grid, number_font, outline, pick, px, style, CellValue};
 use super::{err, Theme};
 use crate::engine::im2col::Matrix;
 use crate::engine::Layer;
@@ -350,26 +350,17 @@ pub fn draw<DB: DrawingBackend>(
                 })
                 .collect();
             let font = number_font(&labels, cs, theme);
-            for (a, r) in (r0..r0 + rn).enumerate() {
-                for (b, _) in (c0..c0 + cn).enumerate() {
-                    let x0 = x + b as f64 * cs;
-                    let y0 = top + a as f64 * cs;
-                    draw_cell(
-                        area,
-                        theme,
-                        ((x0, y0), (x0 + cs, y0 + cs)),
-                        vals[a * cn + b],
-                        max,
-                        font,
-                    )?;
-                    let _ = r;
-                }
-            }
             let rect = |k: usize| {
                 let (x0, y0) = (x + (k % cn) as f64 * cs, top + (k / cn) as f64 * cs);
                 ((x0, y0), (x0 + cs, y0 + cs))
             };
-            draw_borders(area, theme, (0..rn * cn).map(|k| (rect(k), vals[k])))?;
+            draw_grid(
+                area,
+                theme,
+                (0..rn * cn).map(|k| (rect(k), vals[k])),
+                max,
+                font,
+            )?;
             // The current window's row (or column, in δᵀ).
             if step.window.is_some() {
                 if mat.rows == Axis::Pos && (r0..r0 + rn).contains(&cur) {

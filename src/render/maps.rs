@@ -315,74 +315,57 @@ pub(crate) fn number_font(labels: &[String], cell: f64, theme: &Theme) -> Option
     (fs >= theme.font(7.5)).then_some(fs)
 }
 
-/// Draws one cell: its fill (grey when hidden) and number. Its border is drawn by
-/// [`draw_borders`], after a grid's cells, so that a grid's borders are one path.
-pub(crate) fn draw_cell<DB: DrawingBackend>(
+/// Draws a grid's cells, each at its rectangle: the fills (grey when hidden), then the
+/// borders, then the numbers (with `font`), those of one ink together. In this order a
+/// canvas sets each style once per run, not twice per cell, and a grid's borders are
+/// one path.
+pub(crate) fn draw_grid<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
-    rect: ((f64, f64), (f64, f64)),
-    v: CellValue,
+    cells: impl Iterator<Item = (((f64, f64), (f64, f64)), CellValue)> + Clone,
     max: f64,
     font: Option<f64>,
 ) -> Result<(), String> {
-    let (a, b) = (px(rect.0), px(rect.1));
-    let (b_in, centre) = (
-        (b.0 - 1, b.1 - 1),
-        px(((rect.0 .0 + rect.1 .0) / 2.0, (rect.0 .1 + rect.1 .1) / 2.0)),
-    );
-    match v {
-        CellValue::Absent => return Ok(()),
-        CellValue::Hidden => {
-            area.draw(&Rectangle::new([a, b_in], theme.grid.filled()))
-                .map_err(err)?;
-        }
-        CellValue::Padding => {
-            area.draw(&Rectangle::new([a, b_in], theme.background.filled()))
-                .map_err(err)?;
-            if let Some(fs) = font {
-                area.draw(&Text::new(
-                    "0",
-                    centre,
-                    style(fs, theme.muted, HPos::Center, VPos::Center),
-                ))
-                .map_err(err)?;
+    let shown = cells.filter(|(_, v)| !matches!(v, CellValue::Absent));
+    let mut numbers: Vec<(RGBColor, String, (i32, i32))> = Vec::new();
+    for (rect, v) in shown.clone() {
+        let (a, b) = (px(rect.0), px(rect.1));
+        let centre = px(((rect.0 .0 + rect.1 .0) / 2.0, (rect.0 .1 + rect.1 .1) / 2.0));
+        // Opaque fills: nothing under them needs drawing.
+        let (fill, number) = match v {
+            CellValue::Absent => continue,
+            CellValue::Hidden => (theme.grid.to_rgba(), None),
+            CellValue::Padding => (theme.background.to_rgba(), Some((theme.muted, "0".into()))),
+            CellValue::Value(x) => {
+                let fill = signed(theme, x, max);
+                (fill, Some((ink_on(theme, &fill), fmt(x, 3))))
             }
-        }
-        CellValue::Value(x) => {
-            // An opaque fill: nothing under it needs drawing.
-            let fill = signed(theme, x, max);
-            area.draw(&Rectangle::new([a, b_in], fill.filled()))
-                .map_err(err)?;
-            if let Some(fs) = font {
-                area.draw(&Text::new(
-                    fmt(x, 3),
-                    centre,
-                    style(fs, ink_on(theme, &fill), HPos::Center, VPos::Center),
-                ))
-                .map_err(err)?;
-            }
+        };
+        area.draw(&Rectangle::new([a, (b.0 - 1, b.1 - 1)], fill.filled()))
+            .map_err(err)?;
+        if let (Some((ink, text)), Some(_)) = (number, font) {
+            numbers.push((ink, text, centre));
         }
     }
-    Ok(())
-}
-
-/// Draws the borders of the cells at `rects` (those not absent): consecutive outlines
-/// of one style, which the canvas strokes as one path.
-pub(crate) fn draw_borders<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    cells: impl Iterator<Item = (((f64, f64), (f64, f64)), CellValue)>,
-) -> Result<(), String> {
-    for (rect, v) in cells {
-        if matches!(v, CellValue::Absent) {
-            continue;
-        }
+    for (rect, _) in shown {
         let (a, b) = (px(rect.0), px(rect.1));
         area.draw(&Rectangle::new(
             [a, (b.0 - 1, b.1 - 1)],
             theme.grid.stroke_width(1),
         ))
         .map_err(err)?;
+    }
+    if let Some(fs) = font {
+        // Numbers never overlap: any order draws the same picture.
+        numbers.sort_by_key(|(ink, ..)| (ink.0, ink.1, ink.2));
+        for (ink, text, centre) in numbers {
+            area.draw(&Text::new(
+                text,
+                centre,
+                style(fs, ink, HPos::Center, VPos::Center),
+            ))
+            .map_err(err)?;
+        }
     }
     Ok(())
 }
@@ -2069,13 +2052,8 @@ pub fn draw_layout<DB: DrawingBackend>(
             .copied()
             .flatten()
             .filter(|_| g.small);
-        for r in 0..g.rows {
-            for c in 0..g.cols {
-                draw_cell(area, theme, g.cell_rect(r, c), v[r * g.cols + c], max, font)?;
-            }
-        }
         let cells = (0..g.rows * g.cols).map(|k| (g.cell_rect(k / g.cols, k % g.cols), v[k]));
-        draw_borders(area, theme, cells)?;
+        draw_grid(area, theme, cells, max, font)?;
     }
     // Step marks.
     let thick = (2.5 * s).max(2.0);
