@@ -63,6 +63,37 @@ impl MeasuredCanvas {
     /// canvas path (a network's hundreds of edges cost a few strokes), and text styles
     /// are set only when they change.
     pub fn replay(&mut self, ops: &[Op]) -> Result<(), String> {
+        self.replay_refs(&ops.iter().collect::<Vec<_>>())
+    }
+
+    /// Draws the rows `bands` (`[top, bottom)` device pixels, across the whole width) of
+    /// a recorded picture as [`replay`](Self::replay) draws them: each band is cleared,
+    /// then every operation that touches one is drawn, in order, clipped to the bands. So a
+    /// tall canvas can be drawn where it is seen first and elsewhere after the frame.
+    pub fn replay_bands(&mut self, ops: &[Op], bands: &[(i32, i32)]) -> Result<(), String> {
+        let ctx = self.context.clone();
+        let width = f64::from(self.size().0);
+        ctx.save();
+        ctx.begin_path();
+        for &(a, b) in bands {
+            ctx.rect(0.0, f64::from(a), width, f64::from(b - a));
+        }
+        ctx.clip();
+        for &(a, b) in bands {
+            ctx.clear_rect(0.0, f64::from(a), width, f64::from(b - a));
+        }
+        let touching: Vec<&Op> = ops
+            .iter()
+            .filter(|op| bands.iter().any(|&band| op.touches(band)))
+            .collect();
+        let done = self.replay_refs(&touching);
+        // Restoring brings back the context's font as it was before the replay.
+        ctx.restore();
+        self.font.borrow_mut().clear();
+        done
+    }
+
+    fn replay_refs(&mut self, ops: &[&Op]) -> Result<(), String> {
         let ctx = self.context.clone();
         let mut text_style: Option<(&'static str, &'static str)> = None;
         // The context's fill and stroke styles as last set here (None: unknown).
@@ -70,7 +101,7 @@ impl MeasuredCanvas {
         let mut stroke: Option<Stroke> = None;
         let mut k = 0;
         while k < ops.len() {
-            match &ops[k] {
+            match ops[k] {
                 Op::Line(_, _, s) | Op::Path(_, s) => {
                     let s = *s;
                     ctx.begin_path();
@@ -78,7 +109,7 @@ impl MeasuredCanvas {
                         if *t != s {
                             break;
                         }
-                        match &ops[k] {
+                        match ops[k] {
                             Op::Line(a, b, _) => {
                                 let (a, b) = crisp(*a, *b);
                                 ctx.move_to(a.0, a.1);

@@ -9,6 +9,7 @@ use crate::lab::{Change, Edit, Session};
 use crate::lang::Lang;
 use crate::render::frame::{self, Options, View};
 use crate::render::layout::{self, Hit};
+use crate::render::recorder::Op;
 use crate::view::{self, Fields};
 use crate::vocab::Named;
 use serde::Serialize;
@@ -42,11 +43,16 @@ fn js_error(e: &Error, lang: Lang) -> JsValue {
 }
 
 /// A canvas of the page with its CSS size.
+#[derive(Clone)]
 struct Slot {
     canvas: HtmlCanvasElement,
     css: (f64, f64),
     /// Near the viewport: drawn. A canvas far from it keeps its picture until it nears.
     near: bool,
+    /// The CSS pixels from the canvas's top that are in sight, `(top, bottom)`, when
+    /// the page says: those are drawn in the frame and the rest right after it
+    /// ([`Lab::draw_later`]). `None`: all of it in the frame.
+    seen: Option<(f64, f64)>,
 }
 
 /// What the page asks of one frame: how to draw, on which canvases, which extra views.
@@ -104,8 +110,27 @@ impl Frame {
         let v = View::parse(view).map_err(|e| JsValue::from_str(&e.to_string()))?;
         self.slots.retain(|(w, _)| *w != v);
         let css = (width.max(1.0), height.max(1.0));
-        self.slots.push((v, Slot { canvas, css, near }));
+        let slot = Slot {
+            canvas,
+            css,
+            near,
+            seen: None,
+        };
+        self.slots.push((v, slot));
         Ok(())
+    }
+
+    /// The CSS pixels from the top of `view`'s canvas that are in sight, `top` to
+    /// `bottom` (after [`show`](Self::show)): only those rows are drawn in the frame, the
+    /// others right after it by [`Lab::draw_later`]. Without it, all of it in the frame.
+    pub fn in_sight(&mut self, view: &str, top: f64, bottom: f64) {
+        let seen = (top.is_finite() && bottom.is_finite()).then_some((top, bottom));
+        if let Some((_, slot)) = View::parse(view)
+            .ok()
+            .and_then(|v| self.slots.iter_mut().find(|(w, _)| *w == v))
+        {
+            slot.seen = seen;
+        }
     }
 
     /// Stops showing `view` (its panel is hidden).
@@ -199,13 +224,44 @@ struct FrameView<'a> {
     layers_height: Option<f64>,
     maps_height: Option<f64>,
     has_data_view: bool,
+    /// Rows of canvases near the viewport but out of sight are left for
+    /// [`Lab::draw_later`], which the page calls right after the frame.
+    later: bool,
     /// An error drawing one view (the others are drawn).
     problems: Vec<String>,
 }
 
-/// Puts a picture on its canvas: the patches under the drawing, the drawing, the
-/// patches on top, the points.
-fn paint(s: &Session, v: View, slot: &Slot, o: &Options) -> Result<(), Error> {
+/// Drawing a frame leaves for right after it: what is near the viewport but not in sight.
+enum Later {
+    /// A canvas wholly out of sight: its whole picture, as it is then.
+    Whole(View, Slot, Options),
+    /// A canvas partly in sight: the rows of its picture outside those drawn.
+    Rest {
+        view: View,
+        target: MeasuredCanvas,
+        ops: Vec<Op>,
+        bands: Vec<(i32, i32)>,
+    },
+}
+
+impl Later {
+    fn view(&self) -> View {
+        match self {
+            Later::Whole(v, ..) | Later::Rest { view: v, .. } => *v,
+        }
+    }
+}
+
+/// Puts `v`'s picture on its canvas, sized: the patches under the drawing, the drawing,
+/// the patches on top, the points. With rows in sight (a picture of operations alone),
+/// only those are drawn; the others, or all of a canvas out of sight, go to `later`.
+fn paint(
+    s: &Session,
+    v: View,
+    slot: &Slot,
+    o: &Options,
+    later: &mut Vec<Later>,
+) -> Result<(), Error> {
     let (w, h) = frame::size(s, v, slot.css, o);
     let c = &slot.canvas;
     if c.width() != w {
@@ -214,11 +270,48 @@ fn paint(s: &Session, v: View, slot: &Slot, o: &Options) -> Result<(), Error> {
     if c.height() != h {
         c.set_height(h);
     }
+    // The rows in sight, in device pixels.
+    let seen = slot.seen.map(|(a, b)| {
+        let k = f64::from(w) / slot.css.0;
+        let row = |y: f64| (y * k).clamp(0.0, f64::from(h)) as i32;
+        (row(a.floor()), row(b.ceil()))
+    });
+    if let Some((a, b)) = seen {
+        if a >= b {
+            later.push(Later::Whole(
+                v,
+                Slot {
+                    seen: None,
+                    ..slot.clone()
+                },
+                o.clone(),
+            ));
+            return Ok(());
+        }
+    }
     let mut target = MeasuredCanvas::new(c.clone()).ok_or(Error::new(ErrorKind::NoCanvas))?;
     let pic = {
         let measure = |text: &str, font: &crate::render::recorder::Font| target.measure(text, font);
         frame::picture(s, v, slot.css, o, Some(&measure))?
     };
+    // Only a picture of operations alone is drawn in bands (image patches ignore clips).
+    let bands_ok = pic.patches.is_empty()
+        && pic.scatter.is_none()
+        && !pic.ops.iter().any(|op| matches!(op, Op::Bitmap(..)));
+    if let (Some((a, b)), true) = (seen, bands_ok) {
+        if a > 0 || b < h as i32 {
+            let drawing = |e| Error::new(ErrorKind::Drawing(e));
+            target.replay_bands(&pic.ops, &[(a, b)]).map_err(drawing)?;
+            let bands = [(0, a), (b, h as i32)].into_iter().filter(|(a, b)| a < b);
+            later.push(Later::Rest {
+                view: v,
+                target,
+                ops: pic.ops,
+                bands: bands.collect(),
+            });
+            return Ok(());
+        }
+    }
     let ctx = canvas::context_2d(c).map_err(|_| Error::new(ErrorKind::NoCanvas))?;
     let drawing = |e: JsValue| Error::new(ErrorKind::Drawing(format!("{e:?}")));
     for p in pic.patches.iter().filter(|p| !p.on_top) {
@@ -243,6 +336,11 @@ pub struct Lab {
     s: Session,
     lang: Lang,
     sent: Sent,
+    /// What the last frame left to draw right after it.
+    later: Vec<Later>,
+    /// The maps view's tallest CSS height on a network at a width (a key of both): the
+    /// least height of its picture while stepping (see [`Options::maps_floor`]).
+    tallest: (u64, f64),
 }
 
 #[wasm_bindgen]
@@ -255,6 +353,8 @@ impl Lab {
                 s,
                 lang: Lang::En,
                 sent: Sent::default(),
+                later: Vec::new(),
+                tallest: (0, 0.0),
             })
             .map_err(|e| js_error(&e, Lang::En))
     }
@@ -356,6 +456,9 @@ impl Lab {
         if std::mem::take(&mut f.resend) {
             self.sent = Sent::default();
         }
+        o.maps_floor = self.maps_floor(f, &o);
+        // Clicks are placed on the picture as drawn.
+        f.options.maps_floor = o.maps_floor;
         let (t, c) = (self.s.trace(), self.s.stepper().cursor());
         let mut problems = Vec::new();
         let has_data_view = frame::has_data_view(&self.s);
@@ -368,7 +471,8 @@ impl Lab {
                 continue;
             }
             self.sent.drawn.retain(|(w, _)| w != v);
-            match paint(&self.s, *v, slot, &o) {
+            self.later.retain(|l| l.view() != *v);
+            match paint(&self.s, *v, slot, &o, &mut self.later) {
                 Ok(()) => self.sent.drawn.push((*v, key)),
                 Err(e) => problems.push(e.render(self.lang)),
             }
@@ -420,10 +524,56 @@ impl Lab {
             layers_height: height(View::Layers),
             maps_height: height(View::Maps),
             has_data_view,
+            later: !self.later.is_empty(),
             problems,
         };
         let matrices = js_sys::Float64Array::from(&view::matrices(t, c, before)[..]);
         js_sys::Array::of2(&JsValue::from_str(&json(&out)), &matrices)
+    }
+
+    /// The tallest the maps view has been on this network at the width it is shown at,
+    /// this frame's height included.
+    fn maps_floor(&mut self, f: &Frame, o: &Options) -> f64 {
+        use std::hash::{Hash, Hasher};
+        let Some((_, slot)) = f.slots.iter().find(|(v, _)| *v == View::Maps) else {
+            return 0.0;
+        };
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        view::shape_key(self.s.trace()).hash(&mut h);
+        (slot.css.0.to_bits(), o.zoom.to_bits()).hash(&mut h);
+        let key = h.finish();
+        if self.tallest.0 != key {
+            self.tallest = (key, 0.0);
+        }
+        let now = frame::height(&self.s, View::Maps, slot.css.0, o).unwrap_or(0.0);
+        self.tallest.1 = self.tallest.1.max(now);
+        self.tallest.1
+    }
+
+    /// Draws what the last frame left for after it (see [`Frame::show`]); an error names
+    /// what could not be drawn.
+    pub fn draw_later(&mut self) -> Result<(), JsValue> {
+        let mut problems = Vec::new();
+        for l in std::mem::take(&mut self.later) {
+            let done = match l {
+                Later::Whole(v, slot, o) => paint(&self.s, v, &slot, &o, &mut Vec::new()),
+                Later::Rest {
+                    mut target,
+                    ops,
+                    bands,
+                    ..
+                } => target
+                    .replay_bands(&ops, &bands)
+                    .map_err(|e| Error::new(ErrorKind::Drawing(e))),
+            };
+            if let Err(e) = done {
+                problems.push(e.render(self.lang));
+            }
+        }
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(JsValue::from_str(&problems.join(" · "))),
+        }
     }
 
     /// What the network view has at CSS pixel (x, y) of a `width` × `height` canvas, as

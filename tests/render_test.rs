@@ -862,6 +862,50 @@ fn a_feature_maps_many_marks_are_drawn_unlabelled_a_few_units_each_named() {
 }
 
 #[test]
+fn the_maps_picture_is_at_least_its_floor_tall_and_lays_out_the_same() {
+    let mut s = Session::from_preset("lenet-tiny").unwrap();
+    s.stepper_mut().seek(9).unwrap();
+    let o = en();
+    let natural = frame::height(&s, View::Maps, 620.0, &o).unwrap();
+    assert_eq!(
+        frame::size(&s, View::Maps, (620.0, 300.0), &o).1,
+        natural as u32
+    );
+    let floored = Options {
+        maps_floor: natural + 900.0,
+        ..en()
+    };
+    // The height the page shows is the step's; the picture is as tall as the floor.
+    assert_eq!(
+        frame::height(&s, View::Maps, 620.0, &floored),
+        Some(natural)
+    );
+    assert_eq!(
+        frame::size(&s, View::Maps, (620.0, 300.0), &floored).1,
+        (natural + 900.0) as u32
+    );
+    // Its cells are where they were: the rows below the step's height are background.
+    let (a, b) = (
+        draw(&s, View::Maps, (620, natural as u32), &o),
+        draw(&s, View::Maps, (620, natural as u32 + 900), &o),
+    );
+    // Every rectangle but the background, which fills the picture.
+    let cells = |svg: &Svg| {
+        let cell = |r: &&Rect| !(r.x == 0.0 && r.y == 0.0 && r.w == svg.w);
+        let rects = svg.rects.iter().filter(cell);
+        rects
+            .map(|r| (r.x, r.y, r.w, r.h, r.fill.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(cells(&a).len() > 100, "{} cells", cells(&a).len());
+    assert_eq!(cells(&a), cells(&b));
+    assert_eq!(a.texts.len(), b.texts.len());
+    for (x, y) in a.texts.iter().zip(&b.texts) {
+        assert_eq!((x.s.as_str(), x.x, x.y), (y.s.as_str(), y.x, y.y));
+    }
+}
+
+#[test]
 fn marks_outside_the_range_are_dropped_not_pinned() {
     // With b(1)_1 = 1e5, z(1)_1 ≈ 1e5 is beyond the widest range (±30): it must not be
     // drawn on the chart's edge; z(1)_2 = 0.3925 is still marked, on both curves.

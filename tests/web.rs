@@ -306,3 +306,91 @@ fn ctx_hash(c: &HtmlCanvasElement) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(1099511628211)
     })
 }
+
+/// A tall maps picture (lenet-tiny's first conv backward) drawn on `c` at 400 CSS px
+/// wide, dpr 2, with the CSS rows `seen` in sight; returns what the frame sent.
+fn maps_frame(lab: &mut Lab, c: &HtmlCanvasElement, seen: Option<(f64, f64)>) -> serde_json::Value {
+    let mut f = Frame::new();
+    f.look(2.0, false, 1.0);
+    f.show("maps", c.clone(), 400.0, 300.0, true).unwrap();
+    if let Some((top, bottom)) = seen {
+        f.in_sight("maps", top, bottom);
+    }
+    frame_json(lab, &mut f)
+}
+
+#[wasm_bindgen_test]
+fn a_canvas_drawn_in_sight_first_and_the_rest_after_matches_one_drawn_whole() {
+    let mut lab = Lab::new("lenet-tiny").unwrap();
+    lab.seek(19).unwrap();
+    let whole = canvas(1, 1);
+    let out = maps_frame(&mut lab, &whole, None);
+    assert_eq!(out["later"], false, "all of it drawn in the frame");
+    let expected = ctx_hash(&whole);
+    // The rows in sight at the top, in the middle (two bands left), and none at all.
+    for seen in [(0.0, 150.0), (200.0, 420.5), (-900.0, -100.0)] {
+        let mut lab = Lab::new("lenet-tiny").unwrap();
+        lab.seek(19).unwrap();
+        let c = canvas(1, 1);
+        let out = maps_frame(&mut lab, &c, Some(seen));
+        assert_eq!(
+            out["later"], true,
+            "{seen:?}: rows left for after the frame"
+        );
+        assert_eq!(
+            (c.width(), c.height()),
+            (whole.width(), whole.height()),
+            "sized in the frame"
+        );
+        assert_ne!(ctx_hash(&c), expected, "{seen:?}: not all drawn yet");
+        lab.draw_later().unwrap();
+        assert_eq!(
+            ctx_hash(&c),
+            expected,
+            "{seen:?}: the same pixels as drawn whole"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_new_step_replaces_what_the_last_frame_left_to_draw() {
+    let mut lab = Lab::new("lenet-tiny").unwrap();
+    lab.seek(18).unwrap();
+    let c = canvas(1, 1);
+    maps_frame(&mut lab, &c, Some((0.0, 100.0)));
+    lab.next();
+    maps_frame(&mut lab, &c, Some((0.0, 100.0)));
+    lab.draw_later().unwrap();
+    let mut whole_lab = Lab::new("lenet-tiny").unwrap();
+    whole_lab.seek(18).unwrap();
+    let whole = canvas(1, 1);
+    maps_frame(&mut whole_lab, &whole, None);
+    whole_lab.next();
+    maps_frame(&mut whole_lab, &whole, None);
+    assert_eq!(
+        ctx_hash(&c),
+        ctx_hash(&whole),
+        "step 19 throughout, no rows of step 18"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_maps_canvas_keeps_its_tallest_buffer_and_sends_each_steps_height() {
+    let mut lab = Lab::new("lenet-tiny").unwrap();
+    let c = canvas(1, 1);
+    let (mut tallest, mut shorter) = (0, false);
+    for _ in 0..lab.count() {
+        let out = maps_frame(&mut lab, &c, None);
+        let sent = out["maps_height"].as_f64().unwrap();
+        assert!(
+            c.height() >= tallest,
+            "the buffer never shrinks while stepping"
+        );
+        tallest = c.height();
+        // The page shows the step's height of it.
+        assert!(f64::from(c.height()) >= 2.0 * sent);
+        shorter |= f64::from(c.height()) > 2.0 * sent + 50.0;
+        lab.next();
+    }
+    assert!(shorter, "some step's picture is shorter than the tallest");
+}

@@ -27,7 +27,16 @@ export function createIo(app, { showMessage, showNote, onLoaded }) {
       showMessage(t('io.hidden'));
       return;
     }
-    canvas.toBlob((blob) => blob && download(blob, `backprop-lab-${$('io-view').value}.png`), 'image/png');
+    // The maps canvas can hold a taller picture than it shows (the tallest of the steps,
+    // so stepping never gives it a new buffer): the PNG is what is shown.
+    const h = Math.round((canvas.clientHeight * canvas.width) / Math.max(canvas.clientWidth, 1));
+    let shown = canvas;
+    if (h > 0 && h < canvas.height) {
+      shown = document.createElement('canvas');
+      [shown.width, shown.height] = [canvas.width, h];
+      shown.getContext('2d').drawImage(canvas, 0, 0);
+    }
+    shown.toBlob((blob) => blob && download(blob, `backprop-lab-${$('io-view').value}.png`), 'image/png');
   }
 
   function svg() {

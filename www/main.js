@@ -29,6 +29,7 @@ const view = {
   kind: 'mlp', // the network's kind: 'mlp' (fully connected) or 'cnn'
   valuesAt: -Infinity, // when the tables' numbers were last refilled (performance.now)
   weightsPending: false, // new weights arrived since that refill
+  laterTimer: 0, // the task that draws what a frame left out of sight (drawLater)
 };
 
 /** While training plays, the tables' numbers are refilled at most this often. */
@@ -254,14 +255,34 @@ function isNear(el) {
 }
 
 /** Asks the frame to show `name` on `canvas` while its panel is shown (drawn while the
- * canvas is near the viewport; its height is still sized when it is not). */
+ * canvas is near the viewport; its height is still sized when it is not). Of a near
+ * canvas, the rows in sight are drawn in the frame and the rest right after it
+ * (drawLater): a tall map or a panel just below the screen does not delay a step. */
 function show(req, name, canvas) {
   if (canvas.closest('[hidden]')) {
     req.hide(name);
     return;
   }
   const [w, h] = cssSize(canvas);
-  req.show(name, canvas, w, h, isNear(canvas));
+  const near = isNear(canvas);
+  req.show(name, canvas, w, h, near);
+  if (near) {
+    // Read before the frame writes anything, so no layout is forced.
+    const top = canvas.getBoundingClientRect().top;
+    req.in_sight(name, -top, window.innerHeight - top);
+  }
+}
+
+/** Draws what the last frame left out of sight, right after it (see show). */
+function drawLater() {
+  view.laterTimer = 0;
+  const t0 = performance.now();
+  try {
+    app.lab?.draw_later();
+  } catch (e) {
+    handleError(e);
+  }
+  measure('later', t0);
 }
 
 /** Puts the matrices a frame sends (see `view::matrices`) into `state`'s layers as rows:
@@ -354,6 +375,7 @@ function draw() {
     if (out.steps) view.steps = out.steps;
     if (out.symbols) setSymbols(out.symbols);
     if (out.problems.length) showMessage(out.problems.join(' · '));
+    if (out.later && !view.laterTimer) view.laterTimer = setTimeout(drawLater, 0);
     const graph = $('graph-canvas');
     if (out.graph_height) {
       const gh = `${out.graph_height}px`;

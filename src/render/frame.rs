@@ -90,6 +90,11 @@ pub struct Options {
     pub curves_layer: Option<usize>,
     /// What the maps view has selected (a kernel weight, a cell shown both ways).
     pub maps_focus: Focus,
+    /// The least CSS height of the maps view's picture: the page passes the tallest it
+    /// has been on this network at this width, and shows the canvas cut to the height of
+    /// the step's picture. So stepping does not give the canvas a new buffer each time
+    /// its height changes (allocating and clearing it was most of a step's drawing).
+    pub maps_floor: f64,
 }
 
 impl Default for Options {
@@ -105,6 +110,7 @@ impl Default for Options {
             log: false,
             curves_layer: None,
             maps_focus: Focus::default(),
+            maps_floor: 0.0,
         }
     }
 }
@@ -209,11 +215,13 @@ pub fn height(s: &Session, view: View, width: f64, o: &Options) -> Option<f64> {
     }
 }
 
-/// The device-pixel size `view` is drawn at for a CSS size (some views set their height).
+/// The device-pixel size `view` is drawn at for a CSS size (some views set their height;
+/// the maps view's picture is at least [`Options::maps_floor`] tall).
 pub fn size(s: &Session, view: View, css: (f64, f64), o: &Options) -> (u32, u32) {
-    match height(s, view, css.0, o) {
-        Some(h) => o.device((css.0, h)),
-        None => o.device(css),
+    match (view, height(s, view, css.0, o)) {
+        (View::Maps, Some(h)) => o.device((css.0, h.max(o.maps_floor))),
+        (_, Some(h)) => o.device((css.0, h)),
+        (_, None) => o.device(css),
     }
 }
 
@@ -346,7 +354,7 @@ pub fn key(s: &Session, view: View, css: (f64, f64), o: &Options) -> u64 {
         }
         View::Gradients => (cursor, o.training).hash(&mut h),
         View::Layers | View::Im2col => cursor.hash(&mut h),
-        View::Maps => (cursor, o.maps_focus).hash(&mut h),
+        View::Maps => (cursor, o.maps_focus, o.maps_floor.to_bits()).hash(&mut h),
     }
     h.finish()
 }

@@ -160,6 +160,41 @@ pub enum Op {
     Bitmap(BackendCoord, (u32, u32), Vec<u8>),
 }
 
+impl Op {
+    /// The rows `[top, bottom)` of device pixels this operation can touch, with room for
+    /// line width and antialiasing; `None` when not known (turned text): drawn always.
+    /// A canvas drawn in bands replays only what touches each band.
+    pub fn rows(&self) -> Option<(i32, i32)> {
+        let span = |pts: &mut dyn Iterator<Item = i32>, pad: i32| {
+            let (lo, hi) = pts.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+            (lo <= hi).then(|| (lo - pad, hi + pad + 1))
+        };
+        let pad = |s: &Stroke| s.width as i32 + 1;
+        match self {
+            Op::Pixel(p, _) => Some((p.1, p.1 + 1)),
+            Op::Line(a, b, s) | Op::Rect(a, b, s, _) => span(&mut [a.1, b.1].into_iter(), pad(s)),
+            Op::Path(pts, s) => span(&mut pts.iter().map(|p| p.1), pad(s)),
+            Op::Polygon(pts, _) => span(&mut pts.iter().map(|p| p.1), 1),
+            Op::Circle(c, r, s, _) => {
+                let r = *r as i32 + pad(s);
+                Some((c.1 - r, c.1 + r + 1))
+            }
+            // Whatever the anchor, a line of text lies within two font sizes of it.
+            Op::Text(_, f, p) if f.quarter_turns % 2 == 0 => {
+                let h = (2.0 * f.size).ceil() as i32 + 1;
+                Some((p.1 - h, p.1 + h))
+            }
+            Op::Text(..) => None,
+            Op::Bitmap(p, (_, h), _) => Some((p.1, p.1 + *h as i32)),
+        }
+    }
+
+    /// True when the operation can touch a row of `band` (`[top, bottom)`).
+    pub fn touches(&self, band: (i32, i32)) -> bool {
+        self.rows().is_none_or(|(a, b)| a < band.1 && band.0 < b)
+    }
+}
+
 /// Measures text as the target will draw it: `(width, height)` in pixels.
 pub type Measure<'a> = &'a dyn Fn(&str, &Font) -> (u32, u32);
 
