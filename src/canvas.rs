@@ -8,7 +8,6 @@ use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::BackendCoord;
 use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -245,25 +244,31 @@ fn styles(ctx: &CanvasRenderingContext2d) -> &Styles {
     ctx.unchecked_ref()
 }
 
+/// Slots of the cache of colour strings (a power of two).
+const INK_SLOTS: usize = 256;
+
 thread_local! {
     /// Each ink's CSS as a JS string, made once: a map's hundreds of cells share a few
-    /// dozen colours from frame to frame.
-    static INKS: RefCell<HashMap<(u8, u8, u8, u64), JsValue>> = RefCell::new(HashMap::new());
+    /// dozen colours from frame to frame. Direct-mapped (an ink whose slot is taken
+    /// replaces it): no hash map in the first module.
+    static INKS: RefCell<Vec<Option<(Ink, JsValue)>>> = RefCell::new(vec![None; INK_SLOTS]);
 }
 
 /// `ink` as a CSS colour string on the JS side.
 fn css(ink: Ink) -> JsValue {
+    let (r, g, b) = ink.rgb;
+    let mix = (u64::from(r) << 16 | u64::from(g) << 8 | u64::from(b)) ^ ink.alpha.to_bits();
+    let slot = (mix.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize % INK_SLOTS;
     INKS.with(|inks| {
         let mut inks = inks.borrow_mut();
-        // A bound, for pictures of ever new colours (a trained network's heatmaps).
-        if inks.len() > 4096 {
-            inks.clear();
+        match &inks[slot] {
+            Some((k, v)) if *k == ink => v.clone(),
+            _ => {
+                let v = JsValue::from_str(&ink.css());
+                inks[slot] = Some((ink, v.clone()));
+                v
+            }
         }
-        let (r, g, b) = ink.rgb;
-        let key = (r, g, b, ink.alpha.to_bits());
-        inks.entry(key)
-            .or_insert_with(|| JsValue::from_str(&ink.css()))
-            .clone()
     })
 }
 
